@@ -1,0 +1,93 @@
+// The formation model: what a formation.toml says, fully resolved.
+// App-level settings and [defaults] are folded into every process type by the
+// parser, so the compiler reads one ProcessType and needs nothing else.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace formation {
+
+// Where a value came from; line and column are 1-based, 0 when unknown.
+struct SourcePos {
+    std::string file;
+    int line = 0;
+    int column = 0;
+};
+
+enum class RestartPolicy { always, on_failure, no };
+enum class Readiness { simple, notify, port };
+enum class Hardening { none, standard, strict };  // "default" in TOML is standard
+
+struct Command {
+    bool shell = true;              // true: a Procfile-style line run by /bin/sh
+    std::string line;               // the shell line, when shell
+    std::vector<std::string> argv;  // the words, exec'd directly, when !shell
+};
+
+// Ordered by name, unique names.
+using Environment = std::vector<std::pair<std::string, std::string>>;
+
+// A raw directive from the escape hatch ([process.X.systemd] Service = [...]).
+struct RawDirective {
+    std::string section;  // "Unit" or "Service"
+    std::string line;     // "Key=value", copied verbatim into the unit
+};
+
+constexpr std::uint64_t usec_per_sec = 1000000;
+
+struct ProcessType {
+    std::string name;
+    SourcePos where;  // the [process.NAME] header
+
+    Command command;
+    SourcePos command_where;
+
+    int count = 1;
+    SourcePos count_where;  // line 0 when count was not written
+
+    std::optional<int> port;  // instance i gets PORT = port + i - 1
+    SourcePos port_where;
+
+    Environment env;                     // app [env] merged with process env
+    // Where each env entry's winning value was written, by name, in env's
+    // order; lets lint point at the line of an inlined secret.
+    std::vector<std::pair<std::string, SourcePos>> env_where;
+    std::vector<std::string> env_files;  // EnvironmentFile=, in order
+
+    std::string user, group, working_directory;  // empty: not set
+
+    RestartPolicy restart = RestartPolicy::always;
+    std::uint64_t restart_delay_usec = 1 * usec_per_sec;
+    unsigned start_limit_burst = 5;
+    std::uint64_t start_limit_interval_usec = 60 * usec_per_sec;
+    std::uint64_t stop_timeout_usec = 10 * usec_per_sec;
+    std::string stop_signal = "SIGTERM";
+    std::uint64_t start_timeout_usec = 30 * usec_per_sec;
+    Readiness ready = Readiness::simple;
+
+    std::optional<std::uint64_t> memory_max;  // bytes
+    std::optional<unsigned> cpu_quota;        // percent of one CPU
+    std::optional<unsigned> cpu_weight;       // 1..10000
+    std::optional<unsigned> tasks_max;
+    std::optional<unsigned> nofile;           // LimitNOFILE=
+    std::optional<int> nice;                  // -20..19
+
+    Hardening hardening = Hardening::standard;
+    std::vector<std::string> writable_paths;  // ReadWritePaths= (strict needs them)
+
+    std::vector<RawDirective> raw;
+};
+
+struct Formation {
+    std::string source_path;  // as given by the user
+    std::string app;
+    SourcePos app_where;
+    std::string description;
+    std::vector<ProcessType> processes;  // ordered by name
+};
+
+}  // namespace formation

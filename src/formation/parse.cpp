@@ -1,0 +1,194 @@
+// formation.toml → Formation: the top level, [defaults], the process table
+// and the checks across process types. Per-process keys: parse_process.cpp.
+#include "formation/parse.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "formation/parse_internal.hpp"
+#include "formation/values.hpp"
+
+namespace formation {
+
+using namespace detail;
+
+namespace {
+
+void read_app(Context& c, const toml::node& n, Formation& f) {
+    f.app_where = c.pos(n.source());
+    auto s = read_string(c, n, "app");
+    if (!s) return;
+    if (!is_valid_app_name(*s)) {
+        c.error(n, "app " + quoted(*s) +
+                       " is not a valid name: use lowercase letters and digits, with single \"-\" between "
+                       "them, starting with a letter, at most 64 characters");
+        return;
+    }
+    f.app = *s;
+}
+
+void read_description(Context& c, const toml::node& n, Formation& f) {
+    auto s = read_string(c, n, "description");
+    if (!s) return;
+    if (has_control_chars(*s)) c.error(n, "description must not contain control characters such as newlines");
+    else f.description = *s;
+}
+
+void read_defaults(Context& c, const toml::table& t, Draft& base) {
+    for (const auto& [k, v] : t) {
+        if (k.str() == "command" || k.str() == "port") {
+            c.error(k, std::string(k.str()) + " cannot be set in [defaults]; set it in each [process.NAME]");
+        } else if (!apply_setting(c, k, v, Scope::defaults, base)) {
+            unknown_key(c, k, "in [defaults]", setting_names(Scope::defaults));
+        }
+    }
+}
+
+bool check_type_name(Context& c, const toml::key& k) {
+    if (is_valid_type_name(k.str())) return true;
+    std::string msg = "process type " + quoted(k.str()) +
+                      " is not a valid name: use lowercase letters, digits and \"_\", starting with a letter";
+    if (k.str().size() > 64) msg += ", at most 64 characters";
+    if (k.str().find('-') != std::string_view::npos)
+        msg += " (no \"-\": units are named APP-TYPE@N.service, and a dash-free TYPE keeps apps such as "
+               "\"api\" and \"api-gateway\" from ever sharing a unit name)";
+    c.error(k, std::move(msg));
+    return false;
+}
+
+void read_processes(Context& c, const toml::node& n, const Draft& base, Formation& f) {
+    const auto* t = n.as_table();
+    if (!t) {
+        c.error(n, "process must be a table of process types, e.g. [process.web] (got " + describe(n) + ")");
+        return;
+    }
+    if (t->empty()) c.error(n, "[process] has no process types; add e.g. [process.web] with a command");
+    for (const auto& [k, v] : *t) {
+        if (!check_type_name(c, k)) continue;
+        const std::string label = "[process." + std::string(k.str()) + "]";
+        const auto* pt = v.as_table();
+        if (!pt) {
+            c.error(v, label + " must be a table (got " + describe(v) + ")");
+            continue;
+        }
+        Draft d = base;
+        d.pt.name = std::string(k.str());
+        d.pt.where = c.pos(v.source());
+        for (const auto& [pk, pv] : *pt) {
+            if (apply_setting(c, pk, pv, Scope::process, d)) continue;
+            auto guess = unknown_key(c, pk, "in " + label, setting_names(Scope::process));
+            // A misspelt command was reported already; "has no command" would be noise.
+            if (guess == "command") d.pt.command_where = c.pos(pk.source());
+        }
+        finish_process(c, *pt, d);
+        f.processes.push_back(std::move(d.pt));
+    }
+}
+
+bool before(const SourcePos& a, const SourcePos& b) {
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+}
+
+// Two types' port ranges must not overlap; blame the one written later.
+void check_port_overlap(Context& c, const Formation& f) {
+    for (std::size_t i = 0; i < f.processes.size(); ++i) {
+        for (std::size_t j = i + 1; j < f.processes.size(); ++j) {
+            const ProcessType* a = &f.processes[i];
+            const ProcessType* b = &f.processes[j];
+            if (!a->port || !b->port || a->count == 0 || b->count == 0) continue;
+            if (*a->port + a->count - 1 < *b->port || *b->port + b->count - 1 < *a->port) continue;
+            if (before(b->port_where, a->port_where)) std::swap(a, b);
+            c.error(b->port_where, "ports " + std::to_string(*b->port) + "-" + std::to_string(*b->port + b->count - 1) +
+                                       " of [process." + b->name + "] overlap ports " + std::to_string(*a->port) + "-" +
+                                       std::to_string(*a->port + a->count - 1) + " of [process." + a->name + "]");
+        }
+    }
+}
+
+// File order; one message once even when a shared line (app-level env, a
+// [defaults] key) was found wrong for several process types.
+void sort_diagnostics(std::vector<Diagnostic>& ds) {
+    std::stable_sort(ds.begin(), ds.end(), [](const Diagnostic& a, const Diagnostic& b) { return before(a.where, b.where); });
+    ds.erase(std::unique(ds.begin(), ds.end(),
+                         [](const Diagnostic& a, const Diagnostic& b) {
+                             return a.where.line == b.where.line && a.where.column == b.where.column &&
+                                    a.message == b.message;
+                         }),
+             ds.end());
+}
+
+}  // namespace
+
+static constexpr std::size_t max_file_size = 1024 * 1024;
+
+toml::table detail::parse_toml(std::string_view text, const std::string& path) {
+    if (text.size() > max_file_size)
+        throw FormationError(Diagnostic{{path, 0, 0}, "file is " + std::to_string(text.size()) +
+                                                          " bytes; a formation file may be at most 1 MiB"});
+    try {
+        return toml::parse(text, std::string_view(path));
+    } catch (const toml::parse_error& e) {
+        const auto& b = e.source().begin;
+        throw FormationError(Diagnostic{{path, static_cast<int>(b.line), static_cast<int>(b.column)},
+                                        "invalid TOML: " + std::string(e.description())});
+    }
+}
+
+Formation parse_formation(std::string_view text, const std::string& path) {
+    const toml::table root = parse_toml(text, path);
+    Context c{path, {}};
+    Formation f;
+    f.source_path = path;
+    Draft base;
+    const toml::node* defaults = nullptr;
+    const toml::node* processes = nullptr;
+    std::vector<std::string_view> top_names{"app", "description", "defaults", "process"};
+    for (auto name : setting_names(Scope::app)) top_names.push_back(name);
+
+    for (const auto& [k, v] : root) {
+        if (k.str() == "app") read_app(c, v, f);
+        else if (k.str() == "description") read_description(c, v, f);
+        else if (k.str() == "defaults") defaults = &v;
+        else if (k.str() == "process") processes = &v;
+        else if (!apply_setting(c, k, v, Scope::app, base)) unknown_key(c, k, "at the top level", top_names);
+    }
+    // Keys are visited sorted, so [defaults] waits until the app level is read.
+    if (defaults && !defaults->is_table())
+        c.error(*defaults, "defaults must be a table (got " + describe(*defaults) + ")");
+    else if (defaults)
+        read_defaults(c, *defaults->as_table(), base);
+    if (f.app_where.line == 0)
+        c.error(SourcePos{path, 0, 0}, "missing required key \"app\" (the name every unit starts with, e.g. app = \"shop\")");
+    if (processes) read_processes(c, *processes, base, f);
+    else c.error(SourcePos{path, 0, 0}, "no process types: add e.g. [process.web] with command = \"...\"");
+    check_port_overlap(c, f);
+
+    if (!c.diagnostics.empty()) {
+        sort_diagnostics(c.diagnostics);
+        throw FormationError(std::move(c.diagnostics));
+    }
+    std::sort(f.processes.begin(), f.processes.end(),
+              [](const ProcessType& a, const ProcessType& b) { return a.name < b.name; });
+    return f;
+}
+
+std::vector<Diagnostic> lint_formation(const Formation& f) {
+    std::vector<Diagnostic> out;
+    for (const auto& pt : f.processes) {
+        for (const auto& [name, where] : pt.env_where) {
+            std::string upper = name;
+            std::transform(upper.begin(), upper.end(), upper.begin(),
+                           [](char ch) { return ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch; });
+            bool secret = (upper.size() >= 4 && upper.compare(upper.size() - 4, 4, "_KEY") == 0) ||
+                          upper.find("SECRET") != std::string::npos || upper.find("PASSWORD") != std::string::npos ||
+                          upper.find("TOKEN") != std::string::npos;
+            if (secret)
+                out.push_back({where, "env " + name + " looks like a secret; inline env is written into "
+                                      "world-readable unit files, so put it in a file listed in env_files"});
+        }
+    }
+    sort_diagnostics(out);
+    return out;
+}
+
+}  // namespace formation

@@ -1,0 +1,83 @@
+// Shared between parse.cpp, parse_values.cpp and parse_process.cpp; not a
+// public header. Reading a value reports what is wrong with it and returns
+// nullopt, so the parser goes on and collects every problem in one run.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "formation/error.hpp"
+#include "formation/model.hpp"
+
+namespace formation::detail {
+
+struct Context {
+    std::string path;
+    std::vector<Diagnostic> diagnostics;
+
+    SourcePos pos(const toml::source_region& r) const {
+        return SourcePos{path, static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
+    }
+    void error(const toml::node& at, std::string message) { diagnostics.push_back({pos(at.source()), std::move(message)}); }
+    void error(const toml::key& at, std::string message) { diagnostics.push_back({pos(at.source()), std::move(message)}); }
+    void error(SourcePos at, std::string message) { diagnostics.push_back({std::move(at), std::move(message)}); }
+};
+
+// toml++'s parse with the 1 MiB limit; syntax errors become FormationError.
+toml::table parse_toml(std::string_view text, const std::string& path);
+
+// "string \"three\"", "integer 3", "array", … for "(got …)" in messages.
+std::string describe(const toml::node& n);
+
+// Each reports a precise error naming `key` and returns nullopt on failure.
+std::optional<std::string> read_string(Context& c, const toml::node& n, std::string_view key);
+std::optional<std::int64_t> read_int(Context& c, const toml::node& n, std::string_view key,
+                                     std::int64_t lo, std::int64_t hi);
+std::optional<std::uint64_t> read_duration(Context& c, const toml::node& n, std::string_view key);
+std::optional<std::string> read_choice(Context& c, const toml::node& n, std::string_view key,
+                                       const std::vector<std::string_view>& choices);
+// An absolute path without control characters; a leading "-" (optional
+// file, as in EnvironmentFile=) when allow_dash.
+std::optional<std::string> read_path(Context& c, const toml::node& n, std::string_view key,
+                                     bool allow_dash = false);
+std::optional<std::vector<std::string>> read_path_array(Context& c, const toml::node& n,
+                                                        std::string_view key, bool allow_dash = false);
+std::optional<std::string> read_user(Context& c, const toml::node& n, std::string_view key);
+
+// An env entry as written, before merging: where the key was written.
+struct EnvEntry {
+    std::string value;
+    SourcePos where;
+};
+
+// A process type being assembled, with positions the model does not keep.
+struct Draft {
+    ProcessType pt;
+    std::map<std::string, EnvEntry> env;
+    SourcePos ready_where;
+};
+
+enum class Scope { app, defaults, process };
+
+// Applies one setting key (any per-process key, or user/group/
+// working_directory/env_files/env at app level). Returns false when the key
+// is not a setting at all, so the caller can report it as unknown.
+bool apply_setting(Context& c, const toml::key& key, const toml::node& value, Scope scope, Draft& d);
+
+// Names a setting key may have in `scope`, for "did you mean".
+std::vector<std::string_view> setting_names(Scope scope);
+
+// Checks that need the whole merged process; fills env/env_where sorted.
+void finish_process(Context& c, const toml::table& table, Draft& d);
+
+// `unknown key "x" in [label]; did you mean "y"?`; returns the suggestion.
+std::optional<std::string> unknown_key(Context& c, const toml::key& key, std::string_view label,
+                 const std::vector<std::string_view>& candidates);
+
+}  // namespace formation::detail

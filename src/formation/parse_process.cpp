@@ -1,0 +1,348 @@
+// The per-process keys: valid in [process.NAME] and (all but command and
+// port) in [defaults]; user, group, working_directory, env_files and env also
+// at the top level. Each key's handler validates and folds it into a Draft.
+#include <algorithm>
+#include <array>
+
+#include "formation/parse_internal.hpp"
+#include "formation/values.hpp"
+
+namespace formation::detail {
+
+namespace {
+
+using Handler = void (*)(Context&, const toml::node&, Draft&);
+
+// "[process.web.systemd]", or "[defaults.systemd]" while reading defaults.
+std::string table_label(const Draft& d, std::string_view sub) {
+    return (d.pt.name.empty() ? "[defaults." : "[process." + d.pt.name + ".") + std::string(sub) + "]";
+}
+
+template <typename T>
+void set_int(std::optional<T>& field, Context& c, const toml::node& n, std::string_view key,
+             std::int64_t lo, std::int64_t hi) {
+    if (auto v = read_int(c, n, key, lo, hi)) field = static_cast<T>(*v);
+}
+
+bool looks_like_program(std::string_view p) {
+    return !p.empty() && (p.front() == '/' || p.find_first_of(" \t/") == std::string_view::npos) &&
+           !has_control_chars(p);
+}
+
+void command_array(Context& c, const toml::array& arr, const toml::node& n, Draft& d) {
+    if (arr.empty()) {
+        c.error(n, "command must not be an empty array");
+        return;
+    }
+    Command cmd{false, {}, {}};
+    for (const auto& item : arr) {
+        auto word = read_string(c, item, "command");
+        if (!word) return;
+        cmd.argv.push_back(std::move(*word));
+    }
+    if (!looks_like_program(cmd.argv.front())) {
+        c.error(arr[0], "command[0] must be an absolute path or a program name without spaces (got " +
+                            quoted(cmd.argv.front()) + ")");
+        return;
+    }
+    d.pt.command = std::move(cmd);
+}
+
+void command(Context& c, const toml::node& n, Draft& d) {
+    d.pt.command_where = c.pos(n.source());
+    if (const auto* arr = n.as_array()) return command_array(c, *arr, n, d);
+    if (!n.is_string()) {
+        c.error(n, "command must be a string (a shell line) or an array of strings (got " + describe(n) + ")");
+        return;
+    }
+    auto line = read_string(c, n, "command");
+    if (!line) return;
+    if (line->find_first_not_of(" \t\r\n") == std::string::npos) {
+        c.error(n, "command must not be empty");
+        return;
+    }
+    d.pt.command = Command{true, std::move(*line), {}};
+}
+
+void count(Context& c, const toml::node& n, Draft& d) {
+    d.pt.count_where = c.pos(n.source());
+    if (auto v = read_int(c, n, "count", 0, 1000)) d.pt.count = static_cast<int>(*v);
+}
+
+void port(Context& c, const toml::node& n, Draft& d) {
+    d.pt.port_where = c.pos(n.source());
+    const auto* i = n.as_integer();
+    if (!i) {
+        c.error(n, "port must be an integer (got " + describe(n) + ")");
+    } else if (i->get() < 1 || i->get() > 65535) {
+        c.error(n, "port must be between 1 and 65535 (got " + std::to_string(i->get()) + ")");
+    } else {
+        d.pt.port = static_cast<int>(i->get());
+    }
+}
+
+std::optional<std::string> env_value(Context& c, const toml::node& n, std::string_view name) {
+    std::string key = "env " + std::string(name);
+    if (n.is_string()) return read_string(c, n, key);
+    if (const auto* i = n.as_integer()) return std::to_string(i->get());
+    if (const auto* b = n.as_boolean()) return std::string(b->get() ? "true" : "false");
+    c.error(n, key + " must be a string, integer or boolean (got " + describe(n) + ")");
+    return std::nullopt;
+}
+
+void env(Context& c, const toml::node& n, Draft& d) {
+    const auto* t = n.as_table();
+    if (!t) {
+        c.error(n, "env must be a table of NAME = value (got " + describe(n) + ")");
+        return;
+    }
+    for (const auto& [k, v] : *t) {
+        if (!is_valid_env_name(k.str())) {
+            c.error(k, "env name " + quoted(k.str()) + " in " + table_label(d, "env") +
+                           " is not valid: use letters, digits and \"_\", not starting with a digit");
+            continue;
+        }
+        if (auto value = env_value(c, v, k.str())) d.env[std::string(k.str())] = {std::move(*value), c.pos(k.source())};
+    }
+}
+
+void env_files(Context& c, const toml::node& n, Draft& d) {
+    auto paths = read_path_array(c, n, "env_files", true);
+    if (!paths) return;
+    // Later scopes add to the list: a type's own secrets come after shared ones.
+    for (auto& p : *paths)
+        if (std::find(d.pt.env_files.begin(), d.pt.env_files.end(), p) == d.pt.env_files.end())
+            d.pt.env_files.push_back(std::move(p));
+}
+
+void user(Context& c, const toml::node& n, Draft& d) {
+    if (auto v = read_user(c, n, "user")) d.pt.user = *v;
+}
+void group(Context& c, const toml::node& n, Draft& d) {
+    if (auto v = read_user(c, n, "group")) d.pt.group = *v;
+}
+void working_directory(Context& c, const toml::node& n, Draft& d) {
+    if (auto v = read_path(c, n, "working_directory")) d.pt.working_directory = *v;
+}
+
+void restart(Context& c, const toml::node& n, Draft& d) {
+    auto v = read_choice(c, n, "restart", {"always", "on-failure", "no"});
+    if (!v) return;
+    d.pt.restart = *v == "always" ? RestartPolicy::always
+                   : *v == "no"   ? RestartPolicy::no
+                                  : RestartPolicy::on_failure;
+}
+
+void restart_delay(Context& c, const toml::node& n, Draft& d) {
+    if (auto v = read_duration(c, n, "restart_delay")) d.pt.restart_delay_usec = *v;
+}
+void start_limit_burst(Context& c, const toml::node& n, Draft& d) {
+    if (auto v = read_int(c, n, "start_limit_burst", 1, 1000)) d.pt.start_limit_burst = static_cast<unsigned>(*v);
+}
+void start_limit_interval(Context& c, const toml::node& n, Draft& d) {
+    if (auto v = read_duration(c, n, "start_limit_interval")) d.pt.start_limit_interval_usec = *v;
+}
+void start_timeout(Context& c, const toml::node& n, Draft& d) {
+    if (auto v = read_duration(c, n, "start_timeout")) d.pt.start_timeout_usec = *v;
+}
+
+void stop_timeout(Context& c, const toml::node& n, Draft& d) {
+    auto v = read_duration(c, n, "stop_timeout");
+    if (!v) return;
+    if (*v < 1000 || *v > 3600 * usec_per_sec) {
+        c.error(n, "stop_timeout must be between 1ms and 1h (got " + describe(n) + ")");
+        return;
+    }
+    d.pt.stop_timeout_usec = *v;
+}
+
+void stop_signal(Context& c, const toml::node& n, Draft& d) {
+    auto s = read_string(c, n, "stop_signal");
+    if (!s) return;
+    if (auto sig = normalize_signal(*s)) {
+        d.pt.stop_signal = *sig;
+    } else {
+        c.error(n, "stop_signal must be one of SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, "
+                   "SIGWINCH, SIGKILL (got " + quoted(*s) + ")");
+    }
+}
+
+void ready(Context& c, const toml::node& n, Draft& d) {
+    d.ready_where = c.pos(n.source());
+    auto v = read_choice(c, n, "ready", {"simple", "notify", "port"});
+    if (!v) return;
+    d.pt.ready = *v == "simple" ? Readiness::simple : *v == "notify" ? Readiness::notify : Readiness::port;
+}
+
+void memory_max(Context& c, const toml::node& n, Draft& d) {
+    if (n.is_integer()) return set_int(d.pt.memory_max, c, n, "memory_max", 1, INT64_MAX);
+    const auto* s = n.as_string();
+    auto bytes = s ? parse_size(s->get()) : std::nullopt;
+    if (!bytes || *bytes == 0) {
+        c.error(n, "memory_max must be a number of bytes or a size such as \"512M\", \"1G\" (got " +
+                       describe(n) + ")");
+        return;
+    }
+    d.pt.memory_max = *bytes;
+}
+
+void cpu_quota(Context& c, const toml::node& n, Draft& d) {
+    if (n.is_integer()) return set_int(d.pt.cpu_quota, c, n, "cpu_quota", 1, 100000);
+    const auto* s = n.as_string();
+    std::string_view text = s ? std::string_view(s->get()) : std::string_view();
+    std::uint64_t percent = 0;
+    bool ok = text.size() >= 2 && text.size() <= 7 && text.back() == '%';
+    for (std::size_t i = 0; ok && i + 1 < text.size(); ++i) {
+        ok = text[i] >= '0' && text[i] <= '9';
+        percent = percent * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    }
+    if (!ok || percent < 1 || percent > 100000) {
+        c.error(n, "cpu_quota must be a percentage of one CPU between 1 and 100000, e.g. 150 or \"150%\" (got " +
+                       describe(n) + ")");
+        return;
+    }
+    d.pt.cpu_quota = static_cast<unsigned>(percent);
+}
+
+void cpu_weight(Context& c, const toml::node& n, Draft& d) { set_int(d.pt.cpu_weight, c, n, "cpu_weight", 1, 10000); }
+void tasks_max(Context& c, const toml::node& n, Draft& d) { set_int(d.pt.tasks_max, c, n, "tasks_max", 1, 4194304); }
+void nofile(Context& c, const toml::node& n, Draft& d) { set_int(d.pt.nofile, c, n, "nofile", 1, 1048576); }
+void nice(Context& c, const toml::node& n, Draft& d) { set_int(d.pt.nice, c, n, "nice", -20, 19); }
+
+void hardening(Context& c, const toml::node& n, Draft& d) {
+    auto v = read_choice(c, n, "hardening", {"none", "default", "strict"});
+    if (!v) return;
+    d.pt.hardening = *v == "none" ? Hardening::none : *v == "strict" ? Hardening::strict : Hardening::standard;
+}
+
+void writable_paths(Context& c, const toml::node& n, Draft& d) {
+    if (auto v = read_path_array(c, n, "writable_paths")) d.pt.writable_paths = std::move(*v);
+}
+
+void raw_section(Context& c, const toml::key& section, const toml::node& n, std::vector<RawDirective>& out) {
+    const std::string label = "systemd." + std::string(section.str());
+    const auto* arr = n.as_array();
+    if (!arr) {
+        c.error(n, label + " must be an array of \"Key=value\" strings (got " + describe(n) + ")");
+        return;
+    }
+    for (const auto& item : *arr) {
+        auto line = read_string(c, item, label);
+        if (!line) continue;
+        auto eq = line->find('=');
+        if (eq == std::string::npos || !is_valid_directive_key(std::string_view(*line).substr(0, eq))) {
+            c.error(item, label + " entries must look like \"Key=value\" with Key in [A-Z][A-Za-z0-9]* (got " +
+                              quoted(*line) + ")");
+        } else if (has_control_chars(*line)) {
+            c.error(item, label + " entries must not contain control characters such as newlines (got " +
+                              quoted(*line) + ")");
+        } else {
+            out.push_back({std::string(section.str()), std::move(*line)});
+        }
+    }
+}
+
+// The escape hatch: raw directives copied verbatim. A process's own table
+// replaces the one from [defaults], like every other key.
+void systemd(Context& c, const toml::node& n, Draft& d) {
+    const auto* t = n.as_table();
+    if (!t) {
+        c.error(n, "systemd must be a table with Unit and/or Service arrays (got " + describe(n) + ")");
+        return;
+    }
+    std::vector<RawDirective> raw;
+    for (const auto& [k, v] : *t) {
+        if (k.str() == "Unit" || k.str() == "Service") raw_section(c, k, v, raw);
+        else unknown_key(c, k, "in " + table_label(d, "systemd") + " (only Unit and Service)", {"Unit", "Service"});
+    }
+    // toml++ iterates keys sorted; put Unit first, keeping file order within each.
+    std::stable_sort(raw.begin(), raw.end(), [](const RawDirective& a, const RawDirective& b) {
+        return a.section == "Unit" && b.section != "Unit";
+    });
+    d.pt.raw = std::move(raw);
+}
+
+struct Setting {
+    std::string_view name;
+    Handler handler;
+    bool app_level;    // also valid at the top level of the file
+    bool in_defaults;  // valid in [defaults]
+};
+
+constexpr std::array<Setting, 25> settings{{
+    {"command", command, false, false},
+    {"count", count, false, true},
+    {"port", port, false, false},
+    {"env", env, true, true},
+    {"env_files", env_files, true, true},
+    {"user", user, true, true},
+    {"group", group, true, true},
+    {"working_directory", working_directory, true, true},
+    {"restart", restart, false, true},
+    {"restart_delay", restart_delay, false, true},
+    {"start_limit_burst", start_limit_burst, false, true},
+    {"start_limit_interval", start_limit_interval, false, true},
+    {"stop_timeout", stop_timeout, false, true},
+    {"stop_signal", stop_signal, false, true},
+    {"start_timeout", start_timeout, false, true},
+    {"ready", ready, false, true},
+    {"memory_max", memory_max, false, true},
+    {"cpu_quota", cpu_quota, false, true},
+    {"cpu_weight", cpu_weight, false, true},
+    {"tasks_max", tasks_max, false, true},
+    {"nofile", nofile, false, true},
+    {"nice", nice, false, true},
+    {"hardening", hardening, false, true},
+    {"writable_paths", writable_paths, false, true},
+    {"systemd", systemd, false, true},
+}};
+
+bool allowed(const Setting& s, Scope scope) {
+    switch (scope) {
+        case Scope::app: return s.app_level;
+        case Scope::defaults: return s.in_defaults;
+        case Scope::process: return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+bool apply_setting(Context& c, const toml::key& key, const toml::node& value, Scope scope, Draft& d) {
+    for (const auto& s : settings) {
+        if (s.name == key.str() && allowed(s, scope)) {
+            s.handler(c, value, d);
+            return true;
+        }
+    }
+    return false;
+}
+
+std::vector<std::string_view> setting_names(Scope scope) {
+    std::vector<std::string_view> names;
+    for (const auto& s : settings)
+        if (allowed(s, scope)) names.push_back(s.name);
+    return names;
+}
+
+void finish_process(Context& c, const toml::table& table, Draft& d) {
+    ProcessType& pt = d.pt;
+    const std::string label = "[process." + pt.name + "]";
+    if (pt.command_where.line == 0) c.error(table, label + " has no command");
+    if (pt.ready == Readiness::port && !pt.port)
+        c.error(d.ready_where.line ? d.ready_where : pt.where, "ready = \"port\" needs port to be set in " + label);
+    if (pt.port) {
+        if (*pt.port + pt.count - 1 > 65535)
+            c.error(pt.port_where, "port " + std::to_string(*pt.port) + " with count " + std::to_string(pt.count) +
+                                       " runs past 65535 (port + count - 1 must be at most 65535)");
+        if (auto it = d.env.find("PORT"); it != d.env.end())
+            c.error(it->second.where, "PORT must not be set in env for " + label +
+                                          ", which sets port: each instance gets PORT = port + N - 1");
+    }
+    for (auto& [name, entry] : d.env) {  // std::map: sorted by name
+        pt.env.emplace_back(name, entry.value);
+        pt.env_where.emplace_back(name, entry.where);
+    }
+}
+
+}  // namespace formation::detail

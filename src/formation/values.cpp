@@ -1,0 +1,233 @@
+#include "formation/values.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace formation {
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_alpha(char c) { return is_lower(c) || is_upper(c); }
+char lower(char c) { return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool mul_add(std::uint64_t& acc, std::uint64_t mul, std::uint64_t add) {
+    return !__builtin_mul_overflow(acc, mul, &acc) && !__builtin_add_overflow(acc, add, &acc);
+}
+
+// A decimal number with an optional fraction, scaled by `unit` (an integer
+// number of base units). Fraction digits past the sixth are ignored: a
+// microsecond or a byte is the finest grain either caller needs.
+struct Number {
+    std::uint64_t whole = 0;
+    std::uint64_t frac = 0;       // fraction digits as an integer
+    std::uint64_t frac_scale = 1;  // 10^(digits kept)
+};
+
+std::optional<Number> read_number(std::string_view& s) {
+    Number n;
+    std::size_t i = 0;
+    while (i < s.size() && is_digit(s[i])) {
+        if (!mul_add(n.whole, 10, static_cast<std::uint64_t>(s[i] - '0'))) return std::nullopt;
+        ++i;
+    }
+    if (i == 0) return std::nullopt;
+    if (i < s.size() && s[i] == '.') {
+        ++i;
+        std::size_t start = i;
+        while (i < s.size() && is_digit(s[i])) {
+            if (i - start < 6) {
+                n.frac = n.frac * 10 + static_cast<std::uint64_t>(s[i] - '0');
+                n.frac_scale *= 10;
+            }
+            ++i;
+        }
+        if (i == start) return std::nullopt;
+    }
+    s.remove_prefix(i);
+    return n;
+}
+
+std::optional<std::uint64_t> scale(const Number& n, std::uint64_t unit) {
+    std::uint64_t v = n.whole;
+    std::uint64_t frac = 0;
+    // frac < frac_scale ≤ 10^6, so frac * unit / frac_scale < unit: no overflow
+    // unless unit itself is huge, which the callers' units are not.
+    if (__builtin_mul_overflow(n.frac, unit, &frac)) return std::nullopt;
+    if (!mul_add(v, unit, frac / n.frac_scale)) return std::nullopt;
+    return v;
+}
+
+void skip_spaces(std::string_view& s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+}
+
+std::optional<std::uint64_t> duration_unit(std::string_view u) {
+    constexpr std::uint64_t sec = 1000000;
+    struct Unit { std::string_view name; std::uint64_t usec; };
+    static constexpr std::array<Unit, 9> units{{
+        {"us", 1}, {"ms", 1000}, {"s", sec}, {"sec", sec}, {"m", 60 * sec},
+        {"min", 60 * sec}, {"h", 3600 * sec}, {"hr", 3600 * sec}, {"d", 86400 * sec},
+    }};
+    for (const auto& unit : units)
+        if (unit.name == u) return unit.usec;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> parse_duration(std::string_view text) {
+    skip_spaces(text);
+    if (text.empty()) return std::nullopt;
+    std::uint64_t total = 0;
+    while (!text.empty()) {
+        auto n = read_number(text);
+        if (!n) return std::nullopt;
+        skip_spaces(text);
+        std::size_t len = 0;
+        while (len < text.size() && is_lower(text[len])) ++len;
+        auto unit = duration_unit(text.substr(0, len));
+        if (!unit) return std::nullopt;
+        text.remove_prefix(len);
+        auto part = scale(*n, *unit);
+        if (!part || __builtin_add_overflow(total, *part, &total)) return std::nullopt;
+        skip_spaces(text);
+    }
+    return total;
+}
+
+std::optional<std::uint64_t> parse_size(std::string_view text) {
+    skip_spaces(text);
+    auto n = read_number(text);
+    if (!n) return std::nullopt;
+    skip_spaces(text);
+    std::uint64_t unit = 1;
+    if (!text.empty()) {
+        static constexpr std::string_view suffixes = "KMGTPE";
+        auto at = suffixes.find(text.front());
+        if (at == std::string_view::npos) return std::nullopt;
+        for (std::size_t i = 0; i <= at; ++i) unit *= 1024;
+        text.remove_prefix(1);
+        skip_spaces(text);
+        if (!text.empty()) return std::nullopt;
+    }
+    return scale(*n, unit);
+}
+
+bool is_valid_app_name(std::string_view name) {
+    if (name.empty() || name.size() > 64 || !is_lower(name.front())) return false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        char c = name[i];
+        if (c == '-') {
+            // A dash only between two letters/digits: no "--", no trailing "-".
+            if (i + 1 == name.size() || name[i + 1] == '-') return false;
+        } else if (!is_lower(c) && !is_digit(c)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool is_valid_type_name(std::string_view name) {
+    if (name.empty() || name.size() > 64 || !is_lower(name.front())) return false;
+    return std::all_of(name.begin(), name.end(),
+                       [](char c) { return is_lower(c) || is_digit(c) || c == '_'; });
+}
+
+bool is_valid_env_name(std::string_view name) {
+    if (name.empty() || is_digit(name.front())) return false;
+    return std::all_of(name.begin(), name.end(),
+                       [](char c) { return is_alpha(c) || is_digit(c) || c == '_'; });
+}
+
+bool is_valid_user_name(std::string_view name) {
+    if (name.empty()) return false;
+    if (std::all_of(name.begin(), name.end(), is_digit)) return name.size() <= 10;
+    if (name.size() > 31 || !(is_alpha(name.front()) || name.front() == '_')) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-';
+    });
+}
+
+bool is_valid_directive_key(std::string_view key) {
+    if (key.empty() || !is_upper(key.front())) return false;
+    return std::all_of(key.begin(), key.end(), [](char c) { return is_alpha(c) || is_digit(c); });
+}
+
+std::optional<std::string> normalize_signal(std::string_view name) {
+    static constexpr std::array<std::string_view, 8> accepted{
+        "TERM", "INT", "QUIT", "HUP", "USR1", "USR2", "WINCH", "KILL"};
+    if (name.substr(0, 3) == "SIG") name.remove_prefix(3);
+    for (auto s : accepted)
+        if (s == name) return "SIG" + std::string(s);
+    return std::nullopt;
+}
+
+bool has_control_chars(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7f;
+    });
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::optional<std::string> did_you_mean(std::string_view word,
+                                        const std::vector<std::string_view>& candidates) {
+    std::string folded(word);
+    std::transform(folded.begin(), folded.end(), folded.begin(), lower);
+    // Up to two edits, fewer for short words so "ab" does not suggest "nice".
+    const std::size_t limit = std::min<std::size_t>(2, std::max<std::size_t>(1, word.size() / 3));
+    std::optional<std::string> found;
+    std::size_t found_distance = limit + 1;
+    for (auto c : candidates) {
+        std::size_t d = edit_distance(folded, c);
+        if (d < found_distance && d < c.size()) {
+            found = std::string(c);
+            found_distance = d;
+        }
+    }
+    return found;
+}
+
+std::string quoted(std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (char c : s) {
+        auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (u < 0x20 || u == 0x7f) {
+            out += "\\x";
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+    return out;
+}
+
+}  // namespace formation

@@ -1,0 +1,58 @@
+// Small pure helpers for the values a formation file holds: durations, sizes,
+// names, signals, and "did you mean" suggestions. No I/O, no toml++.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace formation {
+
+// "10s", "500ms", "1min 30s", "2h", "1.5s" → microseconds. One or more
+// <number><unit> parts, optionally space-separated; units us, ms, s, sec,
+// m, min, h, hr, d. nullopt when malformed or beyond 2^64 µs.
+std::optional<std::uint64_t> parse_duration(std::string_view text);
+
+// "512M", "1G", "64K", "2T", "4096" → bytes, base 1024 as systemd does.
+// nullopt when malformed or beyond 2^64.
+std::optional<std::uint64_t> parse_size(std::string_view text);
+
+// [a-z][a-z0-9]*(-[a-z0-9]+)*, at most 64 characters.
+bool is_valid_app_name(std::string_view name);
+
+// [a-z][a-z0-9_]*, at most 64 characters. No "-": unit names are
+// APP-TYPE@N.service, and a dash-free TYPE keeps apps like "api" and
+// "api-gateway" from ever sharing a unit name.
+bool is_valid_type_name(std::string_view name);
+
+// [A-Za-z_][A-Za-z0-9_]*
+bool is_valid_env_name(std::string_view name);
+
+// systemd's user/group syntax: [A-Za-z_][A-Za-z0-9_.-]* up to 31 characters,
+// or a numeric id.
+bool is_valid_user_name(std::string_view name);
+
+// A raw directive key: [A-Z][A-Za-z0-9]*
+bool is_valid_directive_key(std::string_view key);
+
+// "TERM", "SIGTERM", … → "SIGTERM"; nullopt for a signal we do not accept.
+std::optional<std::string> normalize_signal(std::string_view name);
+
+// True when `s` holds a byte below 0x20 or 0x7f.
+bool has_control_chars(std::string_view s);
+
+// Levenshtein distance, byte-wise.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate closest to `word` when it is close enough to be a likely
+// typo (same letters in another case, or a few edits away); nullopt otherwise.
+std::optional<std::string> did_you_mean(std::string_view word,
+                                        const std::vector<std::string_view>& candidates);
+
+// `s` in double quotes with control characters, quotes and backslashes
+// escaped, so a hostile key can be shown in a message.
+std::string quoted(std::string_view s);
+
+}  // namespace formation
