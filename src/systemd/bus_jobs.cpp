@@ -1,0 +1,120 @@
+// Queueing jobs and waiting for them, as systemctl does: watch JobRemoved
+// and Subscribe first, queue every job without waiting (pipelined), then
+// process the bus until each queued job path has been removed.
+#include <utility>
+
+#include "systemd/bus.hpp"
+
+namespace formation::systemd::bus {
+namespace {
+
+const char* method_for(JobType type) {
+    switch (type) {
+        case JobType::start: return "StartUnit";
+        case JobType::stop: return "StopUnit";
+        case JobType::restart: return "RestartUnit";
+        case JobType::try_restart: return "TryRestartUnit";
+    }
+    return "StartUnit";
+}
+
+}  // namespace
+
+// The jobs of one run(), matched to their JobRemoved signals. The reply that
+// names a job path and that job's JobRemoved may arrive in either order.
+struct JobRunner::Batch {
+    std::vector<JobOutcome> outcomes;                           // result "" while unknown
+    std::map<std::string, std::vector<std::size_t>> waiting;    // job path → requests (merged jobs share one)
+    std::map<std::string, std::string> removed_unclaimed;       // job path → result, not yet claimed by a reply
+    std::size_t unresolved = 0;
+
+    void resolve(std::size_t i, std::string result) {
+        outcomes[i].result = std::move(result);
+        --unresolved;
+    }
+
+    void job_queued(std::size_t i, const std::string& path) {
+        if (auto it = removed_unclaimed.find(path); it != removed_unclaimed.end())
+            resolve(i, it->second);
+        else
+            waiting[path].push_back(i);
+    }
+
+    // Also sees other clients' jobs; those just sit unclaimed until run() ends.
+    void job_removed(const std::string& path, const std::string& result) {
+        auto it = waiting.find(path);
+        if (it == waiting.end()) {
+            removed_unclaimed.emplace(path, result);
+            return;
+        }
+        for (std::size_t i : it->second) resolve(i, result);
+        waiting.erase(it);
+    }
+};
+
+void JobRunner::subscribe_once() {
+    if (job_removed_match_) return;
+    sd_bus_slot* raw = nullptr;
+    int r = sd_bus_match_signal(connection_.get(), &raw, manager_service, manager_path, manager_interface,
+                                "JobRemoved", job_removed, this);
+    if (r < 0) throw call_failed("AddMatch JobRemoved", nullptr, r);
+    SlotPtr match(raw);
+    // The manager only emits job signals on the bus while someone is subscribed.
+    auto m = connection_.new_manager_call("Subscribe");
+    connection_.call(m.get(), "Subscribe");
+    job_removed_match_ = std::move(match);
+}
+
+// Runs inside sd_bus_process (C frames): exceptions must not escape.
+int JobRunner::job_removed(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    auto* self = static_cast<JobRunner*>(userdata);
+    if (!self->batch_) return 0;
+    std::uint32_t id = 0;
+    const char* path = nullptr;
+    const char* unit = nullptr;
+    const char* result = nullptr;
+    if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0) return 0;
+    try {
+        self->batch_->job_removed(path, result);
+    } catch (...) {
+        // Only allocation can fail here; the job then counts as still running.
+    }
+    return 0;
+}
+
+std::vector<JobOutcome> JobRunner::run(const std::vector<JobRequest>& jobs) {
+    if (jobs.empty()) return {};
+    subscribe_once();
+
+    Batch batch;
+    batch.outcomes.reserve(jobs.size());
+    for (const auto& job : jobs) batch.outcomes.push_back(JobOutcome{job.unit, {}});
+    batch.unresolved = jobs.size();
+
+    struct Attach {  // batch_ must not outlive `batch`, even when we unwind
+        JobRunner& runner;
+        Attach(JobRunner& r, Batch& b) : runner(r) { runner.batch_ = &b; }
+        ~Attach() { runner.batch_ = nullptr; }
+    } attach(*this, batch);
+
+    Pipeline pipeline(connection_);
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        const char* method = method_for(jobs[i].type);
+        auto m = connection_.new_manager_call(method);
+        check_message(sd_bus_message_append(m.get(), "ss", jobs[i].unit.c_str(), "replace"), method);
+        pipeline.add(std::move(m), [&batch, &jobs, i, method](sd_bus_message* reply) {
+            if (const sd_bus_error* e = sd_bus_message_get_error(reply)) {
+                batch.resolve(i, std::string("error: ") + (e->message ? e->message : e->name));
+                if (is_permission_error(e)) throw call_failed(describe_call(method, jobs[i].unit), e, 0);
+                return;
+            }
+            const char* path = nullptr;
+            check_message(sd_bus_message_read(reply, "o", &path), "job path");
+            batch.job_queued(i, path);
+        });
+    }
+    pipeline.run([&batch] { return batch.unresolved == 0; });
+    return std::move(batch.outcomes);
+}
+
+}  // namespace formation::systemd::bus

@@ -1,0 +1,102 @@
+// Unit states read as D-Bus properties. Addressing a unit by its
+// name-encoded object path makes the manager load it on demand, so units
+// that are not loaded (or do not exist) need no LoadUnit round trip first.
+#include <cstdlib>
+#include <string_view>
+
+#include "systemd/bus.hpp"
+
+namespace formation::systemd::bus {
+namespace {
+
+constexpr const char* unit_interface = "org.freedesktop.systemd1.Unit";
+constexpr const char* service_interface = "org.freedesktop.systemd1.Service";
+
+std::string unit_path(const std::string& unit) {
+    char* raw = nullptr;
+    int r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit.c_str(), &raw);
+    if (r < 0) throw call_failed("object path of " + unit, nullptr, r);
+    std::string path(raw);
+    std::free(raw);
+    return path;
+}
+
+bool is_service(std::string_view unit) {
+    constexpr std::string_view suffix = ".service";
+    return unit.size() > suffix.size() && unit.substr(unit.size() - suffix.size()) == suffix;
+}
+
+// Reads the variant of property `name` into `s` when it is one UnitState
+// keeps; returns false (variant unread) otherwise.
+bool read_property(sd_bus_message* m, std::string_view name, UnitState& s) {
+    auto text = [m, name](std::string& out) {
+        const char* v = nullptr;
+        check_message(sd_bus_message_read(m, "v", "s", &v), name);
+        out = v;
+    };
+    auto u64 = [m, name](std::uint64_t& out) { check_message(sd_bus_message_read(m, "v", "t", &out), name); };
+    auto u32 = [m, name](std::uint32_t& out) { check_message(sd_bus_message_read(m, "v", "u", &out), name); };
+
+    if (name == "Id") text(s.name);
+    else if (name == "LoadState") text(s.load_state);
+    else if (name == "ActiveState") text(s.active_state);
+    else if (name == "SubState") text(s.sub_state);
+    else if (name == "Result") text(s.result);
+    else if (name == "ActiveEnterTimestamp") u64(s.active_enter_usec);
+    else if (name == "InactiveExitTimestamp") u64(s.inactive_exit_usec);
+    else if (name == "ExecMainStartTimestamp") u64(s.exec_main_start_usec);
+    else if (name == "MemoryCurrent") u64(s.memory_current);  // UINT64_MAX when unknown, as unknown_value
+    else if (name == "MainPID") u32(s.main_pid);
+    else if (name == "NRestarts") u32(s.n_restarts);
+    else if (name == "NeedDaemonReload") {
+        int b = 0;
+        check_message(sd_bus_message_read(m, "v", "b", &b), name);
+        s.need_daemon_reload = b != 0;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// The a{sv} of a GetAll reply; the many properties we do not use are skipped.
+void read_all_properties(sd_bus_message* m, UnitState& s) {
+    check_message(sd_bus_message_enter_container(m, 'a', "{sv}"), "GetAll a{sv}");
+    for (;;) {
+        int r = sd_bus_message_enter_container(m, 'e', "sv");
+        check_message(r, "GetAll {sv}");
+        if (r == 0) break;
+        const char* name = nullptr;
+        check_message(sd_bus_message_read(m, "s", &name), "property name");
+        if (!read_property(m, name, s)) check_message(sd_bus_message_skip(m, "v"), name);
+        check_message(sd_bus_message_exit_container(m), "GetAll {sv}");
+    }
+    check_message(sd_bus_message_exit_container(m), "GetAll a{sv}");
+}
+
+void add_get_all(Pipeline& pipeline, const Connection& connection, const std::string& path,
+                 const char* interface, UnitState& state) {
+    auto m = connection.new_call(path.c_str(), properties_interface, "GetAll");
+    check_message(sd_bus_message_append(m.get(), "s", interface), "GetAll");
+    pipeline.add(std::move(m), [&state, interface](sd_bus_message* reply) {
+        if (const sd_bus_error* e = sd_bus_message_get_error(reply))
+            throw call_failed(describe_call(std::string("GetAll ") + interface, state.name), e, 0);
+        read_all_properties(reply, state);
+    });
+}
+
+}  // namespace
+
+std::vector<UnitState> read_unit_states(const Connection& connection, const std::vector<std::string>& units) {
+    std::vector<UnitState> states(units.size());
+    Pipeline pipeline(connection);
+    for (std::size_t i = 0; i < units.size(); ++i) {
+        states[i].name = units[i];
+        std::string path = unit_path(units[i]);
+        add_get_all(pipeline, connection, path, unit_interface, states[i]);
+        if (is_service(units[i])) add_get_all(pipeline, connection, path, service_interface, states[i]);
+    }
+    pipeline.run();
+    return states;
+}
+
+}  // namespace formation::systemd::bus
