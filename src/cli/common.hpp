@@ -1,0 +1,64 @@
+// What every verb shares: the global options, loading the formation file,
+// and the errors main() turns into messages and exit codes.
+#pragma once
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+#include "formation/error.hpp"
+#include "formation/model.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace formation::cli {
+
+// Exit codes, documented in formation(1).
+enum Exit : int { exit_ok = 0, exit_failed = 1, exit_usage = 2, exit_systemd = 3 };
+
+struct Globals {
+    std::string file = "formation.toml";
+    bool file_given = false;
+    bool user = false;
+    std::string unit_dir;  // empty: the manager's default
+};
+
+// A failure with a message for the user and the exit code it means.
+class CliError : public std::runtime_error {
+public:
+    CliError(const std::string& message, int code) : std::runtime_error(message), code_(code) {}
+    int code() const { return code_; }
+
+private:
+    int code_;
+};
+
+// A formation file that was refused; main() prints it with the source lines.
+struct InvalidFormation {
+    FormationError error;
+    std::string source;
+};
+
+struct LoadedFormation {
+    std::string path;
+    std::string text;
+    Formation formation;
+};
+
+// Reads and parses; throws CliError (unreadable) or InvalidFormation.
+LoadedFormation load_formation(const std::string& path);
+LoadedFormation parse_loaded(const std::string& path, std::string text);
+
+// The formation binary that units run as a helper (ready = "port"):
+// $FORMATION_HELPER if set; else this very binary (`apply`), or the
+// installed one (`generate`, whose files go to other machines).
+std::string helper_path(bool this_binary);
+
+// Each verb adds its subcommand and sets `run` when it is chosen.
+using Run = std::function<int()>;
+void add_check(CLI::App& root, const Globals& g, Run& run);
+void add_generate(CLI::App& root, const Globals& g, Run& run);
+
+}  // namespace formation::cli

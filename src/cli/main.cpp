@@ -1,0 +1,57 @@
+// formation: a process formation (formation.toml) run by systemd.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/common.hpp"
+#include "systemd/manager.hpp"
+#include "systemd/unit_dir.hpp"
+
+using namespace formation;
+using namespace formation::cli;
+
+namespace {
+
+int print_invalid(const InvalidFormation& e) {
+    for (const auto& d : e.error.diagnostics()) std::cerr << format_diagnostic(d, e.source);
+    return exit_usage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"formation: run a process formation (formation.toml) through systemd"};
+    app.set_version_flag("--version", std::string("formation ") + FORMATION_VERSION);
+    app.require_subcommand(1);
+    Globals g;
+    app.add_option("-f,--file", g.file, "Formation file")->capture_default_str();
+    app.add_flag("--user", g.user, "Use the calling user's service manager");
+    app.add_option("--unit-dir", g.unit_dir, "Unit directory (default: /etc/systemd/system, or ~/.config/systemd/user with --user)");
+    Run run;
+    add_check(app, g, run);
+    add_generate(app, g, run);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? 0 : exit_usage;
+    }
+    g.file_given = app.count("--file") > 0;
+    try {
+        return run ? run() : exit_usage;
+    } catch (const InvalidFormation& e) {
+        return print_invalid(e);
+    } catch (const CliError& e) {
+        std::cerr << "formation: " << e.what() << '\n';
+        return e.code();
+    } catch (const systemd::SystemdError& e) {
+        std::cerr << "formation: " << e.what() << '\n';
+        return e.exit_code();
+    } catch (const systemd::DiskError& e) {
+        std::cerr << "formation: " << e.what() << '\n';
+        return exit_failed;
+    } catch (const std::exception& e) {
+        std::cerr << "formation: " << e.what() << '\n';
+        return exit_failed;
+    }
+}

@@ -1,0 +1,106 @@
+#include "compile/compile.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "compile/directives.hpp"
+#include "compile/escape.hpp"
+#include "compile/fill.hpp"
+#include "unit_templates.hpp"
+
+namespace formation {
+
+std::string app_target_name(const std::string& app) { return app + ".target"; }
+
+std::string template_name(const std::string& app, const std::string& type) {
+    return app + "-" + type + "@.service";
+}
+
+std::string instance_name(const std::string& app, const std::string& type, int index) {
+    return app + "-" + type + "@" + std::to_string(index) + ".service";
+}
+
+namespace {
+
+std::string source_name(const Formation& f) {
+    std::string path = f.source_path.empty() ? "formation.toml" : f.source_path;
+    auto slash = path.rfind('/');
+    return printable(slash == std::string::npos ? path : path.substr(slash + 1));
+}
+
+std::string description(const Formation& f) {
+    return escape_specifiers(printable(f.description.empty() ? f.app : f.description));
+}
+
+std::string instance_dropin_path(const Formation& f, const ProcessType& p, int index) {
+    return instance_name(f.app, p.name, index) + ".d/50-formation.conf";
+}
+
+UnitFile template_unit(const Formation& f, const ProcessType& p, const CompileOptions& options) {
+    std::map<std::string, std::string> vars{
+        {"SOURCE", source_name(f)},
+        {"APP", f.app},
+        {"TYPE", p.name},
+        {"DESCRIPTION", description(f) + " (" + p.name + ".%i)"},
+        {"UNIT_DIRECTIVES", unit_directives(p)},
+        {"SERVICE_DIRECTIVES", service_directives(p, options)},
+    };
+    return {template_name(f.app, p.name), fill_template(templates::process_service, vars)};
+}
+
+// Only what differs between instances lives in their drop-ins: the port.
+UnitFile instance_dropin(const Formation& f, const ProcessType& p, int index) {
+    std::string port = std::to_string(*p.port + index - 1);
+    std::map<std::string, std::string> vars{
+        {"SOURCE", source_name(f)},
+        {"TYPE", p.name},
+        {"INDEX", std::to_string(index)},
+        {"SERVICE_DIRECTIVES", "Environment=PORT=" + port + "\n"},
+    };
+    return {instance_dropin_path(f, p, index), fill_template(templates::instance_conf, vars)};
+}
+
+UnitFile app_target(const Formation& f, const std::vector<Instance>& instances, const CompileOptions& options) {
+    std::string wants;
+    for (const auto& i : instances) wants += "Wants=" + i.unit + "\n";
+    std::map<std::string, std::string> vars{
+        {"SOURCE", source_name(f)},
+        {"APP", f.app},
+        {"DESCRIPTION", description(f)},
+        {"WANTS", wants},
+        {"WANTED_BY", options.user_manager ? "default.target" : "multi-user.target"},
+    };
+    return {app_target_name(f.app), fill_template(templates::app_target, vars)};
+}
+
+}  // namespace
+
+UnitSet compile(const Formation& f, const CompileOptions& options) {
+    UnitSet set;
+    set.app = f.app;
+    set.app_target = app_target_name(f.app);
+    for (const auto& p : f.processes) {
+        set.types.push_back(p.name);
+        UnitFile tpl = template_unit(f, p, options);
+        for (int i = 1; i <= p.count; ++i) {
+            Instance inst{p.name, i, instance_name(f.app, p.name, i), {tpl.path}};
+            if (p.port) {
+                UnitFile dropin = instance_dropin(f, p, i);
+                inst.files.push_back(dropin.path);
+                set.files.push_back(std::move(dropin));
+            }
+            set.instances.push_back(std::move(inst));
+        }
+        set.files.push_back(std::move(tpl));
+    }
+    set.files.push_back(app_target(f, set.instances, options));
+    // Enabled for boot, as `systemctl enable` would: a link we own like any file.
+    std::string wanted_by = options.user_manager ? "default.target" : "multi-user.target";
+    set.files.push_back({wanted_by + ".wants/" + set.app_target, "../" + set.app_target, true});
+    std::sort(set.files.begin(), set.files.end(),
+              [](const UnitFile& a, const UnitFile& b) { return a.path < b.path; });
+    std::sort(set.types.begin(), set.types.end());
+    return set;
+}
+
+}  // namespace formation

@@ -1,0 +1,136 @@
+#include "compile/directives.hpp"
+
+#include "compile/escape.hpp"
+
+namespace formation {
+
+namespace {
+
+void line(std::string& out, std::string_view key, std::string_view value) {
+    out += key;
+    out += '=';
+    out += value;
+    out += '\n';
+}
+
+const char* restart_value(RestartPolicy r) {
+    switch (r) {
+        case RestartPolicy::always: return "always";
+        case RestartPolicy::on_failure: return "on-failure";
+        case RestartPolicy::no: return "no";
+    }
+    return "always";
+}
+
+std::string exec_start(const ProcessType& p) {
+    if (!p.command.shell) return exec_line(p.command.argv);
+    // As in a Procfile: /bin/sh runs the line, so $PORT and friends are
+    // expanded by the shell. A simple command gets "exec" so the app itself,
+    // not the shell, is the main process that receives SIGTERM.
+    std::string script = is_simple_shell_command(p.command.line) ? prefix_exec(p.command.line) : p.command.line;
+    return exec_line({"/bin/sh", "-c", script});
+}
+
+// A shell line that is not one simple command keeps /bin/sh as the main
+// process; then every process of the instance must get the stop signal.
+const char* kill_mode(const ProcessType& p) {
+    if (p.command.shell && !is_simple_shell_command(p.command.line)) return "control-group";
+    return "mixed";
+}
+
+void raw(std::string& out, const ProcessType& p, std::string_view section) {
+    for (const auto& r : p.raw)
+        if (r.section == section) out += r.line + '\n';
+}
+
+}  // namespace
+
+std::string unit_directives(const ProcessType& p) {
+    std::string out;
+    line(out, "StartLimitIntervalSec", format_timespan(p.start_limit_interval_usec));
+    line(out, "StartLimitBurst", std::to_string(p.start_limit_burst));
+    raw(out, p, "Unit");
+    return out;
+}
+
+std::string service_directives(const ProcessType& p, const CompileOptions& options) {
+    std::string out;
+    line(out, "Type", p.ready == Readiness::notify ? "notify" : "exec");
+    line(out, "ExecStart", exec_start(p));
+    if (p.ready == Readiness::port)
+        line(out, "ExecStartPost", exec_line({options.helper_path, "wait-ready", "--port"}) + " ${PORT}");
+    line(out, "Restart", restart_value(p.restart));
+    line(out, "RestartSec", format_timespan(p.restart_delay_usec));
+    line(out, "TimeoutStartSec", format_timespan(p.start_timeout_usec));
+    line(out, "TimeoutStopSec", format_timespan(p.stop_timeout_usec));
+    line(out, "KillMode", kill_mode(p));
+    line(out, "KillSignal", p.stop_signal);
+    if (!p.user.empty()) line(out, "User", escape_specifiers(p.user));
+    if (!p.group.empty()) line(out, "Group", escape_specifiers(p.group));
+    if (!p.working_directory.empty()) line(out, "WorkingDirectory", escape_specifiers(p.working_directory));
+    for (const auto& [name, value] : p.env) line(out, "Environment", quote_env_assignment(name, value));
+    for (const auto& file : p.env_files) line(out, "EnvironmentFile", escape_specifiers(file));
+    if (p.memory_max) line(out, "MemoryMax", std::to_string(*p.memory_max));
+    if (p.cpu_quota) line(out, "CPUQuota", std::to_string(*p.cpu_quota) + "%");
+    if (p.cpu_weight) line(out, "CPUWeight", std::to_string(*p.cpu_weight));
+    if (p.tasks_max) line(out, "TasksMax", std::to_string(*p.tasks_max));
+    if (p.nofile) line(out, "LimitNOFILE", std::to_string(*p.nofile));
+    if (p.nice) line(out, "Nice", std::to_string(*p.nice));
+    out += hardening_directives(p);
+    raw(out, p, "Service");
+    return out;
+}
+
+std::string hardening_directives(const ProcessType& p) {
+    if (p.hardening == Hardening::none) return {};
+    const bool strict = p.hardening == Hardening::strict;
+    // Common to both levels: what an ordinary web app or worker runs under unchanged.
+    std::string out =
+        "NoNewPrivileges=yes\n"
+        "PrivateTmp=yes\n"
+        "PrivateDevices=yes\n"
+        "ProtectKernelTunables=yes\n"
+        "ProtectKernelModules=yes\n"
+        "ProtectKernelLogs=yes\n"
+        "ProtectControlGroups=yes\n"
+        "ProtectClock=yes\n"
+        "ProtectHostname=yes\n"
+        "RestrictNamespaces=yes\n"
+        "RestrictRealtime=yes\n"
+        "RestrictSUIDSGID=yes\n"
+        "LockPersonality=yes\n"
+        "SystemCallArchitectures=native\n";
+    if (!strict) {
+        out +=
+            "ProtectSystem=full\n"
+            "ProtectHome=read-only\n"
+            "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK\n"
+            "CapabilityBoundingSet=~CAP_SYS_ADMIN CAP_SYS_PTRACE CAP_SYS_MODULE CAP_SYS_RAWIO CAP_SYS_BOOT "
+            "CAP_SYS_TIME CAP_MKNOD CAP_NET_ADMIN CAP_SYS_RESOURCE CAP_LINUX_IMMUTABLE CAP_AUDIT_CONTROL "
+            "CAP_MAC_ADMIN CAP_MAC_OVERRIDE CAP_SETPCAP CAP_SYS_PACCT CAP_SYS_TTY_CONFIG CAP_SYSLOG "
+            "CAP_WAKE_ALARM CAP_BLOCK_SUSPEND CAP_LEASE CAP_IPC_LOCK CAP_BPF CAP_PERFMON "
+            "CAP_CHECKPOINT_RESTORE\n";
+        return out;
+    }
+    // Read-only everywhere but the declared paths, no capabilities, and a
+    // system-call allow list.
+    out +=
+        "ProtectSystem=strict\n"
+        "ProtectHome=yes\n"
+        "ProtectProc=invisible\n"
+        "ProcSubset=pid\n"
+        "PrivateIPC=yes\n"
+        "RemoveIPC=yes\n"
+        "UMask=0077\n"
+        "CapabilityBoundingSet=\n"
+        "AmbientCapabilities=\n"
+        "DevicePolicy=closed\n"
+        "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\n"
+        "SystemCallFilter=@system-service\n"
+        "SystemCallFilter=~@privileged @resources @mount @obsolete @debug @cpu-emulation @raw-io @reboot @swap @clock @module\n"
+        "SystemCallErrorNumber=EPERM\n";
+    for (const auto& path : p.writable_paths) line(out, "ReadWritePaths", escape_specifiers(path));
+    return out;
+}
+
+}  // namespace formation

@@ -1,0 +1,34 @@
+// What a formation compiles to: unit files, as bytes, with their paths
+// relative to a unit directory. A plain value: nothing here touches a disk.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace formation {
+
+struct UnitFile {
+    std::string path;      // relative: "shop.target", "shop-web@1.service.d/50-formation.conf"
+    std::string content;   // exact bytes to write; for a symlink, its target
+    bool symlink = false;  // the enablement link "multi-user.target.wants/shop.target"
+};
+
+// One running process: instance `index` of process type `type`.
+struct Instance {
+    std::string type;
+    int index = 0;
+    std::string unit;                // "shop-web@1.service"
+    std::vector<std::string> files;  // paths (in UnitSet::files) that configure it
+};
+
+struct UnitSet {
+    std::string app;
+    std::string app_target;            // "shop.target"
+    std::vector<UnitFile> files;       // ordered by path, unique
+    std::vector<Instance> instances;   // ordered by type, then index
+    std::vector<std::string> types;    // process type names, ordered
+
+    const UnitFile* find(const std::string& path) const;
+};
+
+}  // namespace formation

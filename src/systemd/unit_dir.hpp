@@ -1,0 +1,69 @@
+// The unit directory on disk: atomic writes, a lock that serializes formation
+// commands, and the exact list of files each app owns (its manifest).
+// Layout:  DIR/<unit files>   DIR/.formation/lock
+//          DIR/.formation/APP.manifest   DIR/.formation/APP.toml (as applied)
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace formation::systemd {
+
+class DiskError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class UnitDir {
+public:
+    explicit UnitDir(std::filesystem::path root);
+    const std::filesystem::path& root() const { return root_; }
+
+    // An exclusive lock on the directory for as long as it lives.
+    class Lock {
+    public:
+        explicit Lock(int fd) : fd_(fd) {}
+        Lock(Lock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+        Lock(const Lock&) = delete;
+        Lock& operator=(const Lock&) = delete;
+        Lock& operator=(Lock&&) = delete;
+        ~Lock();
+
+    private:
+        int fd_;
+    };
+    // Waits up to `timeout_sec` for another formation command to finish.
+    Lock lock(int timeout_sec = 60) const;
+
+    // Relative paths; nullopt when the file does not exist.
+    std::optional<std::string> read(const std::string& rel) const;
+    // Temp file, fsync, rename over, fsync of the directory: old or new, never partial.
+    void write(const std::string& rel, std::string_view content) const;
+    // A symbolic link, replaced atomically like a file.
+    void write_symlink(const std::string& rel, const std::string& target) const;
+    // A symlink's target, a file's content; nullopt when absent.
+    std::optional<std::string> read_entry(const std::string& rel) const;
+    // Removes the file, and its "*.d" directory when that is left empty.
+    void remove(const std::string& rel) const;
+
+    std::vector<std::string> manifest(const std::string& app) const;  // sorted; empty if none
+    void write_manifest(const std::string& app, const std::vector<std::string>& paths) const;
+    std::optional<std::string> stored_formation(const std::string& app) const;
+    void store_formation(const std::string& app, std::string_view toml) const;
+    void forget(const std::string& app) const;  // drops manifest and stored formation
+    std::vector<std::string> apps() const;      // apps with a manifest, sorted
+
+private:
+    std::filesystem::path root_;
+    std::filesystem::path state_dir() const { return root_ / ".formation"; }
+};
+
+// Atomic write of any file (used for the formation file by `scale`).
+void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode = 0644);
+std::optional<std::string> read_file(const std::filesystem::path& path);
+
+}  // namespace formation::systemd

@@ -1,0 +1,73 @@
+#include <doctest/doctest.h>
+
+#include "compile/escape.hpp"
+
+using namespace formation;
+
+TEST_CASE("exec words are quoted so systemd gives back the exact bytes") {
+    struct Case {
+        const char* in;
+        const char* out;
+    };
+    const Case cases[] = {
+        {"plain", R"("plain")"},
+        {"", R"("")"},
+        {"%i %n %%", R"("%%i %%n %%%%")"},
+        {"$PORT ${X} $$ $", R"("$$PORT $${X} $$$$ $$")"},
+        {"it's \"quoted\"", R"("it's \"quoted\"")"},
+        {"back\\slash \\n", R"("back\\slash \\n")"},
+        {"new\nline\ttab\rcr", R"("new\nline\ttab\rcr")"},
+        {"\x01\x1f\x7f", R"("\x01\x1f\x7f")"},
+        {";", R"(";")"},
+        {"a;b # c = d", R"("a;b # c = d")"},
+        {"  spaced  ", R"("  spaced  ")"},
+        {"ünïcødé ✓", "\"ünïcødé ✓\""},
+        {"ends with \\", R"("ends with \\")"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.in);
+        CHECK(quote_exec_word(c.in) == c.out);
+    }
+}
+
+TEST_CASE("environment assignments keep $ but escape % and quotes") {
+    CHECK(quote_env_assignment("A", "$HOME 100%") == R"("A=$HOME 100%%")");
+    CHECK(quote_env_assignment("B", "") == R"("B=")");
+    CHECK(quote_env_assignment("C", "x\"y\\z\n") == R"("C=x\"y\\z\n")");
+}
+
+TEST_CASE("specifiers in verbatim values") {
+    CHECK(escape_specifiers("/srv/100%/app") == "/srv/100%%/app");
+    CHECK(printable("a\nb\tc") == "a b c");
+}
+
+TEST_CASE("time spans") {
+    CHECK(format_timespan(0) == "0");
+    CHECK(format_timespan(10'000'000) == "10s");
+    CHECK(format_timespan(500'000) == "500ms");
+    CHECK(format_timespan(90'000'000) == "1min 30s");
+    CHECK(format_timespan(3'600'000'001ULL) == "1h 1us");
+}
+
+TEST_CASE("simple shell commands get exec, compound ones do not") {
+    CHECK(is_simple_shell_command("bundle exec puma -p $PORT"));
+    CHECK(is_simple_shell_command("python3 -c 'import a; b()'"));
+    CHECK(is_simple_shell_command("echo \"a && b\" > /dev/null"));
+    CHECK(is_simple_shell_command("run --at $(date +%s; echo x)"));
+    CHECK(is_simple_shell_command("FOO=bar run"));
+    CHECK(is_simple_shell_command("exec run"));
+    CHECK_FALSE(is_simple_shell_command("cd /srv && run"));
+    CHECK_FALSE(is_simple_shell_command("a; b"));
+    CHECK_FALSE(is_simple_shell_command("a | b"));
+    CHECK_FALSE(is_simple_shell_command("a &"));
+    CHECK_FALSE(is_simple_shell_command("(a)"));
+    CHECK_FALSE(is_simple_shell_command("a\nb"));
+    CHECK_FALSE(is_simple_shell_command("while :; do x; done"));
+    CHECK_FALSE(is_simple_shell_command("if true"));
+    CHECK_FALSE(is_simple_shell_command("'unterminated"));
+
+    CHECK(prefix_exec("run -x") == "exec run -x");
+    CHECK(prefix_exec("FOO=bar BAZ='a b' run") == "FOO=bar BAZ='a b' exec run");
+    CHECK(prefix_exec("exec run") == "exec run");
+    CHECK(prefix_exec("  run") == "  exec run");
+}
