@@ -43,7 +43,7 @@ std::optional<std::string> normalize_signal(std::string_view name);
 // True when `s` holds a byte below 0x20 or 0x7f.
 bool has_control_chars(std::string_view s);
 
-// Levenshtein distance, byte-wise.
+// Edit distance, byte-wise; swapping two neighbours counts as one edit.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word` when it is close enough to be a likely

@@ -1,0 +1,589 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "formation/parse.hpp"
+
+#ifndef FORMATION_CORPUS_DIR
+#define FORMATION_CORPUS_DIR "/work/shared/corpus"
+#endif
+
+using namespace formation;
+
+namespace {
+
+Formation parse(std::string_view text) { return parse_formation(text, "f.toml"); }
+
+std::vector<Diagnostic> errors_of(std::string_view text) {
+    try {
+        parse(text);
+    } catch (const FormationError& e) {
+        return e.diagnostics();
+    }
+    return {};
+}
+
+std::string dump(const std::vector<Diagnostic>& ds) {
+    std::string out;
+    for (const auto& d : ds) out += std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " + d.message + "\n";
+    return out.empty() ? "(accepted)" : out;
+}
+
+// True when some diagnostic sits on `line` and contains `text`.
+bool has_error(const std::vector<Diagnostic>& ds, int line, std::string_view text) {
+    for (const auto& d : ds)
+        if (d.where.line == line && d.message.find(text) != std::string::npos) return true;
+    return false;
+}
+
+const ProcessType& type(const Formation& f, std::string_view name) {
+    for (const auto& p : f.processes)
+        if (p.name == name) return p;
+    FAIL("no process type " << name);
+    throw;
+}
+
+// Everything but positions, for "written differently, means the same".
+std::string summary(const Formation& f) {
+    std::ostringstream o;
+    o << f.app << '|' << f.description << '\n';
+    for (const auto& p : f.processes) {
+        o << p.name << " shell=" << p.command.shell << " line=" << p.command.line << " argv=";
+        for (const auto& a : p.command.argv) o << a << ',';
+        o << " count=" << p.count << " port=" << p.port.value_or(-1) << " env=";
+        for (const auto& [k, v] : p.env) o << k << '=' << v << ';';
+        o << " files=";
+        for (const auto& e : p.env_files) o << e << ',';
+        o << " user=" << p.user << " group=" << p.group << " wd=" << p.working_directory
+          << " restart=" << static_cast<int>(p.restart) << " delay=" << p.restart_delay_usec
+          << " burst=" << p.start_limit_burst << " interval=" << p.start_limit_interval_usec
+          << " stop=" << p.stop_timeout_usec << " sig=" << p.stop_signal << " start=" << p.start_timeout_usec
+          << " ready=" << static_cast<int>(p.ready) << " mem=" << p.memory_max.value_or(0)
+          << " quota=" << p.cpu_quota.value_or(0) << " weight=" << p.cpu_weight.value_or(0)
+          << " tasks=" << p.tasks_max.value_or(0) << " nofile=" << p.nofile.value_or(0)
+          << " nice=" << p.nice.value_or(99) << " hard=" << static_cast<int>(p.hardening) << " rw=";
+        for (const auto& w : p.writable_paths) o << w << ',';
+        o << " raw=";
+        for (const auto& r : p.raw) o << r.section << ':' << r.line << ',';
+        o << '\n';
+    }
+    return o.str();
+}
+
+const std::string design_example = R"(app = "shop"                       # required
+description = "Shop storefront"
+user = "shop"
+group = "shop"
+working_directory = "/srv/shop"
+env_files = ["/etc/shop/secrets.env"]
+
+[env]
+RAILS_ENV = "production"
+
+[defaults]
+stop_timeout = "10s"
+
+[process.web]
+command = "bundle exec puma -p $PORT"
+count = 3
+port = 5000
+ready = "port"
+stop_timeout = "30s"
+memory_max = "512M"
+
+[process.worker]
+command = ["bundle", "exec", "sidekiq"]
+count = 2
+)";
+
+}  // namespace
+
+TEST_CASE("the DESIGN example parses into the model") {
+    Formation f = parse(design_example);
+    CHECK(f.source_path == "f.toml");
+    CHECK(f.app == "shop");
+    CHECK(f.app_where.line == 1);
+    CHECK(f.app_where.column == 7);
+    CHECK(f.description == "Shop storefront");
+    REQUIRE(f.processes.size() == 2);
+    const auto& web = f.processes[0];
+    CHECK(web.name == "web");
+    CHECK(web.where.line == 14);
+    CHECK(web.command.shell);
+    CHECK(web.command.line == "bundle exec puma -p $PORT");
+    CHECK(web.command_where.line == 15);
+    CHECK(web.count == 3);
+    CHECK(web.count_where.line == 16);
+    CHECK(web.port == 5000);
+    CHECK(web.port_where.line == 17);
+    CHECK(web.port_where.column == 8);
+    CHECK(web.ready == Readiness::port);
+    CHECK(web.stop_timeout_usec == 30 * usec_per_sec);
+    CHECK(web.memory_max == 512ull << 20);
+    CHECK(web.user == "shop");
+    CHECK(web.group == "shop");
+    CHECK(web.working_directory == "/srv/shop");
+    CHECK(web.env_files == std::vector<std::string>{"/etc/shop/secrets.env"});
+    CHECK(web.env == Environment{{"RAILS_ENV", "production"}});
+    const auto& worker = f.processes[1];
+    CHECK(worker.name == "worker");
+    CHECK_FALSE(worker.command.shell);
+    CHECK(worker.command.argv == std::vector<std::string>{"bundle", "exec", "sidekiq"});
+    CHECK(worker.stop_timeout_usec == 10 * usec_per_sec);  // from [defaults]
+    CHECK_FALSE(worker.port);
+}
+
+TEST_CASE("defaults of the model apply when keys are absent") {
+    Formation f = parse("app = \"a\"\n[process.web]\ncommand = \"run\"\n");
+    const auto& p = f.processes.at(0);
+    CHECK(p.count == 1);
+    CHECK(p.count_where.line == 0);
+    CHECK(p.restart == RestartPolicy::always);
+    CHECK(p.hardening == Hardening::standard);
+    CHECK(p.stop_signal == "SIGTERM");
+    CHECK(p.ready == Readiness::simple);
+    CHECK(p.env.empty());
+    CHECK(p.raw.empty());
+    CHECK(f.description.empty());
+}
+
+TEST_CASE("every per-process key, happy path") {
+    Formation f = parse(R"(app = "a"
+[process.web]
+command = "run"
+count = 0
+port = 8080
+env = { B = "2", A = 1, C = true, D = false }
+env_files = ["/etc/a.env", "-/etc/optional.env"]
+user = "www-data"
+group = "1000"
+working_directory = "/srv/a b"
+restart = "on-failure"
+restart_delay = "500ms"
+start_limit_burst = 10
+start_limit_interval = 120
+stop_timeout = "1min 30s"
+stop_signal = "INT"
+start_timeout = "2m"
+ready = "notify"
+memory_max = 1073741824
+cpu_quota = "150%"
+cpu_weight = 200
+tasks_max = 4194304
+nofile = 65536
+nice = -5
+hardening = "strict"
+writable_paths = ["/var/lib/a", "/tmp/a"]
+systemd = { Service = ["LimitCORE=infinity", "OOMScoreAdjust=100"], Unit = ["After=db.service"] }
+)");
+    const auto& p = f.processes.at(0);
+    CHECK(p.count == 0);
+    CHECK(p.port == 8080);
+    CHECK(p.env == Environment{{"A", "1"}, {"B", "2"}, {"C", "true"}, {"D", "false"}});
+    CHECK(p.env_files == std::vector<std::string>{"/etc/a.env", "-/etc/optional.env"});
+    CHECK(p.user == "www-data");
+    CHECK(p.group == "1000");
+    CHECK(p.working_directory == "/srv/a b");
+    CHECK(p.restart == RestartPolicy::on_failure);
+    CHECK(p.restart_delay_usec == 500000);
+    CHECK(p.start_limit_burst == 10);
+    CHECK(p.start_limit_interval_usec == 120 * usec_per_sec);
+    CHECK(p.stop_timeout_usec == 90 * usec_per_sec);
+    CHECK(p.stop_signal == "SIGINT");
+    CHECK(p.start_timeout_usec == 120 * usec_per_sec);
+    CHECK(p.ready == Readiness::notify);
+    CHECK(p.memory_max == 1ull << 30);
+    CHECK(p.cpu_quota == 150u);
+    CHECK(p.cpu_weight == 200u);
+    CHECK(p.tasks_max == 4194304u);
+    CHECK(p.nofile == 65536u);
+    CHECK(p.nice == -5);
+    CHECK(p.hardening == Hardening::strict);
+    CHECK(p.writable_paths == std::vector<std::string>{"/var/lib/a", "/tmp/a"});
+    REQUIRE(p.raw.size() == 3);
+    CHECK(p.raw[0].section == "Unit");
+    CHECK(p.raw[0].line == "After=db.service");
+    CHECK(p.raw[1].section == "Service");
+    CHECK(p.raw[1].line == "LimitCORE=infinity");
+    CHECK(p.raw[2].line == "OOMScoreAdjust=100");
+}
+
+TEST_CASE("small accepted variants of values") {
+    auto one = [](const std::string& line) { return parse("app = \"a\"\n[process.web]\ncommand = \"run\"\n" + line + "\n").processes.at(0); };
+    CHECK(one("restart = \"no\"").restart == RestartPolicy::no);
+    CHECK(one("restart = \"always\"").restart == RestartPolicy::always);
+    CHECK(one("hardening = \"none\"").hardening == Hardening::none);
+    CHECK(one("hardening = \"default\"").hardening == Hardening::standard);
+    CHECK(one("ready = \"simple\"").ready == Readiness::simple);
+    CHECK(one("stop_signal = \"SIGKILL\"").stop_signal == "SIGKILL");
+    CHECK(one("stop_signal = \"WINCH\"").stop_signal == "SIGWINCH");
+    CHECK(one("cpu_quota = 250").cpu_quota == 250u);
+    CHECK(one("memory_max = \"64K\"").memory_max == 65536u);
+    CHECK(one("memory_max = \"2T\"").memory_max == 2ull << 40);
+    CHECK(one("stop_timeout = 5").stop_timeout_usec == 5 * usec_per_sec);
+    CHECK(one("stop_timeout = \"1ms\"").stop_timeout_usec == 1000);
+    CHECK(one("stop_timeout = \"1h\"").stop_timeout_usec == 3600 * usec_per_sec);
+    CHECK(one("port = 65535").port == 65535);
+    CHECK(one("count = 1000").count == 1000);
+    CHECK(one("nice = 19").nice == 19);
+    CHECK(one("env.path = \"/bin\"").env == Environment{{"path", "/bin"}});
+    CHECK(one("'count' = 4").count == 4);
+    CHECK(one("\"count\" = 5").count == 5);
+    CHECK(parse("app = \"a\"\n[process.web]\ncommand = [\"/usr/bin/env\", \"a b\", \"\"]\n").processes[0].command.argv ==
+          std::vector<std::string>{"/usr/bin/env", "a b", ""});
+    CHECK(one("ready = \"port\"\nport = 80").ready == Readiness::port);
+}
+
+TEST_CASE("strings are kept exactly: newlines, %, $, quotes, backslashes") {
+    Formation f = parse(R"(app = "a"
+[process.web]
+command = "echo \"100%\" $HOME 'x' \\n\nsecond line"
+env.MSG = """multi
+line %i $X \\ "q" """
+)");
+    const auto& p = f.processes.at(0);
+    CHECK(p.command.line == "echo \"100%\" $HOME 'x' \\n\nsecond line");
+    CHECK(p.env == Environment{{"MSG", "multi\nline %i $X \\ \"q\" "}});
+}
+
+TEST_CASE("merge order: app env, then defaults env, then process env") {
+    Formation f = parse(R"(app = "a"
+env_files = ["/etc/a.env", "/etc/shared.env"]
+user = "appuser"
+group = "appgroup"
+working_directory = "/srv/app"
+[env]
+A = "app"
+B = "app"
+C = "app"
+[defaults]
+env = { B = "defaults", C = "defaults" }
+env_files = ["/etc/defaults.env", "/etc/a.env"]
+user = "defuser"
+count = 2
+stop_timeout = "20s"
+[process.web]
+command = "run"
+env = { C = "web", Z = "web" }
+env_files = ["/etc/web.env", "/etc/shared.env"]
+working_directory = "/srv/web"
+[process.clock]
+command = "tick"
+count = 1
+user = "clock"
+)");
+    const auto& web = type(f, "web");
+    CHECK(web.env == Environment{{"A", "app"}, {"B", "defaults"}, {"C", "web"}, {"Z", "web"}});
+    CHECK(web.env_files == std::vector<std::string>{"/etc/a.env", "/etc/shared.env", "/etc/defaults.env", "/etc/web.env"});
+    CHECK(web.user == "defuser");
+    CHECK(web.group == "appgroup");
+    CHECK(web.working_directory == "/srv/web");
+    CHECK(web.count == 2);
+    CHECK(web.stop_timeout_usec == 20 * usec_per_sec);
+    REQUIRE(web.env_where.size() == 4);
+    CHECK(web.env_where[0].first == "A");
+    CHECK(web.env_where[0].second.line == 7);
+    CHECK(web.env_where[1].second.line == 11);
+    CHECK(web.env_where[2].second.line == 18);
+    const auto& clock = type(f, "clock");
+    CHECK(clock.user == "clock");
+    CHECK(clock.count == 1);
+    CHECK(clock.working_directory == "/srv/app");
+    CHECK(clock.env == Environment{{"A", "app"}, {"B", "defaults"}, {"C", "defaults"}});
+    CHECK(f.processes[0].name == "clock");  // ordered by name
+}
+
+TEST_CASE("a type's own systemd and writable_paths replace those from [defaults]") {
+    Formation f = parse(R"(app = "a"
+[defaults]
+writable_paths = ["/var/a"]
+systemd.Service = ["LimitCORE=0"]
+[process.web]
+command = "run"
+writable_paths = ["/var/web"]
+systemd.Unit = ["After=x.service"]
+[process.worker]
+command = "work"
+)");
+    CHECK(type(f, "web").writable_paths == std::vector<std::string>{"/var/web"});
+    REQUIRE(type(f, "web").raw.size() == 1);
+    CHECK(type(f, "web").raw[0].line == "After=x.service");
+    CHECK(type(f, "worker").writable_paths == std::vector<std::string>{"/var/a"});
+    REQUIRE(type(f, "worker").raw.size() == 1);
+    CHECK(type(f, "worker").raw[0].line == "LimitCORE=0");
+}
+
+TEST_CASE("port ranges of different types must not overlap") {
+    auto ds = errors_of(R"(app = "a"
+[process.web]
+command = "run"
+count = 3
+port = 5000
+[process.api]
+command = "api"
+port = 5002
+)");
+    CHECK_MESSAGE(has_error(ds, 8, "[process.api]"), dump(ds));
+    CHECK_MESSAGE(has_error(ds, 8, "overlap ports 5000-5002 of [process.web]"), dump(ds));
+    // Adjacent ranges and count 0 are fine.
+    CHECK_NOTHROW(parse("app = \"a\"\n[process.web]\ncommand = \"r\"\ncount = 2\nport = 5000\n[process.api]\ncommand = \"r\"\nport = 5002\n"));
+    CHECK_NOTHROW(parse("app = \"a\"\n[process.web]\ncommand = \"r\"\ncount = 0\nport = 5000\n[process.api]\ncommand = \"r\"\nport = 5000\n"));
+}
+
+TEST_CASE("valid oddities mean the same as the plain form") {
+    const std::string plain = "app = \"shop\"\n[process.web]\ncommand = \"run\"\ncount = 2\nenv = { A = \"1\" }\n[process.worker]\ncommand = \"work\"\n";
+    const std::string expected = summary(parse(plain));
+    const std::vector<std::pair<std::string, std::string>> forms = {
+        {"BOM", "\xEF\xBB\xBF" + plain},
+        {"CRLF", "app = \"shop\"\r\n[process.web]\r\ncommand = \"run\"\r\ncount = 2\r\nenv = { A = \"1\" }\r\n[process.worker]\r\ncommand = \"work\"\r\n"},
+        {"comments", "# head\napp = \"shop\" # the app\n\n# web\n[process.web] # header\ncommand = \"run\" # cmd\ncount = 2 # two\n"
+                     "env = { A = \"1\" } # env\n# worker\n[process.worker]\n  command = \"work\"   # indented\n# end"},
+        {"inline tables", "app = \"shop\"\nprocess.web = { command = \"run\", count = 2, env = { A = \"1\" } }\nprocess.worker = { command = \"work\" }\n"},
+        {"dotted keys", "app = \"shop\"\nprocess.web.command = \"run\"\nprocess.web.count = 2\nprocess.web.env.A = \"1\"\nprocess.worker.command = \"work\"\n"},
+        {"[process] table", "app = \"shop\"\n[process]\nweb = { command = \"run\", count = 2, env.A = \"1\" }\nworker.command = \"work\"\n"},
+        {"literal strings", "app = 'shop'\n[process.'web']\ncommand = 'run'\ncount = 2\nenv.'A' = '1'\n[process.\"worker\"]\ncommand = '''work'''\n"},
+        {"no trailing newline", plain.substr(0, plain.size() - 1)},
+    };
+    for (const auto& [name, text] : forms) {
+        CAPTURE(name);
+        CHECK(summary(parse(text)) == expected);
+    }
+}
+
+TEST_CASE("every problem is reported, in file order") {
+    auto ds = errors_of(R"(app = "Bad_App"
+bogus = 1
+[process.web]
+command = ""
+count = -1
+port = 70000
+stop_timeout = "ten seconds"
+[process.Worker]
+command = "w"
+)");
+    REQUIRE_MESSAGE(ds.size() == 7, dump(ds));
+    CHECK(ds[0].where.line == 1);
+    CHECK(ds[1].where.line == 2);
+    CHECK(ds[1].message == "unknown key \"bogus\" at the top level");
+    CHECK(ds[2].where.line == 4);
+    CHECK(ds[3].message == "count must be an integer between 0 and 1000 (got -1)");
+    CHECK(ds[4].message == "port must be between 1 and 65535 (got 70000)");
+    CHECK(ds[5].where.line == 7);
+    CHECK(ds[5].message == "stop_timeout: \"ten seconds\" is not a duration (expected e.g. \"10s\", \"500ms\", \"1min 30s\")");
+    CHECK(ds[6].where.line == 8);
+    for (const auto& d : ds) CHECK(d.where.file == "f.toml");
+    // [process.Worker] is reported too, though it sorts before the others in toml++'s table.
+    auto more = errors_of("app = \"a\"\n[process.web]\ncommand = 1\n[process.Worker]\ncommand = \"w\"\n");
+    REQUIRE_MESSAGE(more.size() == 2, dump(more));
+    CHECK(more[0].where.line == 3);
+    CHECK(more[1].where.line == 4);
+}
+
+TEST_CASE("exact messages for the common mistakes") {
+    auto ds = errors_of("app = \"shop\"\n[process.web]\ncomand = \"run\"\n");
+    REQUIRE_MESSAGE(ds.size() == 1, dump(ds));  // no extra "has no command" for a typo of it
+    CHECK(ds[0].message == "unknown key \"comand\" in [process.web]; did you mean \"command\"?");
+    CHECK(ds[0].where.line == 3);
+    CHECK(ds[0].where.column == 1);
+    ds = errors_of("app = \"shop\"\n[process.web]\ncommand = \"run\"\ncount = \"three\"\n");
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].message == "count must be an integer (got string \"three\")");
+    CHECK(ds[0].where.column == 9);
+    ds = errors_of("app = \"shop\"\n[process.\"web server\"]\ncommand = \"run\"\n");
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].message == "process type \"web server\" is not a valid name: use lowercase letters, digits and \"_\", starting with a letter");
+    ds = errors_of("[process.web]\ncommand = \"run\"\n");
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].where.line == 0);
+    CHECK(ds[0].message.find("missing required key \"app\"") != std::string::npos);
+    ds = errors_of("app = \"shop\"\n");
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].where.line == 0);
+    CHECK(ds[0].message.find("no process types") != std::string::npos);
+    ds = errors_of("app = \"shop\"\n[process.web]\n");
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].message == "[process.web] has no command");
+    CHECK(ds[0].where.line == 2);
+}
+
+TEST_CASE("the shared corpus of bad files is refused on the expected line") {
+    const std::filesystem::path dir = std::filesystem::path(FORMATION_CORPUS_DIR) / "bad";
+    REQUIRE(std::filesystem::is_directory(dir));
+    int seen = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().extension() != ".toml") continue;
+        ++seen;
+        std::ifstream in(entry.path(), std::ios::binary);
+        std::stringstream buf;
+        buf << in.rdbuf();
+        const std::string text = buf.str();
+        const std::string marker = "# expect-line: ";
+        REQUIRE_MESSAGE(text.rfind(marker, 0) == 0, entry.path().string());
+        std::string expect = text.substr(marker.size(), text.find('\n') - marker.size());
+        if (!expect.empty() && expect.back() == '\r') expect.pop_back();
+        std::vector<Diagnostic> ds;
+        try {
+            parse_formation(text, entry.path().string());
+        } catch (const FormationError& e) {
+            ds = e.diagnostics();
+        }
+        CAPTURE(entry.path().string());
+        REQUIRE_MESSAGE(!ds.empty(), "accepted");
+        if (expect != "any") CHECK_MESSAGE(has_error(ds, std::stoi(expect), ""), dump(ds));
+        for (const auto& d : ds) CHECK(d.where.file == entry.path().string());
+    }
+    CHECK(seen >= 10);
+}
+
+TEST_CASE("lint warns about inline env keys that look like secrets") {
+    Formation f = parse(R"(app = "a"
+[env]
+API_KEY = "x"
+KEYBOARD = "us"
+[process.web]
+command = "run"
+env = { db_password = "p", GitHubToken = "t", MY_SECRET_THING = "s", PATH = "/bin" }
+[process.worker]
+command = "work"
+)");
+    auto ws = lint_formation(f);
+    REQUIRE_MESSAGE(ws.size() == 4, dump(ws));  // API_KEY once, though both types inherit it
+    CHECK(ws[0].where.line == 3);
+    CHECK(ws[0].message.find("API_KEY") != std::string::npos);
+    CHECK(ws[0].message.find("env_files") != std::string::npos);
+    for (std::size_t i = 1; i < ws.size(); ++i) CHECK(ws[i].where.line == 7);
+    CHECK(lint_formation(parse(design_example)).empty());
+}
+
+namespace {
+
+struct Hostile {
+    std::string name;
+    std::string text;
+    int line;
+    std::string message;  // a substring of the expected diagnostic
+};
+
+const std::string head = "app = \"shop\"\n[process.web]\n";   // lines 1-2
+const std::string H = head + "command = \"run\"\n";           // lines 1-3; the case is on line 4
+
+std::vector<Hostile> hostile_inputs() {
+    return {
+        {"huge count", H + "count = 99999999999999999999\n", 4, "not representable in 64 bits"},
+        {"2 MiB file", H + "description = \"" + std::string(2 << 20, 'x') + "\"\n", 0, "at most 1 MiB"},
+        {"deeply nested arrays", H + "env.X = " + std::string(5000, '[') + std::string(5000, ']') + "\n", 4, "nested"},
+        {"invalid UTF-8", H + "env.X = \"\xff\xfe\"\n", 4, "utf-8"},
+        {"duplicate key", H + "command = \"again\"\n", 4, "redefine"},
+        {"duplicate table", H + "[process.web]\ncount = 1\n", 4, "redefin"},
+        {"NUL in command", head + "command = \"a\\u0000b\"\n", 3, "command contains a NUL character"},
+        {"NUL in env", H + "env.X = \"\\u0000\"\n", 4, "NUL character"},
+        {"NUL in argv", head + "command = [\"/bin/x\", \"\\u0000\"]\n", 3, "NUL character"},
+        {"raw NUL byte", H + std::string("env.X = \"a\0b\"\n", 14), 4, ""},
+        {"Count in another case", H + "Count = 3\n", 4, "unknown key \"Count\" in [process.web]; did you mean \"count\"?"},
+        {"quoted COMMAND", H + "\"COMMAND\" = \"x\"\n", 4, "did you mean \"command\"?"},
+        {"key with newline escape", H + "\"com\\nmand\" = \"x\"\n", 4, "unknown key \"com\\nmand\""},
+        {"count float", H + "count = 1.5\n", 4, "count must be an integer (got float 1.5)"},
+        {"count bool", H + "count = true\n", 4, "count must be an integer (got boolean true)"},
+        {"count array", H + "count = [1]\n", 4, "count must be an integer (got array)"},
+        {"count too big", H + "count = 1001\n", 4, "between 0 and 1000 (got 1001)"},
+        {"count date", H + "count = 1979-05-27\n", 4, "(got date)"},
+        {"port string", H + "port = \"5000\"\n", 4, "port must be an integer (got string \"5000\")"},
+        {"port zero", H + "port = 0\n", 4, "port must be between 1 and 65535 (got 0)"},
+        {"port range past 65535", H + "count = 2\nport = 65535\n", 5, "runs past 65535"},
+        {"command integer", head + "command = 42\n", 3, "command must be a string (a shell line) or an array of strings (got integer 42)"},
+        {"command empty array", head + "command = []\n", 3, "command must not be an empty array"},
+        {"command whitespace", head + "command = \" \\t\\n \"\n", 3, "command must not be empty"},
+        {"argv0 empty", head + "command = [\"\", \"x\"]\n", 3, "command[0] must be an absolute path or a program name"},
+        {"argv0 relative path", head + "command = [\"bin/run\"]\n", 3, "command[0] must be an absolute path"},
+        {"argv0 with space", head + "command = [\"my prog\"]\n", 3, "without spaces"},
+        {"argv element integer", head + "command = [\"/bin/x\", 1]\n", 3, "command must be a string (got integer 1)"},
+        {"command table", head + "command = { a = 1 }\n", 3, "(got table)"},
+        {"env not a table", H + "env = \"A=1\"\n", 4, "env must be a table"},
+        {"env bad name", H + "env.1BAD = \"x\"\n", 4, "env name \"1BAD\" in [process.web.env] is not valid"},
+        {"env dash name", H + "env = { \"A-B\" = \"x\" }\n", 4, "env name \"A-B\""},
+        {"env float", H + "env.X = 1.5\n", 4, "env X must be a string, integer or boolean (got float 1.5)"},
+        {"env array", H + "env.X = [\"a\"]\n", 4, "(got array)"},
+        {"env table", H + "env.X = { a = 1 }\n", 4, "(got table)"},
+        {"env date-time", H + "env.X = 1979-05-27T07:32:00Z\n", 4, "(got date-time)"},
+        {"PORT with port", H + "port = 80\nenv.PORT = \"81\"\n", 5, "PORT must not be set in env for [process.web]"},
+        {"PORT in app env", "app = \"a\"\n[env]\nPORT = \"1\"\n[process.web]\ncommand = \"r\"\nport = 80\n", 3, "PORT must not be set"},
+        {"restart choice", H + "restart = \"sometimes\"\n", 4, "restart must be \"always\", \"on-failure\" or \"no\" (got \"sometimes\")"},
+        {"restart integer", H + "restart = 1\n", 4, "restart must be a string (got integer 1)"},
+        {"negative duration", H + "restart_delay = -1\n", 4, "non-negative number of seconds"},
+        {"duration bool", H + "start_timeout = false\n", 4, "start_timeout must be a duration"},
+        {"duration words", H + "start_timeout = \"1 fortnight\"\n", 4, "start_timeout: \"1 fortnight\" is not a duration"},
+        {"duration float", H + "start_limit_interval = 1.5\n", 4, "(got float 1.5)"},
+        {"stop_timeout too long", H + "stop_timeout = \"2h\"\n", 4, "stop_timeout must be between 1ms and 1h"},
+        {"stop_timeout zero", H + "stop_timeout = 0\n", 4, "stop_timeout must be between 1ms and 1h"},
+        {"stop_signal unknown", H + "stop_signal = \"SEGV\"\n", 4, "stop_signal must be one of SIGTERM"},
+        {"stop_signal lowercase", H + "stop_signal = \"term\"\n", 4, "(got \"term\")"},
+        {"ready port without port", H + "ready = \"port\"\n", 4, "ready = \"port\" needs port to be set in [process.web]"},
+        {"ready choice", H + "ready = \"soon\"\n", 4, "ready must be \"simple\", \"notify\" or \"port\""},
+        {"memory_max words", H + "memory_max = \"lots\"\n", 4, "memory_max must be a number of bytes or a size"},
+        {"memory_max zero", H + "memory_max = 0\n", 4, "memory_max must be an integer between 1"},
+        {"memory_max lowercase unit", H + "memory_max = \"512m\"\n", 4, "memory_max must be"},
+        {"cpu_quota no percent", H + "cpu_quota = \"150\"\n", 4, "cpu_quota must be a percentage"},
+        {"cpu_quota zero", H + "cpu_quota = 0\n", 4, "cpu_quota must be an integer between 1 and 100000 (got 0)"},
+        {"cpu_quota huge", H + "cpu_quota = \"100001%\"\n", 4, "cpu_quota must be a percentage"},
+        {"cpu_weight", H + "cpu_weight = 10001\n", 4, "cpu_weight must be an integer between 1 and 10000 (got 10001)"},
+        {"tasks_max", H + "tasks_max = 0\n", 4, "tasks_max must be an integer between 1 and 4194304"},
+        {"nofile", H + "nofile = 2000000\n", 4, "nofile must be an integer between 1 and 1048576"},
+        {"nice", H + "nice = 20\n", 4, "nice must be an integer between -20 and 19 (got 20)"},
+        {"start_limit_burst", H + "start_limit_burst = 0\n", 4, "start_limit_burst must be an integer between 1 and 1000"},
+        {"hardening", H + "hardening = \"max\"\n", 4, "hardening must be \"none\", \"default\" or \"strict\""},
+        {"writable_paths relative", H + "writable_paths = [\"/ok\", \"relative\"]\n", 4, "writable_paths must be an absolute path (got \"relative\")"},
+        {"writable_paths string", H + "writable_paths = \"/x\"\n", 4, "writable_paths must be an array of absolute paths"},
+        {"systemd bad key", H + "systemd = { Service = [\"lower=x\"] }\n", 4, "\"Key=value\""},
+        {"systemd no equals", H + "systemd.Service = [\"Nope\"]\n", 4, "\"Key=value\""},
+        {"systemd newline", H + "systemd.Service = [\"A=b\\nExecStartPre=/bin/evil\"]\n", 4, "control characters"},
+        {"systemd section", H + "systemd.Install = [\"WantedBy=x\"]\n", 4, "unknown key \"Install\" in [process.web.systemd]"},
+        {"systemd not table", H + "systemd = \"x\"\n", 4, "systemd must be a table"},
+        {"systemd not array", H + "systemd.Service = \"A=b\"\n", 4, "systemd.Service must be an array"},
+        {"user with space", H + "user = \"a b\"\n", 4, "user \"a b\" is not a valid name"},
+        {"user too long", H + "user = \"" + std::string(32, 'u') + "\"\n", 4, "at most 31 characters"},
+        {"group integer", H + "group = 5\n", 4, "group must be a string (got integer 5)"},
+        {"working_directory relative", H + "working_directory = \"srv\"\n", 4, "working_directory must be an absolute path"},
+        {"working_directory newline", H + "working_directory = \"/srv\\n\"\n", 4, "control characters"},
+        {"env_files relative", H + "env_files = [\"x.env\"]\n", 4, "env_files must be an absolute path (got \"x.env\")"},
+        {"env_files dash relative", H + "env_files = [\"-x.env\"]\n", 4, "env_files must be an absolute path"},
+        {"env_files string", H + "env_files = \"/x\"\n", 4, "env_files must be an array"},
+        {"app integer", "app = 5\n[process.web]\ncommand = \"r\"\n", 1, "app must be a string (got integer 5)"},
+        {"app uppercase", "app = \"Shop\"\n[process.web]\ncommand = \"r\"\n", 1, "app \"Shop\" is not a valid name"},
+        {"app slash", "app = \"a/b\"\n[process.web]\ncommand = \"r\"\n", 1, "is not a valid name"},
+        {"app at", "app = \"web@1\"\n[process.web]\ncommand = \"r\"\n", 1, "is not a valid name"},
+        {"app dot", "\n\napp = \".\"\n[process.web]\ncommand = \"r\"\n", 3, "is not a valid name"},
+        {"app too long", "app = \"" + std::string(65, 'a') + "\"\n[process.web]\ncommand = \"r\"\n", 1, "at most 64 characters"},
+        {"description newline", "app = \"a\"\ndescription = \"a\\nb\"\n[process.web]\ncommand = \"r\"\n", 2, "description must not contain control characters"},
+        {"process not table", "app = \"a\"\nprocess = 5\n", 2, "process must be a table"},
+        {"process empty", "app = \"a\"\n[process]\n", 2, "[process] has no process types"},
+        {"type uppercase", "app = \"a\"\n[process.Web]\ncommand = \"r\"\n", 2, "process type \"Web\" is not a valid name"},
+        {"type with dash", "app = \"a\"\n[process.web-api]\ncommand = \"r\"\n", 2, "no \"-\": units are named APP-TYPE@N.service"},
+        {"type too long", "app = \"a\"\n[process." + std::string(65, 'w') + "]\ncommand = \"r\"\n", 2, "at most 64 characters"},
+        {"type not table", "app = \"a\"\n[process]\nweb = 5\n", 3, "[process.web] must be a table (got integer 5)"},
+        {"array of tables", "app = \"a\"\n[[process.web]]\ncommand = \"r\"\n", 2, "[process.web] must be a table (got array)"},
+        {"command in defaults", "app = \"a\"\n[defaults]\ncommand = \"x\"\n[process.web]\ncommand = \"r\"\n", 3, "command cannot be set in [defaults]"},
+        {"port in defaults", "app = \"a\"\n[defaults]\nport = 1\n[process.web]\ncommand = \"r\"\n", 3, "port cannot be set in [defaults]"},
+        {"defaults bad value", "app = \"a\"\n[defaults]\nnice = 99\n[process.web]\ncommand = \"r\"\n", 3, "nice must be an integer between -20 and 19"},
+        {"defaults unknown", "app = \"a\"\n[defaults]\nstop_timout = 1\n[process.web]\ncommand = \"r\"\n", 3, "unknown key \"stop_timout\" in [defaults]; did you mean \"stop_timeout\"?"},
+        {"defaults not table", "app = \"a\"\ndefaults = 1\n[process.web]\ncommand = \"r\"\n", 2, "defaults must be a table"},
+        {"top-level typo", "ap = \"a\"\n[process.web]\ncommand = \"r\"\n", 1, "unknown key \"ap\" at the top level; did you mean \"app\"?"},
+        {"per-process key at top level", "app = \"a\"\ncount = 2\n[process.web]\ncommand = \"r\"\n", 2, "unknown key \"count\" at the top level"},
+        {"unterminated string", "app = \"a\n[process.web]\n", 1, "invalid TOML"},
+        {"bad escape", H + "env.X = \"\\q\"\n", 4, "invalid TOML"},
+        {"missing value", H + "count =\n", 4, "invalid TOML"},
+    };
+}
+
+}  // namespace
+
+TEST_CASE("hostile and malformed inputs are refused with a precise message") {
+    const auto cases = hostile_inputs();
+    CHECK(cases.size() >= 40);
+    for (const auto& c : cases) {
+        CAPTURE(c.name);
+        auto ds = errors_of(c.text);
+        CHECK_MESSAGE(has_error(ds, c.line, c.message), dump(ds));
+    }
+}
