@@ -60,5 +60,12 @@ std::string helper_path(bool this_binary);
 using Run = std::function<int()>;
 void add_check(CLI::App& root, const Globals& g, Run& run);
 void add_generate(CLI::App& root, const Globals& g, Run& run);
+void add_apply(CLI::App& root, const Globals& g, Run& run);
+void add_scale(CLI::App& root, const Globals& g, Run& run);
+void add_start(CLI::App& root, const Globals& g, Run& run);
+void add_stop(CLI::App& root, const Globals& g, Run& run);
+void add_restart(CLI::App& root, const Globals& g, Run& run);
+void add_destroy(CLI::App& root, const Globals& g, Run& run);
+void add_wait_ready(CLI::App& root, const Globals& g, Run& run);
 
 }  // namespace formation::cli

@@ -30,6 +30,13 @@ int main(int argc, char** argv) {
     Run run;
     add_check(app, g, run);
     add_generate(app, g, run);
+    add_apply(app, g, run);
+    add_scale(app, g, run);
+    add_start(app, g, run);
+    add_stop(app, g, run);
+    add_restart(app, g, run);
+    add_destroy(app, g, run);
+    add_wait_ready(app, g, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

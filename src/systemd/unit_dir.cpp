@@ -204,15 +204,23 @@ std::optional<std::string> UnitDir::stored_formation(const std::string& app) con
     return read_file(state_dir() / (app + ".toml"));
 }
 
-void UnitDir::store_formation(const std::string& app, std::string_view toml) const {
+void UnitDir::store_formation(const std::string& app, std::string_view toml, const std::string& source_path) const {
     // Inline env values may be in it: readable by root only.
     write_file_atomic(state_dir() / (app + ".toml"), toml, 0600);
+    if (stored_source_path(app) != source_path) write_file_atomic(state_dir() / (app + ".source"), source_path + "\n");
+}
+
+std::string UnitDir::stored_source_path(const std::string& app) const {
+    auto text = read_file(state_dir() / (app + ".source"));
+    if (!text || text->empty()) return {};
+    return text->substr(0, text->find('\n'));
 }
 
 void UnitDir::forget(const std::string& app) const {
     std::error_code ec;
     fs::remove(state_dir() / (app + ".manifest"), ec);
     fs::remove(state_dir() / (app + ".toml"), ec);
+    fs::remove(state_dir() / (app + ".source"), ec);
     if (fs::exists(state_dir())) fsync_dir(state_dir());
 }
 

@@ -53,7 +53,10 @@ public:
     std::vector<std::string> manifest(const std::string& app) const;  // sorted; empty if none
     void write_manifest(const std::string& app, const std::vector<std::string>& paths) const;
     std::optional<std::string> stored_formation(const std::string& app) const;
-    void store_formation(const std::string& app, std::string_view toml) const;
+    // The text as applied, and the path it was read from (named in unit
+    // headers, so units from the stored copy are byte-identical).
+    void store_formation(const std::string& app, std::string_view toml, const std::string& source_path) const;
+    std::string stored_source_path(const std::string& app) const;
     void forget(const std::string& app) const;  // drops manifest and stored formation
     std::vector<std::string> apps() const;      // apps with a manifest, sorted
 

@@ -1,0 +1,230 @@
+#include "cli/table.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ostream>
+
+namespace formation::cli {
+
+bool stdout_wants_color() {
+    if (std::getenv("NO_COLOR")) return false;  // set at all, even empty
+    return isatty(STDOUT_FILENO) == 1;
+}
+
+std::string colored(std::string_view text, Color c) {
+    const char* code = nullptr;
+    switch (c) {
+        case Color::none: return std::string(text);
+        case Color::green: code = "32"; break;
+        case Color::red: code = "31"; break;
+        case Color::yellow: code = "33"; break;
+        case Color::blue: code = "34"; break;
+        case Color::magenta: code = "35"; break;
+        case Color::cyan: code = "36"; break;
+    }
+    return std::string("\033[") + code + "m" + std::string(text) + "\033[0m";
+}
+
+namespace {
+
+bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Length of the well-formed UTF-8 sequence (RFC 3629: no overlongs, no
+// surrogates, nothing past U+10FFFF) starting at s[i]; 0 when ill-formed.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    auto at = [&s](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = at(i);
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (i + n > s.size()) return 0;
+    if (at(i + 1) < lo || at(i + 1) > hi) return 0;
+    for (std::size_t k = 2; k < n; ++k)
+        if (!is_continuation(at(i + k))) return 0;
+    return n;
+}
+
+void append_escaped_ascii(std::string& out, char c) {
+    switch (c) {
+        case '"': out += "\\\""; return;
+        case '\\': out += "\\\\"; return;
+        case '\n': out += "\\n"; return;
+        case '\r': out += "\\r"; return;
+        case '\t': out += "\\t"; return;
+        case '\b': out += "\\b"; return;
+        case '\f': out += "\\f"; return;
+        default: break;
+    }
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(u));
+        out += buf;
+    } else {
+        out += c;
+    }
+}
+
+}  // namespace
+
+std::string json_quote(std::string_view s) {
+    std::string out = "\"";
+    out.reserve(s.size() + 2);
+    for (std::size_t i = 0; i < s.size();) {
+        if (static_cast<unsigned char>(s[i]) < 0x80) {
+            append_escaped_ascii(out, s[i++]);
+        } else if (std::size_t n = utf8_sequence(s, i)) {
+            out.append(s.substr(i, n));
+            i += n;
+        } else {
+            out += "\\ufffd";
+            ++i;
+        }
+    }
+    out += '"';
+    return out;
+}
+
+std::size_t display_width(std::string_view s) {
+    return static_cast<std::size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return !is_continuation(static_cast<unsigned char>(c)); }));
+}
+
+std::string format_duration(std::uint64_t usec) {
+    std::uint64_t s = usec / 1000000;
+    char buf[48];
+    if (s < 60)
+        std::snprintf(buf, sizeof buf, "%llus", static_cast<unsigned long long>(s));
+    else if (s < 3600)
+        std::snprintf(buf, sizeof buf, "%llum%02llus", static_cast<unsigned long long>(s / 60),
+                      static_cast<unsigned long long>(s % 60));
+    else if (s < 86400)
+        std::snprintf(buf, sizeof buf, "%lluh%02llum", static_cast<unsigned long long>(s / 3600),
+                      static_cast<unsigned long long>(s % 3600 / 60));
+    else
+        std::snprintf(buf, sizeof buf, "%llud%02lluh", static_cast<unsigned long long>(s / 86400),
+                      static_cast<unsigned long long>(s % 86400 / 3600));
+    return buf;
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+    char buf[48];
+    if (bytes < 1024) {
+        std::snprintf(buf, sizeof buf, "%lluB", static_cast<unsigned long long>(bytes));
+        return buf;
+    }
+    if (bytes < 1024 * 1024) {
+        std::snprintf(buf, sizeof buf, "%lluK", static_cast<unsigned long long>(bytes / 1024));
+        return buf;
+    }
+    static const char units[] = "MGTPE";
+    double v = static_cast<double>(bytes) / (1024.0 * 1024.0);
+    std::size_t u = 0;
+    while (v >= 1024.0 && u + 1 < sizeof units - 1) {
+        v /= 1024.0;
+        ++u;
+    }
+    std::snprintf(buf, sizeof buf, "%.1f%c", v, units[u]);
+    return buf;
+}
+
+Cell text_cell(std::string s, Color c) {
+    std::string json = json_quote(s);
+    return {std::move(s), std::move(json), c};
+}
+
+Cell number_cell(std::uint64_t n) { return {std::to_string(n), std::to_string(n), Color::none}; }
+
+Cell number_cell(std::uint64_t n, std::string shown) { return {std::move(shown), std::to_string(n), Color::none}; }
+
+Cell bool_cell(bool b) { return {b ? "yes" : "no", b ? "true" : "false", Color::none}; }
+
+Cell null_cell(std::string shown) { return {std::move(shown), "null", Color::none}; }
+
+std::size_t Table::add_row(std::vector<Cell> cells) {
+    cells.resize(columns_.size());
+    rows_.push_back({std::move(pending_headings_), {}, std::move(cells)});
+    pending_headings_.clear();
+    return rows_.size() - 1;
+}
+
+void Table::add_heading(std::string line) { pending_headings_.push_back(std::move(line)); }
+
+void Table::add_detail(std::string line) {
+    if (rows_.empty())
+        pending_headings_.push_back(std::move(line));
+    else
+        rows_.back().after.push_back(std::move(line));
+}
+
+std::string Table::text_line(const std::vector<std::string>& texts, const std::vector<Color>& colors,
+                             const std::vector<std::size_t>& widths, bool color) const {
+    std::string line(indent_, ' ');
+    bool first = true;
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+        if (columns_[c].header.empty()) continue;  // JSON only
+        if (!first) line += "  ";
+        first = false;
+        std::string pad(widths[c] - display_width(texts[c]), ' ');
+        std::string shown = color ? colored(texts[c], colors[c]) : texts[c];
+        line += columns_[c].right ? pad + shown : shown + pad;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    return line;
+}
+
+void Table::print_text(std::ostream& os, bool color) const {
+    std::vector<std::size_t> widths(columns_.size());
+    std::vector<std::string> headers;
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+        headers.push_back(columns_[c].header);
+        widths[c] = display_width(columns_[c].header);
+        for (const auto& r : rows_) widths[c] = std::max(widths[c], display_width(r.cells[c].text));
+    }
+    std::vector<Color> plain(columns_.size(), Color::none);
+    os << text_line(headers, plain, widths, false) << '\n';
+    for (const auto& r : rows_) {
+        for (const auto& h : r.before) os << h << '\n';
+        std::vector<std::string> texts;
+        std::vector<Color> colors;
+        for (const auto& cell : r.cells) {
+            texts.push_back(cell.text);
+            colors.push_back(cell.color);
+        }
+        os << text_line(texts, colors, widths, color) << '\n';
+        for (const auto& d : r.after) os << d << '\n';
+    }
+    for (const auto& h : pending_headings_) os << h << '\n';
+}
+
+std::string Table::row_json(std::size_t i) const {
+    std::string out = "{";
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+        if (columns_[c].key.empty()) continue;  // text only
+        if (out.size() > 1) out += ',';
+        out += json_quote(columns_[c].key) + ':' + rows_[i].cells[c].json;
+    }
+    return out + "}";
+}
+
+void Table::print_json(std::ostream& os) const {
+    os << '[';
+    for (std::size_t i = 0; i < rows_.size(); ++i) os << (i ? "," : "") << row_json(i);
+    os << "]\n";
+}
+
+}  // namespace formation::cli
