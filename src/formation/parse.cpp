@@ -119,7 +119,8 @@ void sort_diagnostics(std::vector<Diagnostic>& ds) {
 
 }  // namespace
 
-static constexpr std::size_t max_file_size = 1024 * 1024;
+// Refused before parsing so a hostile file cannot make toml++ allocate much.
+constexpr std::size_t max_file_size = 1024 * 1024;
 
 toml::table detail::parse_toml(std::string_view text, const std::string& path) {
     if (text.size() > max_file_size)
