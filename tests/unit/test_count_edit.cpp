@@ -130,6 +130,12 @@ TEST_CASE("a subtable after the header does not confuse the insert") {
     CHECK(out == "app = \"a\"\n[process.web]\ncount = 2\ncommand = \"r\"\n[process.web.env]\nA = \"1\"\n");
 }
 
+TEST_CASE("a header written after its subtable is still found") {
+    std::string text = "app = \"a\"\n[process.web.env]\nA = \"1\"\n[process.web]\ncommand = \"r\"\n";
+    std::string out = edit(text, {{"web", 4}}, {4});
+    CHECK(out == "app = \"a\"\n[process.web.env]\nA = \"1\"\n[process.web]\ncount = 4\ncommand = \"r\"\n");
+}
+
 TEST_CASE("unknown types are refused at the app line, naming the type") {
     SourcePos at = refusal(shop, {{"web", 2}, {"mailer", 1}}, "no process type \"mailer\"");
     CHECK(at.line == 2);
