@@ -16,6 +16,7 @@ Observed observe_files(const systemd::UnitDir& dir, const UnitSet& desired) {
 void install_files(const systemd::UnitDir& dir, const UnitSet& desired, const std::vector<FileChange>& changes,
                    const std::vector<std::string>& old_manifest) {
     std::vector<std::string> final_manifest = owned_paths(desired);
+    if (changes.empty() && final_manifest == old_manifest) return;
     std::set<std::string> growing(old_manifest.begin(), old_manifest.end());
     growing.insert(final_manifest.begin(), final_manifest.end());
     dir.write_manifest(desired.app, {growing.begin(), growing.end()});
