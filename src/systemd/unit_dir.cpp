@@ -176,6 +176,19 @@ void UnitDir::remove(const std::string& rel) const {
     }
 }
 
+void UnitDir::remove_stale_temporaries() const {
+    std::error_code ec;
+    auto is_temp = [](const std::string& name) {
+        return name.size() > 1 && name[0] == '.' && name.find(".formation-") != std::string::npos;
+    };
+    for (auto it = fs::recursive_directory_iterator(root_, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        // Only our own levels: the unit dir, its *.d / *.wants dirs, and .formation.
+        if (it.depth() > 1) { it.disable_recursion_pending(); continue; }
+        if (is_temp(it->path().filename().string())) fs::remove(it->path(), ec);
+    }
+}
+
 std::vector<std::string> UnitDir::manifest(const std::string& app) const {
     auto text = read_file(state_dir() / (app + ".manifest"));
     std::vector<std::string> paths;

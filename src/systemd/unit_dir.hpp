@@ -50,6 +50,10 @@ public:
     // Removes the file, and its "*.d" directory when that is left empty.
     void remove(const std::string& rel) const;
 
+    // Temporary files an interrupted write left behind (".NAME.formation-XXXXXX").
+    // Call with the lock held.
+    void remove_stale_temporaries() const;
+
     std::vector<std::string> manifest(const std::string& app) const;  // sorted; empty if none
     void write_manifest(const std::string& app, const std::vector<std::string>& paths) const;
     std::optional<std::string> stored_formation(const std::string& app) const;

@@ -1,0 +1,45 @@
+// libFuzzer target: any bytes through parse → validate → lint → compile →
+// plan → count editing. A refusal (FormationError) is fine; a crash, a leak,
+// a sanitizer report or any other exception is a finding.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "compile/compile.hpp"
+#include "formation/count_edit.hpp"
+#include "formation/parse.hpp"
+#include "plan/plan.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::string_view text(reinterpret_cast<const char*>(data), size);
+    formation::Formation f;
+    try {
+        f = formation::parse_formation(text, "fuzz.toml");
+    } catch (const formation::FormationError& e) {
+        if (e.diagnostics().empty()) __builtin_trap();
+        return 0;
+    }
+    formation::lint_formation(f);
+    formation::UnitSet set = formation::compile(f, {false, "/usr/bin/formation"});
+    if (set.instances.empty() && !f.processes.empty()) {
+        int total = 0;
+        for (const auto& p : f.processes) total += p.count;
+        if (total != 0) __builtin_trap();
+    }
+    formation::Plan plan = formation::make_plan(set, formation::Observed{});
+    if (plan.start.size() != set.instances.size()) __builtin_trap();
+    // Scaling every type to 2 must give text that parses to the same app.
+    std::vector<std::pair<std::string, int>> counts;
+    for (const auto& p : f.processes) counts.emplace_back(p.name, 2);
+    try {
+        std::string scaled = formation::set_counts(text, "fuzz.toml", counts);
+        formation::Formation g = formation::parse_formation(scaled, "fuzz.toml");
+        if (g.app != f.app) __builtin_trap();
+        for (const auto& p : g.processes)
+            if (p.count != 2) __builtin_trap();
+    } catch (const formation::FormationError&) {
+        // Inline tables and dotted keys are refused by design.
+    }
+    return 0;
+}
