@@ -60,6 +60,8 @@ std::string helper_path(bool this_binary);
 using Run = std::function<int()>;
 void add_check(CLI::App& root, const Globals& g, Run& run);
 void add_generate(CLI::App& root, const Globals& g, Run& run);
+void add_status(CLI::App& root, const Globals& g, Run& run);
+void add_logs(CLI::App& root, const Globals& g, Run& run);
 void add_apply(CLI::App& root, const Globals& g, Run& run);
 void add_scale(CLI::App& root, const Globals& g, Run& run);
 void add_start(CLI::App& root, const Globals& g, Run& run);

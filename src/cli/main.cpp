@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
     Run run;
     add_check(app, g, run);
     add_generate(app, g, run);
+    add_status(app, g, run);
+    add_logs(app, g, run);
     add_apply(app, g, run);
     add_scale(app, g, run);
     add_start(app, g, run);

@@ -1,0 +1,230 @@
+// formation status [-a APP] [--json]: every instance of the app, desired or
+// not, with its state as systemd sees it. Exit 1 when any is failing.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+#include "cli/app_context.hpp"
+#include "cli/common.hpp"
+#include "cli/table.hpp"
+#include "compile/compile.hpp"
+#include "plan/plan.hpp"
+
+namespace formation::cli {
+
+namespace {
+
+struct StatusOptions {
+    std::string app;
+    bool json = false;
+};
+
+struct InstanceRow {
+    std::string type;
+    int index = 0;
+    std::string unit;
+    bool desired = false;
+    std::optional<int> port;  // PORT the formation gives it; surplus instances get none
+    systemd::UnitState state;
+};
+
+constexpr std::size_t journal_lines_of_failed = 5;
+
+bool is_running(const systemd::UnitState& s) { return s.active_state == "active"; }
+
+// Failing means systemd gave up ("failed", e.g. exit-code or start-limit-hit)
+// or is about to try again after an unclean exit (auto-restart with a
+// result other than success): an instance in a crash loop spends most of
+// its time in auto-restart, and must not pass for healthy between crashes.
+bool is_failing(const systemd::UnitState& s) {
+    if (s.active_state == "failed") return true;
+    return s.sub_state == "auto-restart" && !s.result.empty() && s.result != "success";
+}
+
+// Desired but not there: never loaded (unit files missing) or stopped.
+bool is_missing(const InstanceRow& r) {
+    return r.desired && (r.state.load_state != "loaded" || r.state.active_state == "inactive");
+}
+
+std::string explain_result(const std::string& result) {
+    if (result == "exit-code") return "main process exited with a non-zero status";
+    if (result == "signal") return "main process was killed by a signal";
+    if (result == "core-dump") return "main process dumped core";
+    if (result == "timeout") return "timed out";
+    if (result == "start-limit-hit") return "restarted too often; systemd gave up";
+    if (result == "oom-kill") return "killed by the OOM killer";
+    if (result == "watchdog") return "watchdog timeout";
+    if (result == "resources") return "could not set up its resources";
+    return "failed";
+}
+
+std::string note_for(const InstanceRow& r) {
+    const auto& s = r.state;
+    if (is_failing(s)) {
+        std::string note = s.result + ": " + explain_result(s.result);
+        return s.sub_state == "auto-restart" ? note + "; restarting" : note;
+    }
+    if (!r.desired) return "surplus: not in the formation";
+    if (s.load_state != "loaded") return "missing: unit " + s.load_state;
+    if (s.active_state == "inactive") return "missing: not started";
+    return "";
+}
+
+Cell state_cell(const systemd::UnitState& s) {
+    Color c = Color::yellow;
+    if (is_failing(s)) c = Color::red;
+    else if (s.active_state == "active" && s.sub_state == "running") c = Color::green;
+    return text_cell(s.active_state + "/" + s.sub_state, c);
+}
+
+std::vector<Column> status_columns() {
+    return {{"UNIT", "unit"},      {"", "type"},          {"", "index"},       {"STATE", ""},
+            {"", "active_state"},  {"", "sub_state"},     {"", "result"},      {"PID", "pid", true},
+            {"UPTIME", "uptime_usec", true}, {"MEMORY", "memory_bytes", true}, {"RESTARTS", "restarts", true},
+            {"PORT", "port", true}, {"", "desired"},       {"NOTE", ""}};
+}
+
+// pid and uptime_usec are 0 when there is no main process / the unit is not
+// active, as systemd reports them; memory and port are null when unknown.
+std::vector<Cell> row_cells(const InstanceRow& r, std::uint64_t now_usec) {
+    const auto& s = r.state;
+    std::uint64_t uptime = 0;
+    if (is_running(s) && s.active_enter_usec && now_usec > s.active_enter_usec) uptime = now_usec - s.active_enter_usec;
+    return {text_cell(r.unit),
+            text_cell(r.type),
+            number_cell(static_cast<std::uint64_t>(r.index)),
+            state_cell(s),
+            text_cell(s.active_state),
+            text_cell(s.sub_state),
+            text_cell(s.result),
+            s.main_pid ? number_cell(s.main_pid) : number_cell(0, "-"),
+            is_running(s) ? number_cell(uptime, format_duration(uptime)) : number_cell(0, "-"),
+            s.memory_current == systemd::unknown_value ? null_cell() : number_cell(s.memory_current, format_bytes(s.memory_current)),
+            number_cell(s.n_restarts),
+            r.port ? number_cell(static_cast<std::uint64_t>(*r.port)) : null_cell(),
+            bool_cell(r.desired),
+            text_cell(note_for(r))};
+}
+
+// Desired instances plus the surplus ones systemd has loaded, by type (in
+// the formation's order) then index. One ListUnits, one pipelined batch of
+// property reads, whatever the number of instances.
+std::vector<InstanceRow> gather(const Formation& f, const UnitSet& set, systemd::Manager& m) {
+    std::vector<InstanceRow> rows;
+    for (const auto& i : set.instances) {
+        InstanceRow r{i.type, i.index, i.unit, true, std::nullopt, {}};
+        for (const auto& p : f.processes)
+            if (p.name == i.type && p.port) r.port = *p.port + i.index - 1;
+        rows.push_back(std::move(r));
+    }
+    for (auto& unit : loaded_instances(m, f.app, set.types)) {
+        bool desired = std::any_of(rows.begin(), rows.end(), [&unit](const InstanceRow& r) { return r.unit == unit; });
+        auto ref = parse_instance(f.app, unit);
+        if (!desired && ref) rows.push_back({ref->type, ref->index, unit, false, std::nullopt, {}});
+    }
+    auto type_rank = [&set](const std::string& t) { return std::find(set.types.begin(), set.types.end(), t) - set.types.begin(); };
+    std::stable_sort(rows.begin(), rows.end(), [&type_rank](const InstanceRow& a, const InstanceRow& b) {
+        auto ra = type_rank(a.type), rb = type_rank(b.type);
+        return ra != rb ? ra < rb : a.index < b.index;
+    });
+    std::vector<std::string> units;
+    for (const auto& r : rows) units.push_back(r.unit);
+    if (units.empty()) return rows;
+    auto states = m.unit_states(units);
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].state = std::move(states[i]);
+    return rows;
+}
+
+struct TypeSummary {
+    std::string name;
+    int desired = 0, running = 0, failed = 0, missing = 0, surplus = 0;
+    std::vector<std::size_t> rows;  // indexes into the table
+};
+
+std::string summary_line(const TypeSummary& t) {
+    std::ostringstream s;
+    s << t.name << ' ' << t.running << '/' << t.desired << " running";
+    if (t.failed) s << ", " << t.failed << " failed";
+    if (t.missing) s << ", " << t.missing << " missing";
+    if (t.surplus) s << ", " << t.surplus << " surplus";
+    return s.str();
+}
+
+std::vector<TypeSummary> summarize(const std::vector<std::string>& types, const std::vector<InstanceRow>& rows) {
+    std::vector<TypeSummary> out;
+    for (const auto& t : types) {
+        TypeSummary s;
+        s.name = t;
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const auto& r = rows[i];
+            if (r.type != t) continue;
+            s.rows.push_back(i);
+            s.desired += r.desired;
+            s.running += r.desired && is_running(r.state);
+            s.failed += is_failing(r.state);
+            s.missing += is_missing(r) && !is_failing(r.state);
+            s.surplus += !r.desired;
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+void print_json(const std::string& app, const std::vector<TypeSummary>& types, const Table& table) {
+    std::cout << "{\"app\":" << json_quote(app) << ",\"types\":[";
+    for (std::size_t t = 0; t < types.size(); ++t) {
+        const auto& s = types[t];
+        std::cout << (t ? "," : "") << "{\"name\":" << json_quote(s.name) << ",\"desired\":" << s.desired
+                  << ",\"running\":" << s.running << ",\"instances\":[";
+        for (std::size_t k = 0; k < s.rows.size(); ++k) std::cout << (k ? "," : "") << table.row_json(s.rows[k]);
+        std::cout << "]}";
+    }
+    std::cout << "]}\n";
+}
+
+void add_journal_details(Table& table, const std::string& unit, bool user) {
+    std::istringstream lines(last_log_lines(unit, user, journal_lines_of_failed));
+    for (std::string line; std::getline(lines, line);) table.add_detail(line);
+}
+
+int run_status(const Globals& g, const StatusOptions& o) {
+    LoadedFormation loaded = resolve_formation(g, o.app);
+    const Formation& f = loaded.formation;
+    UnitSet set = compile(f, install_options(g));
+    auto manager = systemd::connect_manager(g.user);
+    auto rows = gather(f, set, *manager);
+    auto types = summarize(set.types, rows);
+
+    auto now = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    Table table(status_columns(), 2);
+    for (const auto& t : types) {
+        table.add_heading(summary_line(t));
+        for (auto i : t.rows) {
+            table.add_row(row_cells(rows[i], now));
+            if (!o.json && rows[i].desired && is_failing(rows[i].state)) add_journal_details(table, rows[i].unit, g.user);
+        }
+    }
+    if (o.json)
+        print_json(f.app, types, table);
+    else
+        table.print_text(std::cout, stdout_wants_color());
+    bool failing = std::any_of(rows.begin(), rows.end(), [](const InstanceRow& r) { return is_failing(r.state); });
+    return failing ? exit_failed : exit_ok;
+}
+
+}  // namespace
+
+void add_status(CLI::App& root, const Globals& g, Run& run) {
+    auto opts = std::make_shared<StatusOptions>();
+    auto* cmd = root.add_subcommand("status", "Show every instance: state, PID, uptime, memory, restarts, port");
+    cmd->add_option("-a,--app", opts->app, "An installed app, as last applied (instead of -f FILE)");
+    cmd->add_flag("--json", opts->json, "One JSON object instead of the table");
+    cmd->callback([&g, &run, opts] { run = [&g, opts] { return run_status(g, *opts); }; });
+}
+
+}  // namespace formation::cli

@@ -1,0 +1,75 @@
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "cli/table.hpp"
+
+using namespace formation::cli;
+
+TEST_CASE("json_quote escapes what JSON requires") {
+    CHECK(json_quote("") == "\"\"");
+    CHECK(json_quote("web") == "\"web\"");
+    CHECK(json_quote("a\"b\\c") == "\"a\\\"b\\\\c\"");
+    CHECK(json_quote("1\n2\t3\r") == "\"1\\n2\\t3\\r\"");
+    CHECK(json_quote(std::string("\x01\x1f\x7f", 3)) == "\"\\u0001\\u001f\\u007f\"");
+    CHECK(json_quote(std::string("a\0b", 3)) == "\"a\\u0000b\"");
+}
+
+TEST_CASE("json_quote keeps valid UTF-8 and replaces the rest") {
+    CHECK(json_quote("caf\xc3\xa9") == "\"caf\xc3\xa9\"");
+    CHECK(json_quote("\xe2\x82\xac \xf0\x9f\x98\x80") == "\"\xe2\x82\xac \xf0\x9f\x98\x80\"");
+    CHECK(json_quote("\xff") == "\"\\ufffd\"");
+    CHECK(json_quote("a\xc3") == "\"a\\ufffd\"");                  // truncated
+    CHECK(json_quote("\xc0\xaf") == "\"\\ufffd\\ufffd\"");         // overlong
+    CHECK(json_quote("\xed\xa0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");  // surrogate
+    CHECK(json_quote("\xf4\x90\x80\x80") == "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // past U+10FFFF
+    CHECK(json_quote("\x80x") == "\"\\ufffdx\"");
+}
+
+TEST_CASE("human durations and sizes") {
+    CHECK(format_duration(0) == "0s");
+    CHECK(format_duration(5'400'000) == "5s");
+    CHECK(format_duration(192'000'000) == "3m12s");
+    CHECK(format_duration((2 * 3600 + 4 * 60 + 59) * 1'000'000ULL) == "2h04m");
+    CHECK(format_duration((3 * 86400 + 2 * 3600) * 1'000'000ULL) == "3d02h");
+    CHECK(format_bytes(512) == "512B");
+    CHECK(format_bytes(64 * 1024) == "64K");
+    CHECK(format_bytes(12 * 1024 * 1024 + 300 * 1024) == "12.3M");
+    CHECK(format_bytes(1536ULL * 1024 * 1024) == "1.5G");
+}
+
+TEST_CASE("display_width counts characters, not bytes") {
+    CHECK(display_width("web.1") == 5);
+    CHECK(display_width("caf\xc3\xa9") == 4);
+}
+
+TEST_CASE("one table, two views") {
+    Table t({{"NAME", "name"}, {"", "id"}, {"COUNT", "count", true}, {"NOTE", ""}}, 2);
+    t.add_heading("group a");
+    t.add_row({text_cell("x"), number_cell(1), number_cell(5), text_cell("")});
+    t.add_detail("    detail");
+    t.add_row({text_cell("longer"), number_cell(2), null_cell(), text_cell("hi \"you\"")});
+
+    std::ostringstream text;
+    t.print_text(text, false);
+    CHECK(text.str() ==
+          "  NAME    COUNT  NOTE\n"
+          "group a\n"
+          "  x           5\n"
+          "    detail\n"
+          "  longer      -  hi \"you\"\n");
+
+    std::ostringstream json;
+    t.print_json(json);
+    CHECK(json.str() == "[{\"name\":\"x\",\"id\":1,\"count\":5},{\"name\":\"longer\",\"id\":2,\"count\":null}]\n");
+}
+
+TEST_CASE("colors are only in the text and do not shift columns") {
+    Table t({{"A", "a"}, {"B", "b"}});
+    t.add_row({text_cell("ok", Color::green), text_cell("1")});
+    t.add_row({text_cell("failed", Color::red), text_cell("2")});
+    std::ostringstream text;
+    t.print_text(text, true);
+    CHECK(text.str() == "A       B\n\033[32mok\033[0m      1\n\033[31mfailed\033[0m  2\n");
+    CHECK(t.row_json(0) == "{\"a\":\"ok\",\"b\":\"1\"}");
+}
