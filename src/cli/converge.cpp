@@ -97,6 +97,8 @@ std::string describe_plan(const Plan& plan) {
     for (const auto& u : plan.stop) out += "  stop    " + u + '\n';
     for (const auto& u : plan.start) out += "  start   " + u + '\n';
     for (const auto& u : plan.restart) out += "  restart " + u + '\n';
+    for (const auto& u : plan.reset_failed)
+        if (std::find(plan.start.begin(), plan.start.end(), u) == plan.start.end()) out += "  forget  " + u + " (failed)\n";
     return out;
 }
 

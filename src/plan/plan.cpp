@@ -102,8 +102,15 @@ Plan make_plan(const UnitSet& desired, const Observed& observed) {
 
     std::vector<InstanceRef> surplus;
     for (const auto& [unit, state] : observed.active) {
-        if (wanted.count(unit) || !is_running(state)) continue;
-        if (auto ref = parse_instance(desired.app, unit)) surplus.push_back(*ref);
+        if (wanted.count(unit)) continue;
+        auto ref = parse_instance(desired.app, unit);
+        if (!ref) continue;
+        if (is_running(state))
+            surplus.push_back(*ref);
+        else if (state == "failed")
+            // Nothing stops a failed unit: without a reset it stays loaded
+            // and failed after its files are gone, and no later verb sees it.
+            plan.reset_failed.push_back(unit);
     }
     std::sort(surplus.begin(), surplus.end(), [](const InstanceRef& a, const InstanceRef& b) {
         return a.index != b.index ? a.index > b.index : a.type < b.type;

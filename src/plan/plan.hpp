@@ -36,9 +36,13 @@ struct Plan {
     std::vector<std::string> stop;       // surplus instances, highest index first
     std::vector<std::string> start;      // desired instances not running
     std::vector<std::string> restart;    // running instances whose configuration changed
-    std::vector<std::string> reset_failed;  // desired instances in "failed", before start
+    // Instances in "failed": desired ones (then also in start) and surplus
+    // ones (forgotten, so no failed unit of the app outlives its files).
+    std::vector<std::string> reset_failed;
 
-    bool empty() const { return files.empty() && stop.empty() && start.empty() && restart.empty(); }
+    bool empty() const {
+        return files.empty() && stop.empty() && start.empty() && restart.empty() && reset_failed.empty();
+    }
 };
 
 // Files only: what `generate` needs.

@@ -88,6 +88,17 @@ TEST_CASE("failed and stopped instances are started, failed ones reset first") {
     CHECK(p.reset_failed == std::vector<std::string>{"shop-web@1.service"});
 }
 
+TEST_CASE("a failed surplus instance is reset, not stopped") {
+    Observed o = applied(compile(app(2, 1)));
+    o.active["shop-web@2.service"] = "failed";
+    o.active["shop-web@3.service"] = "inactive";
+    Plan p = make_plan(compile(app(1, 1)), o);
+    CHECK(p.stop.empty());
+    CHECK(p.start.empty());
+    CHECK(p.reset_failed == std::vector<std::string>{"shop-web@2.service"});
+    CHECK_FALSE(p.empty());
+}
+
 TEST_CASE("a file the app does not own is a conflict") {
     UnitSet set = compile(app(1, 0));
     Observed o;
