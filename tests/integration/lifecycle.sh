@@ -348,6 +348,16 @@ check crash-journal-line "apply's stderr lacks the journal line 'boom-7300'" has
 check crash-names-unit "apply's stderr does not name crash-bad@1.service" has "$work/err" 'crash-bad@1\.service'
 check crash-good-running "crash-good@1/2 not running" all_running crash-good@1.service crash-good@2.service
 check crash-target "crash.target is $(prop crash.target ActiveState)" test "$(prop crash.target ActiveState)" = active
+# Dropping the failing type: its failed instance must not linger as a failed unit.
+check crash-bad-failed "crash-bad@1 is $(state crash-bad@1.service), wanted failed (start limit)" \
+    wait_for 15 systemctl is-failed -q crash-bad@1.service
+sed -i '/^\[process.bad\]$/,$d' "$work/crash.toml"
+run crash-drop-type 0 "$formation" -f "$work/crash.toml" apply
+check crash-drop-type-plan "plan does not say it forgets crash-bad@1.service" has "$work/out" 'forget +crash-bad@1\.service'
+check crash-drop-type-file "crash-bad@.service still installed" test ! -e "$units/crash-bad@.service"
+check crash-drop-type-unit "crash-bad@1 still known to systemd: $(known_units crash | grep bad)" \
+    eval '! known_units crash | grep -q "^crash-bad@"'
+check crash-drop-type-good "crash-good@1/2 not running" all_running crash-good@1.service crash-good@2.service
 cat >"$work/missing.toml" <<'EOF'
 app = "missing"
 [process.good]
