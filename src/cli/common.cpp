@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "compile/compile.hpp"
 #include "formation/parse.hpp"
 #include "systemd/unit_dir.hpp"
 
@@ -23,6 +24,7 @@ std::string helper_path(bool this_binary) {
 LoadedFormation parse_loaded(const std::string& path, std::string text) {
     try {
         Formation f = parse_formation(text, path);
+        if (auto errors = unit_limit_errors(f); !errors.empty()) throw FormationError(std::move(errors));
         return {path, std::move(text), std::move(f)};
     } catch (const FormationError& e) {
         throw InvalidFormation{e, std::move(text)};

@@ -75,6 +75,30 @@ UnitFile app_target(const Formation& f, const std::vector<Instance>& instances, 
 
 }  // namespace
 
+std::vector<Diagnostic> unit_limit_errors(const Formation& f) {
+    // systemd's read_line() limit for unit files (LONG_LINE_MAX), newline included.
+    constexpr std::size_t long_line_max = 1024 * 1024;
+    std::vector<Diagnostic> out;
+    for (const auto& p : f.processes) {
+        std::string text = service_directives(p, {}) + unit_directives(p);
+        for (std::size_t at = 0; at < text.size();) {
+            std::size_t end = text.find('\n', at);
+            if (end == std::string::npos) end = text.size();
+            if (end - at + 1 >= long_line_max) {
+                std::string key = text.substr(at, text.find('=', at) - at);
+                bool command = key == "ExecStart";
+                out.push_back({command ? p.command_where : p.where,
+                               (command ? "command" : "[process." + p.name + "]") + std::string(" makes the ") + key +
+                                   "= line " + std::to_string(end - at) +
+                                   " bytes long once escaped, and systemd refuses to load a unit with a line of "
+                                   "1 MiB or more"});
+            }
+            at = end + 1;
+        }
+    }
+    return out;
+}
+
 UnitSet compile(const Formation& f, const CompileOptions& options) {
     UnitSet set;
     set.app = f.app;

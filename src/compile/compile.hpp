@@ -5,6 +5,7 @@
 #include <string>
 
 #include "compile/unit_set.hpp"
+#include "formation/error.hpp"
 #include "formation/model.hpp"
 
 namespace formation {
@@ -15,6 +16,11 @@ struct CompileOptions {
 };
 
 UnitSet compile(const Formation& f, const CompileOptions& options = {});
+
+// What the formation file allows but systemd cannot load: a unit line of
+// LONG_LINE_MAX (1 MiB) or more makes systemd refuse the whole unit. Empty
+// when every unit loads; otherwise errors at the value that made the line.
+std::vector<Diagnostic> unit_limit_errors(const Formation& f);
 
 // Unit names, shared by the compiler and the commands that talk to systemd.
 std::string app_target_name(const std::string& app);

@@ -24,9 +24,25 @@ void set_int(std::optional<T>& field, Context& c, const toml::node& n, std::stri
     if (auto v = read_int(c, n, key, lo, hi)) field = static_cast<T>(*v);
 }
 
+// systemd reads these at the start of ExecStart='s first word, even quoted,
+// as flags ("-" ignore failure, "@" separate argv[0], …), never as part of
+// the program name: "-sleep" would run sleep. ("|" is one in newer systemd.)
+constexpr std::string_view exec_prefixes = "-@:+!|";
+
 bool looks_like_program(std::string_view p) {
     return !p.empty() && (p.front() == '/' || p.find_first_of(" \t/") == std::string_view::npos) &&
-           !has_control_chars(p);
+           exec_prefixes.find(p.front()) == std::string_view::npos && !has_control_chars(p);
+}
+
+// The kernel refuses (execve: E2BIG) any argv word or NAME=value environment
+// string of MAX_ARG_STRLEN (131072) bytes or more, counting its NUL.
+constexpr std::size_t max_exec_string = 131071;
+// A shell line becomes one argv word of /bin/sh, maybe with "exec " in front.
+constexpr std::size_t max_shell_line = max_exec_string - 5;
+
+std::string too_long(std::string_view what, std::size_t size, std::size_t max) {
+    return std::string(what) + " is too long: " + std::to_string(size) + " bytes, and the kernel passes at most " +
+           std::to_string(max) + " to a process";
 }
 
 void command_array(Context& c, const toml::array& arr, const toml::node& n, Draft& d) {
@@ -38,11 +54,15 @@ void command_array(Context& c, const toml::array& arr, const toml::node& n, Draf
     for (const auto& item : arr) {
         auto word = read_string(c, item, "command");
         if (!word) return;
+        if (word->size() > max_exec_string) {
+            c.error(item, too_long("command[" + std::to_string(cmd.argv.size()) + "]", word->size(), max_exec_string));
+            return;
+        }
         cmd.argv.push_back(std::move(*word));
     }
     if (!looks_like_program(cmd.argv.front())) {
-        c.error(arr[0], "command[0] must be an absolute path or a program name without spaces (got " +
-                            quoted(cmd.argv.front()) + ")");
+        c.error(arr[0], "command[0] must be an absolute path or a program name without spaces, not starting "
+                        "with one of systemd's prefixes - @ : + ! | (got " + quoted(cmd.argv.front()) + ")");
         return;
     }
     d.pt.command = std::move(cmd);
@@ -59,6 +79,10 @@ void command(Context& c, const toml::node& n, Draft& d) {
     if (!line) return;
     if (line->find_first_not_of(" \t\r\n") == std::string::npos) {
         c.error(n, "command must not be empty");
+        return;
+    }
+    if (line->size() > max_shell_line) {
+        c.error(n, too_long("command", line->size(), max_shell_line));
         return;
     }
     d.pt.command = Command{true, std::move(*line), {}};
@@ -102,7 +126,14 @@ void env(Context& c, const toml::node& n, Draft& d) {
                            " is not valid: use letters, digits and \"_\", not starting with a digit");
             continue;
         }
-        if (auto value = env_value(c, v, k.str())) d.env[std::string(k.str())] = {std::move(*value), c.pos(k.source())};
+        auto value = env_value(c, v, k.str());
+        if (!value) continue;
+        if (k.str().size() + 1 + value->size() > max_exec_string) {
+            c.error(v, too_long("env " + std::string(k.str()) + " (NAME=value)", k.str().size() + 1 + value->size(),
+                                max_exec_string));
+            continue;
+        }
+        d.env[std::string(k.str())] = {std::move(*value), c.pos(k.source())};
     }
 }
 
@@ -342,6 +373,21 @@ void finish_process(Context& c, const toml::table& table, Draft& d) {
     for (auto& [name, entry] : d.env) {  // std::map: sorted by name
         pt.env.emplace_back(name, entry.value);
         pt.env_where.emplace_back(name, entry.where);
+    }
+    // execve() also refuses argv and environ that together (strings, NULs and
+    // one pointer each) exceed a quarter of the stack limit: 2 MiB at the
+    // usual 8 MiB. Half of that is kept for systemd's own variables and
+    // smaller limits.
+    if (pt.command_where.line != 0) {
+        constexpr std::size_t max_total = 1024 * 1024;
+        std::size_t total = 0;
+        const std::vector<std::string> shell_argv{"/bin/sh", "-c", pt.command.line + "exec "};
+        for (const auto& w : pt.command.shell ? shell_argv : pt.command.argv) total += w.size() + 1 + sizeof(void*);
+        for (const auto& [name, value] : pt.env) total += name.size() + value.size() + 2 + sizeof(void*);
+        if (total > max_total)
+            c.error(pt.command_where, "command and env of " + label + " are too long together: " +
+                                          std::to_string(total) + " bytes for the process's arguments and "
+                                          "environment (pointers included); at most 1 MiB");
     }
 }
 
