@@ -116,3 +116,124 @@ TEST_CASE("ready = port waits for the port through the helper") {
     CHECK(contains(set.find("shop-web@.service")->content,
                    "ExecStartPost=\"/usr/bin/formation\" \"wait-ready\" \"--port\" ${PORT}\n"));
 }
+
+// ---- names and paths stay inside the unit directory (security) ----
+
+namespace {
+
+// The longest names the parser allows: app and type of 64 characters, count 1000.
+Formation longest(bool user_manager_port = true) {
+    Formation f;
+    f.app = "a" + std::string(62, '0') + "z";  // [a-z][a-z0-9-]*, 64
+    REQUIRE(f.app.size() == 64);
+    ProcessType p;
+    p.name = "t" + std::string(62, '_') + "9";  // [a-z][a-z0-9_]*, 64
+    REQUIRE(p.name.size() == 64);
+    p.command = {false, {}, {"/bin/true"}};
+    p.count = 1000;
+    if (user_manager_port) p.port = 1024;
+    ProcessType q = p;
+    q.name = std::string(64, 'q');
+    f.processes = {p, q};
+    return f;
+}
+
+// A path may be "NAME" or "NAME.d/FILE" (drop-in) or "TARGET.wants/NAME"
+// (enablement): never absolute, never "..", never more than one "/".
+bool allowed_path(const std::string& path) {
+    if (path.empty() || path.front() == '/' || path.find("..") != std::string::npos) return false;
+    auto slash = path.find('/');
+    if (slash == std::string::npos) return true;
+    if (path.find('/', slash + 1) != std::string::npos) return false;
+    std::string dir = path.substr(0, slash), file = path.substr(slash + 1);
+    if (file.empty()) return false;
+    auto ends = [&](const std::string& s) { return dir.size() > s.size() && dir.compare(dir.size() - s.size(), s.size(), s) == 0; };
+    return ends(".service.d") || ends(".wants");
+}
+
+}  // namespace
+
+TEST_CASE("compiled paths have no '/' but the .d/ and .wants/ forms") {
+    for (bool user : {false, true}) {
+        Formation f = longest();
+        UnitSet set = compile(f, {user, "/usr/bin/formation"});
+        CHECK(set.instances.size() == 2000);
+        std::size_t dropins = 0, links = 0;
+        for (const auto& file : set.files) {
+            INFO(file.path);
+            CHECK(allowed_path(file.path));
+            if (file.path.find(".service.d/") != std::string::npos) ++dropins;
+            if (file.path.find(".wants/") != std::string::npos) {
+                ++links;
+                CHECK(file.symlink);
+                // The link points at a sibling unit of this app, one level up, nowhere else.
+                CHECK(file.content == "../" + set.app_target);
+            } else {
+                CHECK_FALSE(file.symlink);
+            }
+        }
+        CHECK(dropins == 2000);
+        CHECK(links == 1);
+        // Every file and every instance unit carries the app's own prefix.
+        for (const auto& file : set.files) {
+            std::string base = file.path.substr(file.path.find('/') == std::string::npos ? 0 : file.path.find('/') + 1);
+            std::string first = file.path.substr(0, file.path.find('/'));
+            CHECK((first.rfind(f.app + "-", 0) == 0 || first == f.app + ".target" || base == f.app + ".target"));
+        }
+    }
+}
+
+TEST_CASE("names are at most 255 bytes for the longest app and type at count 1000") {
+    Formation f = longest();
+    UnitSet set = compile(f);
+    std::size_t longest_component = 0;
+    for (const auto& file : set.files) {
+        std::size_t at = 0;
+        while (at <= file.path.size()) {
+            std::size_t end = file.path.find('/', at);
+            if (end == std::string::npos) end = file.path.size();
+            longest_component = std::max(longest_component, end - at);
+            CHECK(end - at <= 255);  // NAME_MAX, and systemd's UNIT_NAME_MAX - 1
+            at = end + 1;
+        }
+    }
+    for (const auto& i : set.instances) CHECK(i.unit.size() <= 255);
+    CHECK(set.app_target.size() <= 255);
+    // The worst case is exact: app-type@1000.service.d.
+    CHECK(longest_component == std::string(64 + 1 + 64 + 1 + 4 + 8 + 2, 'x').size());
+    CHECK(instance_name(f.app, f.processes[0].name, 1000).size() == 64 + 1 + 64 + 1 + 4 + 8);
+}
+
+TEST_CASE("instance names of two apps never collide, even when one app is a prefix of the other") {
+    // api + type "gateway" and api-gateway + type "web": a prefix glob would mix them.
+    CHECK(instance_name("api", "gateway", 1) == "api-gateway@1.service");
+    CHECK(template_name("api-gateway", "web") == "api-gateway-web@.service");
+    CHECK(app_target_name("api-gateway") == "api-gateway.target");
+    // Type names cannot hold "-", so "APP-TYPE@" splits one way only: the type is
+    // what follows the last "-".
+    for (const std::string& app : {"api", "api-gateway", "a-b-c"})
+        for (const std::string& type : {"web", "gateway", "x_y"}) {
+            std::string unit = instance_name(app, type, 7);
+            auto dash = unit.rfind('-');
+            CHECK(unit.substr(0, dash) == app);
+            CHECK(unit.substr(dash + 1, unit.find('@') - dash - 1) == type);
+        }
+}
+
+TEST_CASE("unit_limit_errors: an ExecStart= line of 1 MiB or more is refused at the command") {
+    Formation f = shop();
+    f.processes[1].command_where = {"formation.toml", 9, 11};
+    CHECK(unit_limit_errors(f).empty());
+    // 600 kB of "%" is 1.2 MB escaped.
+    f.processes[1].command.argv.push_back(std::string(600 * 1000, '%'));
+    auto errors = unit_limit_errors(f);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].where.line == 9);
+    CHECK(errors[0].where.column == 11);
+    CHECK(contains(errors[0].message, "ExecStart="));
+    // Just under: ExecStart="/bin/true" "x…" plus its newline is 1 MiB - 1 bytes.
+    f.processes[1].command.argv = {"/bin/true", std::string(1024 * 1024 - 1 - 1 - 24, 'x')};
+    CHECK(unit_limit_errors(f).empty());
+    f.processes[1].command.argv.back() += "x";
+    CHECK(unit_limit_errors(f).size() == 1);
+}
