@@ -71,6 +71,7 @@ std::string note_for(const InstanceRow& r) {
     if (!r.desired) return "surplus: not in the formation";
     if (s.load_state != "loaded") return "missing: unit " + s.load_state;
     if (s.active_state == "inactive") return "missing: not started";
+    if (s.sub_state == "auto-restart") return "restarting";
     return "";
 }
 
