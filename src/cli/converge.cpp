@@ -34,9 +34,14 @@ Observed observe(const systemd::UnitDir& dir, systemd::Manager& m, const UnitSet
     Observed o = observe_files(dir, set);
     std::set<std::string> types(set.types.begin(), set.types.end());
     for (const auto& t : types_in(set.app, o.owned)) types.insert(t);
-    std::vector<std::string> units = loaded_instances(m, set.app, {types.begin(), types.end()});
-    units.push_back(set.app_target);
-    for (const auto& s : m.unit_states(units)) o.active[s.name] = s.active_state;
+    // One ListUnitsByPatterns gives every loaded instance and the target with
+    // its active state: a unit it does not list is not loaded, so inactive
+    // (a GetAll per unit cost ~1 ms each at 500 instances).
+    std::vector<std::string> patterns;
+    for (const auto& t : types) patterns.push_back(set.app + "-" + t + "@*.service");
+    patterns.push_back(set.app_target);
+    for (const auto& s : m.list_unit_states(patterns))
+        if (s.name == set.app_target || parse_instance(set.app, s.name)) o.active[s.name] = s.active_state;
     return o;
 }
 

@@ -16,11 +16,14 @@ public:
     explicit BusManager(bool user) : connection_(user), jobs_(connection_) {}
 
     std::vector<std::string> list_units(const std::vector<std::string>& patterns) override;
+    std::vector<UnitState> list_unit_states(const std::vector<std::string>& patterns) override;
     std::vector<UnitState> unit_states(const std::vector<std::string>& units) override {
         return bus::read_unit_states(connection_, units);
     }
     void reload() override;
-    std::vector<JobOutcome> run_jobs(const std::vector<JobRequest>& jobs) override { return jobs_.run(jobs); }
+    std::vector<JobOutcome> run_jobs(const std::vector<JobRequest>& jobs, bool in_order) override {
+        return jobs_.run(jobs, in_order);
+    }
     void reset_failed(const std::vector<std::string>& units) override;
     void enable(const std::vector<std::string>& unit_files) override;
     void disable(const std::vector<std::string>& unit_files) override;
@@ -36,13 +39,13 @@ std::string join(const std::vector<std::string>& names) {
     return s;
 }
 
-std::vector<std::string> BusManager::list_units(const std::vector<std::string>& patterns) {
+std::vector<UnitState> BusManager::list_unit_states(const std::vector<std::string>& patterns) {
     auto m = connection_.new_manager_call("ListUnitsByPatterns");
     bus::append_strings(m.get(), {});  // states: any
     bus::append_strings(m.get(), patterns);
     auto reply = connection_.call(m.get(), bus::describe_call("ListUnitsByPatterns", join(patterns)));
 
-    std::vector<std::string> names;
+    std::vector<UnitState> units;
     check_message(sd_bus_message_enter_container(reply.get(), 'a', "(ssssssouso)"), "ListUnitsByPatterns");
     for (;;) {
         const char *name, *description, *load, *active, *sub, *following, *path, *job_type, *job_path;
@@ -51,9 +54,20 @@ std::vector<std::string> BusManager::list_units(const std::vector<std::string>& 
                                     &following, &path, &job_id, &job_type, &job_path);
         check_message(r, "ListUnitsByPatterns");
         if (r == 0) break;
-        names.emplace_back(name);
+        UnitState s;
+        s.name = name;
+        s.load_state = load;
+        s.active_state = active;
+        s.sub_state = sub;
+        units.push_back(std::move(s));
     }
     check_message(sd_bus_message_exit_container(reply.get()), "ListUnitsByPatterns");
+    return units;
+}
+
+std::vector<std::string> BusManager::list_units(const std::vector<std::string>& patterns) {
+    std::vector<std::string> names;
+    for (auto& s : list_unit_states(patterns)) names.push_back(std::move(s.name));
     return names;
 }
 

@@ -62,6 +62,11 @@ public:
     // Names of loaded units matching shell globs (ListUnitsByPatterns, any state).
     virtual std::vector<std::string> list_units(const std::vector<std::string>& patterns) = 0;
 
+    // The same listing with what it carries besides the name: name,
+    // load_state, active_state and sub_state of each loaded unit matching
+    // (other fields stay default). One round trip, whatever the count.
+    virtual std::vector<UnitState> list_unit_states(const std::vector<std::string>& patterns) = 0;
+
     // State of each named unit (loaded or not), in the order given. Pipelined:
     // all calls are sent before the first reply is awaited.
     virtual std::vector<UnitState> unit_states(const std::vector<std::string>& units) = 0;
@@ -72,7 +77,10 @@ public:
     // Queues every job (mode "replace"), pipelined, and waits until each has
     // been removed. Outcomes are in request order. Never throws for a failed
     // job: that is an outcome. Throws SystemdError when the bus itself fails.
-    virtual std::vector<JobOutcome> run_jobs(const std::vector<JobRequest>& jobs) = 0;
+    // `in_order`: each job is queued only once the previous one is, so
+    // systemd runs them in request order (pipelined calls reach its queue in
+    // any order); they still run concurrently and are awaited together.
+    virtual std::vector<JobOutcome> run_jobs(const std::vector<JobRequest>& jobs, bool in_order = false) = 0;
 
     virtual void reset_failed(const std::vector<std::string>& units) = 0;
 

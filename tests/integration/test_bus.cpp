@@ -134,6 +134,13 @@ TEST_CASE("start 50 instances pipelined, read their state, stop them") {
 
     auto listed = manager().list_units({"fmtest-sleep@*.service"});
     CHECK(listed.size() == names.size());
+    auto listed_states = manager().list_unit_states({"fmtest-sleep@*.service"});
+    CHECK(listed_states.size() == names.size());
+    for (const auto& s : listed_states) {
+        CHECK(s.load_state == "loaded");
+        CHECK(s.active_state == "active");
+        CHECK(s.sub_state == "running");
+    }
 
     auto restarted = manager().run_jobs(jobs(JobType::restart, {names[0], names[1]}));
     CHECK(restarted[0].result == "done");
