@@ -112,8 +112,8 @@ if "$sandbox" start "$state1" --upper "$bootdir/upper" >"$bootdir/boot1.log" 2>&
         listening2() { in2 bash -c "cd /; (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null" 2>/dev/null; }
         check boot-ports "7350/7351 not both listening after the reboot" eval 'listening2 7350 && listening2 7351'
         check boot-no-web3 "7352 listens after the reboot (web@3 came back)" eval '! listening2 7352'
-        status=$(in2 "$formation" -a pmboot status 2>&1)
-        check boot-status "formation -a pmboot status after the reboot: $status" \
+        status=$(in2 "$formation" status -a pmboot 2>&1)
+        check boot-status "formation status -a pmboot after the reboot: $status" \
             eval 'echo "$status" | grep -q "web 2/2 running" && echo "$status" | grep -q "worker 1/1 running"'
         "$sandbox" stop "$state2"
     else
