@@ -19,7 +19,8 @@ fs::path unit_dir_path(const Globals& g) {
     return fs::path(home) / ".config/systemd/user";
 }
 
-LoadedFormation resolve_formation(const Globals& g, const std::string& app) {
+LoadedFormation resolve_formation(const Globals& g, const std::string& app_opt) {
+    const std::string& app = app_opt.empty() ? g.app : app_opt;
     if (app.empty()) return load_formation(g.file);
     systemd::UnitDir dir(unit_dir_path(g));
     auto text = dir.stored_formation(app);

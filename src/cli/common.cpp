@@ -21,6 +21,14 @@ std::string helper_path(bool this_binary) {
     return FORMATION_BINDIR "/formation";
 }
 
+int lock_timeout_sec() {
+    const char* env = std::getenv("FORMATION_LOCK_TIMEOUT");
+    if (!env || !*env) return 60;
+    char* end = nullptr;
+    long v = std::strtol(env, &end, 10);
+    return (*end == '\0' && v >= 0 && v <= 86400) ? static_cast<int>(v) : 60;
+}
+
 LoadedFormation parse_loaded(const std::string& path, std::string text) {
     try {
         Formation f = parse_formation(text, path);

@@ -23,6 +23,7 @@ struct Globals {
     bool file_given = false;
     bool user = false;
     std::string unit_dir;  // empty: the manager's default
+    std::string app;       // -a before the verb; a verb's own -a wins
 };
 
 // A failure with a message for the user and the exit code it means.
@@ -55,6 +56,10 @@ LoadedFormation parse_loaded(const std::string& path, std::string text);
 // $FORMATION_HELPER if set; else this very binary (`apply`), or the
 // installed one (`generate`, whose files go to other machines).
 std::string helper_path(bool this_binary);
+
+// How long to wait for another formation command: $FORMATION_LOCK_TIMEOUT
+// seconds, default 60.
+int lock_timeout_sec();
 
 // Each verb adds its subcommand and sets `run` when it is chosen.
 using Run = std::function<int()>;

@@ -73,7 +73,7 @@ int carry_out(const Globals& g, systemd::Manager& m, const Plan& plan, const std
             if (!r.ok()) failed.push_back(r.unit);
     };
     if (plan.reload) m.reload();
-    collect(m.run_jobs(jobs(JobType::stop, plan.stop)), "stop");
+    collect(m.run_jobs(jobs(JobType::stop, plan.stop), true), "stop");  // highest index first
     if (!plan.reset_failed.empty()) m.reset_failed(plan.reset_failed);
     std::vector<JobRequest> starts = jobs(JobType::start, plan.start);
     // An active app target makes `systemctl stop APP.target` stop the app.
@@ -110,7 +110,8 @@ std::string describe_plan(const Plan& plan) {
 int converge(const Globals& g, const LoadedFormation& loaded, const ConvergeOptions& o) {
     UnitSet set = compile(loaded.formation, install_options(g));
     systemd::UnitDir dir(unit_dir_path(g));
-    auto lock = dir.lock();
+    auto lock = dir.lock(lock_timeout_sec());
+    dir.remove_stale_temporaries();
     check_other_apps(dir, set);
     auto manager = systemd::connect_manager(g.user);
     Observed observed = observe(dir, *manager, set);

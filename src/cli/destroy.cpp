@@ -12,10 +12,10 @@ namespace formation::cli {
 namespace {
 
 int run_destroy(const Globals& g, const std::string& app_opt) {
-    std::string app = app_opt;
+    std::string app = app_opt.empty() ? g.app : app_opt;
     if (app.empty()) app = load_formation(g.file).formation.app;
     systemd::UnitDir dir(unit_dir_path(g));
-    auto lock = dir.lock();
+    auto lock = dir.lock(lock_timeout_sec());
     std::vector<std::string> owned = dir.manifest(app);
     if (owned.empty() && !dir.stored_formation(app)) throw CliError("app " + app + " is not installed in " + dir.root().string(), exit_usage);
     auto m = systemd::connect_manager(g.user);

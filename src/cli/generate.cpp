@@ -32,7 +32,7 @@ int run_generate(const Globals& g, const GenerateOptions& o) {
     LoadedFormation loaded = load_formation(g.file);
     UnitSet set = compile(loaded.formation, {g.user, helper_path(false)});
     systemd::UnitDir dir(o.out_dir);
-    auto lock = dir.lock();
+    auto lock = dir.lock(lock_timeout_sec());
     Observed observed = observe_files(dir, set);
     std::vector<std::string> conflicts;
     auto changes = plan_files(set, observed, &conflicts);
@@ -41,6 +41,7 @@ int run_generate(const Globals& g, const GenerateOptions& o) {
                            set.app + "; move it away first",
                        exit_failed);
     if (o.check) return changes.empty() ? exit_ok : report_stale(changes, observed);
+    dir.remove_stale_temporaries();
     install_files(dir, set, changes, observed.owned);
     if (changes.empty())
         std::cout << o.out_dir << ": up to date (" << set.files.size() << " files)\n";

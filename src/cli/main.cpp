@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
     app.add_option("-f,--file", g.file, "Formation file")->capture_default_str();
     app.add_flag("--user", g.user, "Use the calling user's service manager");
     app.add_option("--unit-dir", g.unit_dir, "Unit directory (default: /etc/systemd/system, or ~/.config/systemd/user with --user)");
+    app.add_option("-a,--app", g.app, "An installed app, for verbs that can work without the file");
+    // Global options may come after the verb too: `formation status --user`.
+    app.fallthrough();
     Run run;
     add_check(app, g, run);
     add_generate(app, g, run);

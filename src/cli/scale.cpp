@@ -36,9 +36,10 @@ int run_scale(const Globals& g, const ScaleOptions& o) {
     // The base is the formation as applied, so scaling changes the counts and
     // nothing else, even when FILE has other edits not yet applied.
     LoadedFormation file;
-    bool have_file = o.app.empty();
+    std::string app = o.app.empty() ? g.app : o.app;
+    bool have_file = app.empty();
     if (have_file) file = load_formation(g.file);
-    std::string app = have_file ? file.formation.app : o.app;
+    if (have_file) app = file.formation.app;
     systemd::UnitDir dir(unit_dir_path(g));
     LoadedFormation base = dir.stored_formation(app) ? resolve_formation(g, app) : file;
     if (base.text.empty()) throw CliError("app " + app + " is not installed", exit_usage);

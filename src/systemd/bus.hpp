@@ -35,7 +35,7 @@ using SlotPtr = std::unique_ptr<sd_bus_slot, SlotUnref>;
 
 // An sd_bus_error that frees itself.
 struct OwnedError {
-    sd_bus_error error = SD_BUS_ERROR_NULL;
+    sd_bus_error error{};  // = SD_BUS_ERROR_NULL, without its C99 compound literal
     OwnedError() = default;
     OwnedError(const OwnedError&) = delete;
     OwnedError& operator=(const OwnedError&) = delete;
@@ -127,7 +127,7 @@ private:
 class JobRunner {
 public:
     explicit JobRunner(const Connection& connection) : connection_(connection) {}
-    std::vector<JobOutcome> run(const std::vector<JobRequest>& jobs);
+    std::vector<JobOutcome> run(const std::vector<JobRequest>& jobs, bool in_order);
 
 private:
     struct Batch;
