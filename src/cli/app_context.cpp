@@ -64,6 +64,9 @@ std::string last_log_lines(const std::string& unit, bool user, std::size_t lines
     q.units = {unit};
     q.user = user;
     q.last = lines;
+    // The process's own last words say why it failed; systemd's lines
+    // ("Scheduled restart job", "Failed with result") only repeat the state.
+    q.manager_messages = false;
     std::string out;
     try {
         for (const auto& e : systemd::read_journal(q)) out += "    " + e.message + '\n';

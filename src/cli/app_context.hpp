@@ -34,7 +34,7 @@ std::vector<std::string> loaded_instances(systemd::Manager& m, const std::string
 // outcomes to stderr; returns how many failed.
 int report_failures(const std::vector<systemd::JobOutcome>& outcomes, const char* verb);
 
-// The last `lines` journal lines of a unit, indented, for error reports.
+// The last `lines` lines the unit's processes logged, indented, for error reports.
 std::string last_log_lines(const std::string& unit, bool user, std::size_t lines);
 
 // Process types named on the command line, checked against the formation.

@@ -65,7 +65,11 @@ std::string explain_result(const std::string& result) {
 std::string note_for(const InstanceRow& r) {
     const auto& s = r.state;
     if (is_failing(s)) {
+        // systemd 252 keeps the first failure's Result when the start limit
+        // is hit ("exit-code", not "start-limit-hit"); restarts tell.
         std::string note = s.result + ": " + explain_result(s.result);
+        if (s.active_state == "failed" && s.n_restarts > 0 && s.result != "start-limit-hit")
+            note += "; restarted " + std::to_string(s.n_restarts) + " times, then systemd gave up";
         return s.sub_state == "auto-restart" ? note + "; restarting" : note;
     }
     if (!r.desired) return "surplus: not in the formation";

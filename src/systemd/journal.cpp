@@ -43,14 +43,18 @@ void add_unit_matches(sd_journal* j, const JournalQuery& q) {
         if (q.user) {
             add_match(j, "_SYSTEMD_USER_UNIT=" + unit);
             add_match(j, uid);
-            check(sd_journal_add_disjunction(j), "disjunction");
-            add_match(j, "USER_UNIT=" + unit);
-            add_match(j, uid);
+            if (q.manager_messages) {
+                check(sd_journal_add_disjunction(j), "disjunction");
+                add_match(j, "USER_UNIT=" + unit);
+                add_match(j, uid);
+            }
         } else {
             add_match(j, "_SYSTEMD_UNIT=" + unit);
-            check(sd_journal_add_disjunction(j), "disjunction");
-            add_match(j, "UNIT=" + unit);
-            add_match(j, "_PID=1");
+            if (q.manager_messages) {
+                check(sd_journal_add_disjunction(j), "disjunction");
+                add_match(j, "UNIT=" + unit);
+                add_match(j, "_PID=1");
+            }
         }
         check(sd_journal_add_disjunction(j), "disjunction");
     }

@@ -21,6 +21,7 @@ struct JournalQuery {
     bool user = false;                          // match _SYSTEMD_USER_UNIT instead
     std::optional<std::uint64_t> since_usec;    // CLOCK_REALTIME µs
     std::optional<std::size_t> last;            // only the last N entries (before following)
+    bool manager_messages = true;               // also what systemd logged about the units
 };
 
 // Entries matching the query, oldest first, merged in time order across units.
