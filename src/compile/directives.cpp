@@ -135,7 +135,8 @@ std::string hardening_directives(const ProcessType& p) {
         "DevicePolicy=closed\n"
         "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\n"
         "SystemCallFilter=~@privileged @resources @mount @obsolete @debug @cpu-emulation @raw-io @reboot @swap @clock @module\n";
-    for (const auto& path : p.writable_paths) line(out, "ReadWritePaths", escape_specifiers(path));
+    // A list directive: unquoted, a path with a space would be two paths.
+    for (const auto& path : p.writable_paths) line(out, "ReadWritePaths", list_word(path));
     return out;
 }
 

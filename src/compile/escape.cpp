@@ -44,6 +44,14 @@ std::string quote(std::string_view s, bool double_dollar) {
 
 std::string quote_exec_word(std::string_view word) { return quote(word, true); }
 
+std::string list_word(std::string_view word) {
+    for (char ch : word) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c <= ' ' || c == 0x7f || c == '"' || c == '\'' || c == '\\') return quote(word, false);
+    }
+    return escape_specifiers(word);
+}
+
 std::string exec_line(const std::vector<std::string>& argv) {
     std::string out;
     for (const auto& w : argv) {

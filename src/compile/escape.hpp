@@ -14,6 +14,11 @@ namespace formation {
 // One ExecStart= word, double-quoted: \ " control bytes C-escaped, % → %%, $ → $$.
 std::string quote_exec_word(std::string_view word);
 
+// One word of a space-separated list that systemd unquotes (ReadWritePaths=,
+// …): % → %%, and double-quoted (\ " control bytes C-escaped) when it holds a
+// space, quote, backslash or control byte; "$" left alone.
+std::string list_word(std::string_view word);
+
 // A whole Exec*= command line from argv words.
 std::string exec_line(const std::vector<std::string>& argv);
 

@@ -122,6 +122,13 @@ std::optional<std::string> read_path(Context& c, const toml::node& n, std::strin
         c.error(n, std::string(key) + " must not contain control characters (got " + shown(*s) + ")");
         return std::nullopt;
     }
+    // systemd strips trailing blanks off a unit line and joins a line ending
+    // in "\" with the next one: such a path would not arrive as written.
+    if (p.back() == ' ' || p.back() == '\\') {
+        c.error(n, std::string(key) + " must not end with a space or a backslash, which systemd would drop or "
+                                      "read as a line continuation (got " + shown(*s) + ")");
+        return std::nullopt;
+    }
     return s;
 }
 

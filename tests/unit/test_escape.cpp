@@ -71,3 +71,12 @@ TEST_CASE("simple shell commands get exec, compound ones do not") {
     CHECK(prefix_exec("exec run") == "exec run");
     CHECK(prefix_exec("  run") == "  exec run");
 }
+
+TEST_CASE("list_word: one word of a list directive systemd unquotes (ReadWritePaths=)") {
+    CHECK(list_word("/var/lib/app") == "/var/lib/app");
+    CHECK(list_word("/var/lib/100%") == "/var/lib/100%%");
+    // A space stays inside the word; quotes, backslashes and % are escaped; $ is not expanded there.
+    CHECK(list_word("/srv/my data") == "\"/srv/my data\"");
+    CHECK(list_word("/srv/'q'") == "\"/srv/'q'\"");
+    CHECK(list_word("/srv/\"q\" \\b %i $x") == "\"/srv/\\\"q\\\" \\\\b %%i $x\"");
+}

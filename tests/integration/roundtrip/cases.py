@@ -8,6 +8,7 @@ what every running instance must have received, and compares that byte for
 byte with /proc/MAINPID/environ and /proc/MAINPID/cmdline.
 
     cases.py gen DIR              write DIR/roundtrip.toml and DIR/refuse-*.toml
+    cases.py mkdirs               create the directories the paths case needs (in the sandbox)
     cases.py verify DIR APP       compare the running instances (run inside the sandbox)
     cases.py refusals DIR FORMATION  `formation check` each refuse-*.toml: exit 2, FILE:LINE:COL
 """
@@ -16,6 +17,7 @@ import os
 import string
 import subprocess
 import sys
+import time
 import tomllib
 
 # The process every case runs: it writes nothing, ignores its arguments and
@@ -110,6 +112,18 @@ COMPOUND_LINE = ('/usr/bin/python3 -c "$T_SLEEPER" child\n'
                  "# " + "\t".join(v for _, v in VALUES if "\n" not in v and "\r" not in v) + "\n"
                  "#\t%a%b%Z $HOME ${HOME} $$ $ ' \" \\ \\n ; = \x01\x1f\x7f\r\u00e9 ;")
 
+# Paths that must arrive as written: WorkingDirectory= (taken verbatim to the
+# end of the line) and ReadWritePaths= (a quoted list). Created by `mkdirs`.
+PATH_WD = "/srv/rt paths/wd %i $x 'q' \"dq\" \\b é #;="
+PATH_W2 = "/srv/rt paths/w2 %n \"only\" writable"
+PATHS_PROBE = """import os, time
+for d in %r:
+    try:
+        open(os.path.join(d, "ok"), "w").write("x"); print("wrote", d, flush=True)
+    except OSError as e:
+        print("refused", d, e.errno, flush=True)
+time.sleep(1e9)""" % ([PATH_WD, PATH_W2],)
+
 APP = "rt"
 BIG_WORD = "%$\\\x01" * ((131072 - 1) // 4) + "w" * ((131072 - 1) % 4)
 BIG_VALUE = "%$\\\x01" * ((131072 - 1 - len("T_BIG=")) // 4) + "v" * ((131072 - 1 - len("T_BIG=")) % 4)
@@ -135,6 +149,10 @@ def toml_str(s):
             out.append(ch)
     out.append('"')
     return "".join(out)
+
+
+def toml_str_list(words):
+    return "[" + ", ".join(toml_str(w) for w in words) + "]"
 
 
 def toml_value(v):
@@ -185,6 +203,8 @@ def formation_toml():
     lines += ["[process.big]",
               "command = " + "[" + ", ".join(toml_str(w) for w in [PY, "-c", SLEEPER, BIG_WORD]) + "]",
               "", "[process.big.env]", f"T_BIG = {toml_str(BIG_VALUE)}", ""]
+    lines += ["[process.paths]", f"command = {toml_str_list([PY, '-c', PATHS_PROBE])}", 'hardening = "strict"',
+              f"working_directory = {toml_str(PATH_WD)}", f"writable_paths = {toml_str_list([PATH_WD, PATH_W2])}", ""]
     lines += ["[process.sh_compound]", f"command = {toml_str(COMPOUND_LINE)}", "", "[process.sh_compound.env]"]
     lines += process_env() + [""]
     return "\n".join(lines) + "\n"
@@ -218,6 +238,13 @@ def refusals():
         ("long_unit_line", head + '[process.p]\ncommand = ["/bin/true"' + (', "' + "%" * 120000 + '"') * 5 + ']\n',
          '["/bin', "1 MiB"),
     ]
+    # systemd strips a unit line's trailing blanks and joins a line ending in "\\" with the next.
+    out.append(("wd_trailing_backslash", head + 'working_directory = "/srv/x\\\\"\n[process.p]\ncommand = ["/bin/true"]\n',
+                '"/srv', "backslash"))
+    out.append(("wd_trailing_space", head + '[process.p]\ncommand = ["/bin/true"]\nworking_directory = "/srv/x "\n',
+                '"/srv', "space"))
+    out.append(("env_file_trailing_space", head + 'env_files = ["/etc/x.env "]\n[process.p]\ncommand = ["/bin/true"]\n',
+                '"/etc', "space"))
     # An argv[0] starting with one of systemd's ExecStart= prefixes would be
     # taken as the prefix, not as part of the program name.
     for i, p in enumerate("-@:+!"):
@@ -337,6 +364,16 @@ def verify(d, app):
                 check(f"{unit} env {k.decode()}", g == w, f"got {show(g) if g is not None else 'nothing'}, want {show(w)}")
             extra = sorted(k.decode() for k in got_env if k not in want_env and k.decode() not in MANAGER_ENV)
             check(f"{unit} no stray env", not extra, f"{extra}")
+            if "working_directory" in doc["process"][typ]:
+                want_cwd = doc["process"][typ]["working_directory"]
+                got_cwd = os.readlink(f"/proc/{pid}/cwd")
+                check(f"{unit} cwd", got_cwd == want_cwd, f"got {got_cwd!r}, want {want_cwd!r}")
+            for d in doc["process"][typ].get("writable_paths", []):
+                for _ in range(50):
+                    if os.path.exists(os.path.join(d, "ok")):
+                        break
+                    time.sleep(0.1)
+                check(f"{unit} wrote into writable path {d!r}", os.path.exists(os.path.join(d, "ok")))
     print(f"roundtrip-values: {passed} passed, {failed} failed")
     return failed == 0
 
@@ -364,6 +401,9 @@ if __name__ == "__main__":
     verb = sys.argv[1]
     if verb == "gen":
         gen(sys.argv[2])
+    elif verb == "mkdirs":
+        for d in (PATH_WD, PATH_W2):
+            os.makedirs(d, exist_ok=True)
     elif verb == "verify":
         sys.exit(0 if verify(sys.argv[2], sys.argv[3]) else 1)
     elif verb == "refusals":
