@@ -89,8 +89,25 @@ Cell state_cell(const systemd::UnitState& s) {
 std::vector<Column> status_columns() {
     return {{"UNIT", "unit"},      {"", "type"},          {"", "index"},       {"STATE", ""},
             {"", "active_state"},  {"", "sub_state"},     {"", "result"},      {"PID", "pid", true},
-            {"UPTIME", "uptime_usec", true}, {"MEMORY", "memory_bytes", true}, {"RESTARTS", "restarts", true},
+            {"UPTIME", "uptime_usec", true}, {"STARTUP", "startup_usec", true},
+            {"MEMORY", "memory_bytes", true}, {"RESTARTS", "restarts", true},
             {"PORT", "port", true}, {"", "desired"},       {"NOTE", ""}};
+}
+
+// From "starting" to "started" (ready, for ready = notify/port) of the
+// current run; twelve-factor processes should take seconds at most.
+std::optional<std::uint64_t> startup_usec(const systemd::UnitState& s) {
+    if (!is_running(s) || !s.active_enter_usec || !s.inactive_exit_usec || s.active_enter_usec < s.inactive_exit_usec)
+        return std::nullopt;
+    return s.active_enter_usec - s.inactive_exit_usec;
+}
+
+std::string format_startup(std::uint64_t usec) {
+    if (usec < 10'000'000) {
+        std::uint64_t ms = (usec + 500) / 1000;
+        return ms < 1000 ? std::to_string(ms) + "ms" : std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + "s";
+    }
+    return format_duration(usec);
 }
 
 // pid and uptime_usec are 0 when there is no main process / the unit is not
@@ -108,6 +125,7 @@ std::vector<Cell> row_cells(const InstanceRow& r, std::uint64_t now_usec) {
             text_cell(s.result),
             s.main_pid ? number_cell(s.main_pid) : number_cell(0, "-"),
             is_running(s) ? number_cell(uptime, format_duration(uptime)) : number_cell(0, "-"),
+            startup_usec(s) ? number_cell(*startup_usec(s), format_startup(*startup_usec(s))) : null_cell(),
             s.memory_current == systemd::unknown_value ? null_cell() : number_cell(s.memory_current, format_bytes(s.memory_current)),
             number_cell(s.n_restarts),
             r.port ? number_cell(static_cast<std::uint64_t>(*r.port)) : null_cell(),

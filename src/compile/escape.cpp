@@ -117,6 +117,17 @@ bool is_reserved_word(std::string_view w) {
     return w == "function" || w == "exec";
 }
 
+// Shell builtins with no program of the same name: "exec exit 3" would fail.
+bool is_shell_only_builtin(std::string_view w) {
+    static constexpr std::array<std::string_view, 28> words{
+        "exit", "cd", "export", "set", ".", "eval", "trap", "umask", "ulimit", "wait",
+        "read", "shift", "unset", "return", "break", "continue", "alias", "unalias",
+        "local", "readonly", "times", "type", "command", "getopts", "hash", "jobs", "source", ":"};
+    for (auto b : words)
+        if (w == b) return true;
+    return false;
+}
+
 }  // namespace
 
 bool is_simple_shell_command(std::string_view line) {
@@ -165,7 +176,8 @@ bool is_simple_shell_command(std::string_view line) {
         if (in_first_word) first_word += c;
     }
     if (single || dbl || subst > 0 || first_word.empty()) return false;
-    return !is_reserved_word(first_word) || first_word == "exec";
+    if (first_word == "exec") return true;
+    return !is_reserved_word(first_word) && !is_shell_only_builtin(first_word);
 }
 
 namespace {

@@ -93,7 +93,7 @@ has status-worker "$work/out" '^worker 1/1 running$'
 has status-web1 "$work/out" '^  shop-web@1\.service +active/running +[1-9][0-9]* +[0-9]+s .* 5000$'
 has status-web2 "$work/out" '^  shop-web@2\.service +active/running +[1-9][0-9]* .* 5001$'
 has status-no-port "$work/out" '^  shop-worker@1\.service +active/running +[1-9][0-9]* .* - *$'
-has status-header "$work/out" '^  UNIT +STATE +PID +UPTIME +MEMORY +RESTARTS +PORT +NOTE$'
+has status-header "$work/out" '^  UNIT +STATE +PID +UPTIME +STARTUP +MEMORY +RESTARTS +PORT +NOTE$'
 hasnt status-other-app "$work/out" 'crash'
 # Columns line up: STATE starts at the same offset in every row.
 ok status-aligned test "$(grep -E '^  (UNIT|shop-)' "$work/out" | awk '{print index($0, $2)}' | sort -u | wc -l)" = 1
@@ -107,14 +107,16 @@ ok json-app test "$(json "$work/out" 'd["app"]')" = shop
 ok json-web-counts test "$(json "$work/out" '[(t["desired"], t["running"], len(t["instances"])) for t in d["types"] if t["name"] == "web"][0]')" = "(2, 2, 2)"
 ok json-ports test "$(json "$work/out" '[i["port"] for t in d["types"] for i in t["instances"]]')" = "[None, 5000, 5001, None]"
 ok json-pids test "$(json "$work/out" 'all(i["pid"] > 0 and i["desired"] and i["active_state"] == "active" for t in d["types"] for i in t["instances"])')" = True
-ok json-fields test "$(json "$work/out" 'sorted(d["types"][0]["instances"][0])')" = "['active_state', 'desired', 'index', 'memory_bytes', 'pid', 'port', 'restarts', 'result', 'sub_state', 'type', 'unit', 'uptime_usec']"
+ok json-fields test "$(json "$work/out" 'sorted(d["types"][0]["instances"][0])')" = "['active_state', 'desired', 'index', 'memory_bytes', 'pid', 'port', 'restarts', 'result', 'startup_usec', 'sub_state', 'type', 'unit', 'uptime_usec']"
 
 ## a failed type: exit 1, the result and its last journal lines
 t status-failed 1 "$formation" -f "$work/crash.toml" status
 has failed-summary "$work/out" '^bad 0/1 running, 1 failed$'
 has failed-row "$work/out" '^  crash-bad@1\.service +failed/failed .*exit-code'
-has failed-journal "$work/out" "^    crash-bad@1\\.service: Failed with result 'exit-code'\\.$"
-ok failed-journal-5-lines test "$(grep -A6 '^  crash-bad@1' "$work/out" | grep -c '^    ')" = 5
+# The process's own last lines (one per start: 3 starts before the limit), not systemd's.
+has failed-journal "$work/out" "^    about to fail$"
+ok failed-journal-own-lines test "$(grep -A6 '^  crash-bad@1' "$work/out" | grep -c '^    about to fail$')" = 3
+has failed-gave-up "$work/out" "restarted [0-9]+ times, then systemd gave up|start-limit-hit"
 has failed-good-still-up "$work/out" '^good 1/1 running$'
 t status-failed-json 1 "$formation" -f "$work/crash.toml" status --json
 ok failed-json test "$(json "$work/out" '[(i["active_state"], i["result"], i["restarts"]) for t in d["types"] for i in t["instances"] if t["name"] == "bad"]')" = "[('failed', 'exit-code', 3)]"

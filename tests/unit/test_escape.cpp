@@ -65,6 +65,9 @@ TEST_CASE("simple shell commands get exec, compound ones do not") {
     CHECK_FALSE(is_simple_shell_command("while :; do x; done"));
     CHECK_FALSE(is_simple_shell_command("if true"));
     CHECK_FALSE(is_simple_shell_command("'unterminated"));
+    CHECK_FALSE(is_simple_shell_command("exit 3"));      // "exec exit 3" would be "exec: exit: not found"
+    CHECK_FALSE(is_simple_shell_command("cd /srv"));
+    CHECK_FALSE(is_simple_shell_command(". ./env.sh"));
 
     CHECK(prefix_exec("run -x") == "exec run -x");
     CHECK(prefix_exec("FOO=bar BAZ='a b' run") == "FOO=bar BAZ='a b' exec run");
