@@ -1,7 +1,10 @@
 // formation apply [--dry-run]: install the units and converge the running system.
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+
 #include "cli/converge.hpp"
+#include "formation/parse.hpp"
 #include "formation/values.hpp"
 
 namespace formation::cli {
@@ -15,6 +18,7 @@ struct ApplyOptions {
 
 int run_apply(const Globals& g, const ApplyOptions& o) {
     LoadedFormation loaded = load_formation(g.file);
+    for (const auto& d : lint_formation(loaded.formation)) std::cerr << format_diagnostic(d, loaded.text, "warning");
     auto settle = parse_duration(o.settle);
     if (!settle) throw CliError("--settle: \"" + o.settle + "\" is not a duration (e.g. 500ms, 2s)", exit_usage);
     return converge(g, loaded, {o.dry_run, *settle, false});

@@ -55,7 +55,7 @@ int run_scale(const Globals& g, const ScaleOptions& o) {
     if (have_file) {
         // Keep the user's file in step: only the count lines change.
         std::string updated = set_counts(file.text, file.path, counts);
-        if (updated != file.text) systemd::write_file_atomic(file.path, updated);
+        if (updated != file.text) systemd::replace_file(file.path, updated);
     }
     return rc;
 }

@@ -44,6 +44,7 @@ UnitFile template_unit(const Formation& f, const ProcessType& p, const CompileOp
         {"DESCRIPTION", description(f) + " (" + p.name + ".%i)"},
         {"UNIT_DIRECTIVES", unit_directives(p)},
         {"SERVICE_DIRECTIVES", service_directives(p, options)},
+        {"RAW_SERVICE_DIRECTIVES", raw_service_directives(p)},
     };
     return {template_name(f.app, p.name), fill_template(templates::process_service, vars)};
 }
@@ -80,7 +81,7 @@ std::vector<Diagnostic> unit_limit_errors(const Formation& f) {
     constexpr std::size_t long_line_max = 1024 * 1024;
     std::vector<Diagnostic> out;
     for (const auto& p : f.processes) {
-        std::string text = service_directives(p, {}) + unit_directives(p);
+        std::string text = service_directives(p, {}) + unit_directives(p) + raw_service_directives(p);
         for (std::size_t at = 0; at < text.size();) {
             std::size_t end = text.find('\n', at);
             if (end == std::string::npos) end = text.size();

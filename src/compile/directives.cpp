@@ -77,6 +77,11 @@ std::string service_directives(const ProcessType& p, const CompileOptions& optio
     if (p.nofile) line(out, "LimitNOFILE", std::to_string(*p.nofile));
     if (p.nice) line(out, "Nice", std::to_string(*p.nice));
     out += hardening_directives(p);
+    return out;
+}
+
+std::string raw_service_directives(const ProcessType& p) {
+    std::string out;
     raw(out, p, "Service");
     return out;
 }

@@ -63,7 +63,9 @@ struct ProcessType {
     RestartPolicy restart = RestartPolicy::always;
     std::uint64_t restart_delay_usec = 1 * usec_per_sec;
     unsigned start_limit_burst = 5;
-    std::uint64_t start_limit_interval_usec = 60 * usec_per_sec;
+    // Five starts within 10 s: only a process that dies at once is given up on;
+    // one that flaps after running a while is restarted for ever.
+    std::uint64_t start_limit_interval_usec = 10 * usec_per_sec;
     std::uint64_t stop_timeout_usec = 10 * usec_per_sec;
     std::string stop_signal = "SIGTERM";
     std::uint64_t start_timeout_usec = 30 * usec_per_sec;

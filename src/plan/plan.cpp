@@ -64,11 +64,12 @@ std::vector<FileChange> plan_files(const UnitSet& desired, const Observed& obser
         const std::optional<std::string>* on_disk = it == observed.files.end() ? nullptr : &it->second;
         if (!on_disk || !*on_disk) {
             changes.push_back({FileChange::Kind::create, f.path, f.content, f.symlink});
-        } else if (**on_disk != f.content) {
-            // A file we never wrote is someone else's: never overwrite it.
-            if (!owned.count(f.path) && conflicts) conflicts->push_back(f.path);
-            changes.push_back({FileChange::Kind::update, f.path, f.content, f.symlink});
+            continue;
         }
+        // A file we never wrote is someone else's, even with the same bytes:
+        // never overwrite it, nor adopt it (destroy would then delete it).
+        if (!owned.count(f.path) && conflicts) conflicts->push_back(f.path);
+        if (**on_disk != f.content) changes.push_back({FileChange::Kind::update, f.path, f.content, f.symlink});
     }
     for (const auto& path : observed.owned) {
         if (wanted.count(path)) continue;

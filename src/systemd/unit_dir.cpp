@@ -87,6 +87,13 @@ void write_file_atomic(const fs::path& path, std::string_view content, unsigned 
     fsync_dir(dir);
 }
 
+void replace_file(const fs::path& path, std::string_view content) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) < 0) fail("stat", path, errno);
+    write_file_atomic(path, content, st.st_mode & 07777);
+    if (::chown(path.c_str(), st.st_uid, st.st_gid) < 0 && errno != EPERM) fail("chown", path, errno);
+}
+
 std::optional<std::string> read_file(const fs::path& path) {
     std::error_code ec;
     if (!fs::exists(path, ec)) return std::nullopt;

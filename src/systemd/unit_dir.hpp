@@ -72,5 +72,8 @@ private:
 // Atomic write of any file (used for the formation file by `scale`).
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode = 0644);
 std::optional<std::string> read_file(const std::filesystem::path& path);
+// Atomic replacement of a user's file that keeps its mode and owner
+// (a 0600 formation.toml with inline env must stay 0600).
+void replace_file(const std::filesystem::path& path, std::string_view content);
 
 }  // namespace formation::systemd

@@ -226,7 +226,9 @@ check scale-up-target-wants "api.target does not want api-web@4.service" grep -q
 gateway_untouched scale-up
 survivor=$(pids api-web@1.service api-worker@1.service)
 cursor=$(journal_mark)
+chmod 0600 "$work/api.toml"   # inline env may be in it: scale must keep it private
 run scale-down 0 fm scale web=1
+check scale-keeps-mode "api.toml is no longer mode 600" test "$(stat -c %a "$work/api.toml")" = 600
 for i in 2 3 4; do
     check "scale-down-stopped-$i" "api-web@$i.service is $(state api-web@$i.service)" stopped "api-web@$i.service"
     check "scale-down-dropin-$i" "api-web@$i.service.d still in $units" test ! -e "$units/api-web@$i.service.d"

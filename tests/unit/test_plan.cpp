@@ -105,6 +105,9 @@ TEST_CASE("a file the app does not own is a conflict") {
     o.files["shop.target"] = std::string("[Unit]\nDescription=hand-written\n");
     Plan p = make_plan(set, o);
     CHECK(p.conflicts == std::vector<std::string>{"shop.target"});
+    // Same bytes, still not ours.
+    o.files["shop.target"] = set.find("shop.target")->content;
+    CHECK(make_plan(set, o).conflicts == std::vector<std::string>{"shop.target"});
 }
 
 TEST_CASE("instances of other apps are never taken for ours") {
