@@ -1,5 +1,6 @@
 #include "cli/app_context.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -74,6 +75,18 @@ std::string last_log_lines(const std::string& unit, bool user, std::size_t lines
         out += std::string("    (journal unreadable: ") + e.what() + ")\n";
     }
     return out;
+}
+
+Selection select_instances(const Globals& g, const std::string& app, const std::vector<std::string>& names) {
+    LoadedFormation loaded = resolve_formation(g, app);
+    if (app.empty() && g.app.empty() && systemd::UnitDir(unit_dir_path(g)).stored_formation(loaded.formation.app))
+        loaded = resolve_formation(g, loaded.formation.app);
+    auto types = select_types(loaded.formation, names);
+    UnitSet set = compile(loaded.formation, install_options(g));
+    Selection s{set.app_target, {}};
+    for (const auto& i : set.instances)
+        if (std::find(types.begin(), types.end(), i.type) != types.end()) s.units.push_back(i.unit);
+    return s;
 }
 
 std::vector<std::string> select_types(const Formation& f, const std::vector<std::string>& names) {

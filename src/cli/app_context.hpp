@@ -40,4 +40,13 @@ std::string last_log_lines(const std::string& unit, bool user, std::size_t lines
 // Process types named on the command line, checked against the formation.
 std::vector<std::string> select_types(const Formation& f, const std::vector<std::string>& names);
 
+// The desired instances of the named types (all when none are named), as
+// installed: from the stored formation when the app is installed, so that
+// start/restart act on the units on disk, not on unapplied edits of FILE.
+struct Selection {
+    std::string app_target;
+    std::vector<std::string> units;
+};
+Selection select_instances(const Globals& g, const std::string& app, const std::vector<std::string>& types);
+
 }  // namespace formation::cli

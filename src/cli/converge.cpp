@@ -73,7 +73,8 @@ int carry_out(const Globals& g, systemd::Manager& m, const Plan& plan, const std
             if (!r.ok()) failed.push_back(r.unit);
     };
     if (plan.reload) m.reload();
-    collect(m.run_jobs(jobs(JobType::stop, plan.stop), true), "stop");  // highest index first
+    // Queued highest index first; they run concurrently.
+    collect(m.run_jobs(jobs(JobType::stop, plan.stop)), "stop");
     if (!plan.reset_failed.empty()) m.reset_failed(plan.reset_failed);
     std::vector<JobRequest> starts = jobs(JobType::start, plan.start);
     // An active app target makes `systemctl stop APP.target` stop the app.

@@ -18,12 +18,7 @@ struct RestartOptions {
 };
 
 int run_restart(const Globals& g, const RestartOptions& o) {
-    LoadedFormation loaded = resolve_formation(g, o.app);
-    auto types = select_types(loaded.formation, o.types);
-    UnitSet set = compile(loaded.formation, install_options(g));
-    std::vector<std::string> units;
-    for (const auto& i : set.instances)
-        if (std::find(types.begin(), types.end(), i.type) != types.end()) units.push_back(i.unit);
+    std::vector<std::string> units = select_instances(g, o.app, o.types).units;
     auto m = systemd::connect_manager(g.user);
     m->reset_failed(units);
     int failed = 0;

@@ -14,18 +14,13 @@ struct StartOptions {
 };
 
 int run_start(const Globals& g, const StartOptions& o) {
-    LoadedFormation loaded = resolve_formation(g, o.app);
-    auto types = select_types(loaded.formation, o.types);
-    UnitSet set = compile(loaded.formation, install_options(g));
-    std::vector<std::string> units;
-    for (const auto& i : set.instances)
-        if (std::find(types.begin(), types.end(), i.type) != types.end()) units.push_back(i.unit);
+    Selection sel = select_instances(g, o.app, o.types);
     auto m = systemd::connect_manager(g.user);
     // A crash-looping instance that hit its start limit stays failed until reset.
-    m->reset_failed(units);
+    m->reset_failed(sel.units);
     std::vector<systemd::JobRequest> jobs;
-    for (const auto& u : units) jobs.push_back({systemd::JobType::start, u});
-    if (o.types.empty()) jobs.push_back({systemd::JobType::start, set.app_target});
+    for (const auto& u : sel.units) jobs.push_back({systemd::JobType::start, u});
+    if (o.types.empty()) jobs.push_back({systemd::JobType::start, sel.app_target});
     int failed = report_failures(m->run_jobs(jobs), "start");
     return failed ? exit_failed : exit_ok;
 }

@@ -127,7 +127,7 @@ private:
 class JobRunner {
 public:
     explicit JobRunner(const Connection& connection) : connection_(connection) {}
-    std::vector<JobOutcome> run(const std::vector<JobRequest>& jobs, bool in_order);
+    std::vector<JobOutcome> run(const std::vector<JobRequest>& jobs);
 
 private:
     struct Batch;

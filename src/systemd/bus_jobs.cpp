@@ -82,7 +82,7 @@ int JobRunner::job_removed(sd_bus_message* m, void* userdata, sd_bus_error*) {
     return 0;
 }
 
-std::vector<JobOutcome> JobRunner::run(const std::vector<JobRequest>& jobs, bool in_order) {
+std::vector<JobOutcome> JobRunner::run(const std::vector<JobRequest>& jobs) {
     if (jobs.empty()) return {};
     subscribe_once();
 
@@ -97,8 +97,7 @@ std::vector<JobOutcome> JobRunner::run(const std::vector<JobRequest>& jobs, bool
         ~Attach() { runner.batch_ = nullptr; }
     } attach(*this, batch);
 
-    // A window of one: the next call goes out when the previous job is queued.
-    Pipeline pipeline(connection_, in_order ? 1 : 64);
+    Pipeline pipeline(connection_);
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         const char* method = method_for(jobs[i].type);
         auto m = connection_.new_manager_call(method);

@@ -21,9 +21,7 @@ public:
         return bus::read_unit_states(connection_, units);
     }
     void reload() override;
-    std::vector<JobOutcome> run_jobs(const std::vector<JobRequest>& jobs, bool in_order) override {
-        return jobs_.run(jobs, in_order);
-    }
+    std::vector<JobOutcome> run_jobs(const std::vector<JobRequest>& jobs) override { return jobs_.run(jobs); }
     void reset_failed(const std::vector<std::string>& units) override;
     void enable(const std::vector<std::string>& unit_files) override;
     void disable(const std::vector<std::string>& unit_files) override;
