@@ -20,13 +20,10 @@ void install_files(const systemd::UnitDir& dir, const UnitSet& desired, const st
     std::set<std::string> growing(old_manifest.begin(), old_manifest.end());
     growing.insert(final_manifest.begin(), final_manifest.end());
     dir.write_manifest(desired.app, {growing.begin(), growing.end()});
-    for (const auto& c : changes) {
-        if (c.kind == FileChange::Kind::remove) continue;
-        if (c.symlink)
-            dir.write_symlink(c.path, c.content);
-        else
-            dir.write(c.path, c.content);
-    }
+    std::vector<systemd::UnitDir::Entry> writes;
+    for (const auto& c : changes)
+        if (c.kind != FileChange::Kind::remove) writes.push_back({c.path, c.content, c.symlink});
+    dir.write_many(writes);
     for (const auto& c : changes)
         if (c.kind == FileChange::Kind::remove) dir.remove(c.path);
     dir.write_manifest(desired.app, final_manifest);

@@ -41,10 +41,15 @@ public:
 
     // Relative paths; nullopt when the file does not exist.
     std::optional<std::string> read(const std::string& rel) const;
-    // Temp file, fsync, rename over, fsync of the directory: old or new, never partial.
-    void write(const std::string& rel, std::string_view content) const;
-    // A symbolic link, replaced atomically like a file.
-    void write_symlink(const std::string& rel, const std::string& target) const;
+    // Files and symlinks, each replaced atomically: temporary files, one
+    // file-system sync, renames over the old ones, directory syncs: old or
+    // new, never partial.
+    struct Entry {
+        std::string path;
+        std::string content;  // a link's target when symlink
+        bool symlink = false;
+    };
+    void write_many(const std::vector<Entry>& entries) const;
     // A symlink's target, a file's content; nullopt when absent.
     std::optional<std::string> read_entry(const std::string& rel) const;
     // Removes the file, and its "*.d" directory when that is left empty.
