@@ -37,11 +37,16 @@ LoadedFormation resolve_formation(const Globals& g, const std::string& app_opt) 
 
 CompileOptions install_options(const Globals& g) { return {g.user, helper_path(true)}; }
 
+std::vector<std::string> instance_patterns(const std::string& app, const std::vector<std::string>& types) {
+    std::vector<std::string> patterns;
+    for (const auto& t : types) patterns.push_back(app + "-" + t + "@*.service");
+    return patterns;
+}
+
 std::vector<std::string> loaded_instances(systemd::Manager& m, const std::string& app,
                                           const std::vector<std::string>& types) {
     if (types.empty()) return {};
-    std::vector<std::string> patterns;
-    for (const auto& t : types) patterns.push_back(app + "-" + t + "@*.service");
+    std::vector<std::string> patterns = instance_patterns(app, types);
     std::vector<std::string> out;
     // Globs can match more than we own (a "*" spans anything): keep only
     // names that parse as this app's instances.

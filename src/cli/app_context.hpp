@@ -25,6 +25,9 @@ LoadedFormation resolve_formation(const Globals& g, const std::string& app);
 // The compile options for units installed on this machine.
 CompileOptions install_options(const Globals& g);
 
+// Globs for the loaded instances of the app's types ("shop-web@*.service").
+std::vector<std::string> instance_patterns(const std::string& app, const std::vector<std::string>& types);
+
 // The app's instances as systemd knows them: every loaded unit
 // APP-TYPE@N.service for the given types, whether desired or not.
 std::vector<std::string> loaded_instances(systemd::Manager& m, const std::string& app,

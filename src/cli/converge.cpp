@@ -37,8 +37,7 @@ Observed observe(const systemd::UnitDir& dir, systemd::Manager& m, const UnitSet
     // One ListUnitsByPatterns gives every loaded instance and the target with
     // its active state: a unit it does not list is not loaded, so inactive
     // (a GetAll per unit cost ~1 ms each at 500 instances).
-    std::vector<std::string> patterns;
-    for (const auto& t : types) patterns.push_back(set.app + "-" + t + "@*.service");
+    std::vector<std::string> patterns = instance_patterns(set.app, {types.begin(), types.end()});
     patterns.push_back(set.app_target);
     for (const auto& s : m.list_unit_states(patterns))
         if (s.name == set.app_target || parse_instance(set.app, s.name)) o.active[s.name] = s.active_state;
