@@ -1,5 +1,5 @@
 #!/bin/bash
-# Every file of ../shared/corpus/bad must be refused: exit 2, FILE:LINE on
+# Every file of tests/corpus/bad must be refused: exit 2, FILE:LINE on
 # stderr for the line its first comment names, and nothing written anywhere.
 set -u
 formation=$1 corpus=$2

@@ -7,7 +7,7 @@
 #include "formation/parse.hpp"
 
 #ifndef FORMATION_CORPUS_DIR
-#define FORMATION_CORPUS_DIR "/work/shared/corpus"
+#error "FORMATION_CORPUS_DIR is set by tests/meson.build"
 #endif
 
 using namespace formation;
@@ -408,7 +408,7 @@ TEST_CASE("exact messages for the common mistakes") {
     CHECK(ds[0].where.line == 2);
 }
 
-TEST_CASE("the shared corpus of bad files is refused on the expected line") {
+TEST_CASE("the project corpus of bad files (tests/corpus/bad) is refused on the expected line") {
     const std::filesystem::path dir = std::filesystem::path(FORMATION_CORPUS_DIR) / "bad";
     REQUIRE(std::filesystem::is_directory(dir));
     int seen = 0;
