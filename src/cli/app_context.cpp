@@ -1,69 +1,89 @@
 #include "cli/app_context.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <iostream>
+#include <chrono>
+#include <thread>
 
+#include "compile/render.hpp"
+#include "host/atomic_file.hpp"
+#include "formation/values.hpp"
 #include "plan/plan.hpp"
 #include "systemd/journal.hpp"
 
 namespace formation::cli {
 
-namespace fs = std::filesystem;
-
-fs::path unit_dir_path(const Globals& g) {
-    if (!g.unit_dir.empty()) return g.unit_dir;
-    if (!g.user) return "/etc/systemd/system";
-    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return fs::path(xdg) / "systemd/user";
-    const char* home = std::getenv("HOME");
-    if (!home || !*home) throw CliError("--user needs $HOME to find ~/.config/systemd/user", exit_usage);
-    return fs::path(home) / ".config/systemd/user";
+host::Store host_store(const Globals& g) {
+    try {
+        return host::Store(host::paths(g.user));
+    } catch (const host::DiskError& e) {
+        throw CliError(e.what(), exit_usage);
+    }
 }
 
-LoadedFormation resolve_formation(const Globals& g, const std::string& app_opt) {
-    const std::string& app = app_opt.empty() ? g.app : app_opt;
-    if (app.empty()) return load_formation(g.file);
-    systemd::UnitDir dir(unit_dir_path(g));
-    auto text = dir.stored_formation(app);
-    if (!text)
-        throw CliError("app " + app + " is not installed in " + dir.root().string() + " (no " + app +
-                           ".toml under .formation/)",
+std::string resolve_app(const Globals& g, const std::string& verb_app) {
+    const std::string& app = verb_app.empty() ? g.app : verb_app;
+    if (app.empty()) return load_formation(g.file).formation.app;
+    if (!is_valid_app_name(app))
+        throw CliError("-a " + app + ": not an app name (lowercase letters, digits and single dashes, e.g. shop)",
                        exit_usage);
-    LoadedFormation loaded = parse_loaded((dir.root() / ".formation" / (app + ".toml")).string(), std::move(*text));
-    std::string source = dir.stored_source_path(app);
-    if (!source.empty()) loaded.formation.source_path = source;
-    return loaded;
+    return app;
 }
 
-CompileOptions install_options(const Globals& g) { return {g.user, helper_path(true)}; }
-
-std::vector<std::string> instance_patterns(const std::string& app, const std::vector<std::string>& types) {
-    std::vector<std::string> patterns;
-    for (const auto& t : types) patterns.push_back(app + "-" + t + "@*.service");
-    return patterns;
-}
-
-std::vector<std::string> loaded_instances(systemd::Manager& m, const std::string& app,
-                                          const std::vector<std::string>& types) {
-    if (types.empty()) return {};
-    std::vector<std::string> patterns = instance_patterns(app, types);
-    std::vector<std::string> out;
-    // Globs can match more than we own (a "*" spans anything): keep only
-    // names that parse as this app's instances.
-    for (auto& unit : m.list_units(patterns))
-        if (parse_instance(app, unit)) out.push_back(std::move(unit));
+InstalledFormation load_installed(const Globals& g, const std::string& app) {
+    host::Store store = host_store(g);
+    auto in = store.installed(app);
+    if (!in)
+        throw CliError("app " + app + " is not installed (no " + store.paths().installed_path(app).string() +
+                           "; `formation apply` installs it)",
+                       exit_usage);
+    InstalledFormation out;
+    out.installed_path = in->path.string();
+    CompileOptions options = install_options(g, out.installed_path);
+    Rendered r = render(in->text, out.installed_path, options, app);
+    std::string path = out.installed_path, text = in->text;
+    if (!r.ok() && in->last_good) {
+        out.installed_errors = r.errors;
+        out.on_last_good = true;
+        path = in->last_good_path.string();
+        text = *in->last_good;
+        r = render(text, path, options, app);
+    }
+    if (!r.ok()) throw InvalidFormation{FormationError(r.errors), text};
+    out.path = path;
+    out.text = std::move(text);
+    out.formation = std::move(*r.formation);
     return out;
 }
 
-int report_failures(const std::vector<systemd::JobOutcome>& outcomes, const char* verb) {
-    int failed = 0;
-    for (const auto& o : outcomes) {
-        if (o.ok()) continue;
-        ++failed;
-        std::cerr << "formation: " << verb << " " << o.unit << ": " << o.result << '\n';
-    }
-    return failed;
+InstalledFormation resolve_formation(const Globals& g, const std::string& verb_app) {
+    return load_installed(g, resolve_app(g, verb_app));
 }
+
+CompileOptions install_options(const Globals& g, const std::string& installed_path) {
+    return {g.user, helper_path(), installed_path};
+}
+
+CompileOptions install_options(const Globals& g, const InstalledFormation& f) {
+    return install_options(g, f.installed_path);
+}
+
+std::vector<std::string> loaded_instances(systemd::Manager& m, const std::string& app,
+                                          const std::vector<std::string>&) {
+    std::vector<std::string> out;
+    // A glob can match more than the app's own (a "*" spans dashes): keep
+    // only names that parse as this app's instances.
+    for (auto& s : m.list_unit_states({app + "-*@*.service"}))
+        if (parse_instance(app, s.name)) out.push_back(std::move(s.name));
+    return out;
+}
+
+std::uint64_t job_timeout_usec(const Formation& f) {
+    std::uint64_t worst = 0;
+    for (const auto& p : f.processes) worst = std::max(worst, p.start_timeout_usec + p.stop_timeout_usec);
+    return 2 * worst + 60 * usec_per_sec;
+}
+
+void real_sleep(std::uint64_t usec) { std::this_thread::sleep_for(std::chrono::microseconds(usec)); }
 
 std::string last_log_lines(const std::string& unit, bool user, std::size_t lines) {
     systemd::JournalQuery q;
@@ -82,28 +102,22 @@ std::string last_log_lines(const std::string& unit, bool user, std::size_t lines
     return out;
 }
 
-Selection select_instances(const Globals& g, const std::string& app, const std::vector<std::string>& names) {
-    LoadedFormation loaded = resolve_formation(g, app);
-    if (app.empty() && g.app.empty() && systemd::UnitDir(unit_dir_path(g)).stored_formation(loaded.formation.app))
-        loaded = resolve_formation(g, loaded.formation.app);
-    auto types = select_types(loaded.formation, names);
-    UnitSet set = compile(loaded.formation, install_options(g));
-    Selection s{set.app_target, {}};
-    for (const auto& i : set.instances)
-        if (std::find(types.begin(), types.end(), i.type) != types.end()) s.units.push_back(i.unit);
-    return s;
-}
-
 std::vector<std::string> select_types(const Formation& f, const std::vector<std::string>& names) {
     std::vector<std::string> out;
     for (const auto& p : f.processes)
         if (names.empty()) out.push_back(p.name);
     for (const auto& n : names) {
-        bool known = false;
-        for (const auto& p : f.processes) known = known || p.name == n;
+        bool known = std::any_of(f.processes.begin(), f.processes.end(), [&n](const ProcessType& p) { return p.name == n; });
         if (!known) throw CliError("app " + f.app + " has no process type \"" + n + "\"", exit_usage);
         out.push_back(n);
     }
+    return out;
+}
+
+std::vector<std::string> desired_instances(const UnitSet& set, const std::vector<std::string>& types) {
+    std::vector<std::string> out;
+    for (const auto& i : set.instances)
+        if (types.empty() || std::find(types.begin(), types.end(), i.type) != types.end()) out.push_back(i.unit);
     return out;
 }
 

@@ -1,9 +1,9 @@
-// What the verbs that talk to systemd share: which unit directory, which
-// formation (-f FILE, or the copy stored at apply time for -a APP), and the
-// connection to the manager.
+// What the verbs that act on an installed app share: which app (-a APP, or
+// the app named in FILE), its installed formation (the only truth on a
+// host), the compile options the generator uses, and the app's units as
+// systemd has them loaded.
 #pragma once
 
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,31 +11,45 @@
 #include "cli/common.hpp"
 #include "compile/compile.hpp"
 #include "compile/unit_set.hpp"
+#include "host/store.hpp"
 #include "systemd/manager.hpp"
-#include "systemd/unit_dir.hpp"
 
 namespace formation::cli {
 
-std::filesystem::path unit_dir_path(const Globals& g);
+host::Store host_store(const Globals& g);
 
-// -a APP: the formation as last applied; otherwise the file of -f (default
-// ./formation.toml). Throws CliError when neither is there.
-LoadedFormation resolve_formation(const Globals& g, const std::string& app);
+// -a APP (the verb's own, else the global one), checked to be an app name;
+// without -a, the app named in FILE (which must then parse).
+std::string resolve_app(const Globals& g, const std::string& verb_app);
 
-// The compile options for units installed on this machine.
-CompileOptions install_options(const Globals& g);
+// The installed formation of the app: APP.toml, or its last good copy when
+// APP.toml no longer parses (as the generator does; `on_last_good` says so).
+// Throws CliError (exit 2) when the app is not installed.
+struct InstalledFormation : LoadedFormation {
+    std::string installed_path;  // what the units name in SourcePath=
+    bool on_last_good = false;
+    std::vector<Diagnostic> installed_errors;  // why APP.toml was not used
+};
+InstalledFormation load_installed(const Globals& g, const std::string& app);
 
-// Globs for the loaded instances of the app's types ("shop-web@*.service").
-std::vector<std::string> instance_patterns(const std::string& app, const std::vector<std::string>& types);
+// Shorthand used by status and logs: load_installed(g, resolve_app(g, verb_app)).
+InstalledFormation resolve_formation(const Globals& g, const std::string& verb_app);
 
-// The app's instances as systemd knows them: every loaded unit
-// APP-TYPE@N.service for the given types, whether desired or not.
+// The compile options the generator uses for the app's installed file.
+CompileOptions install_options(const Globals& g, const std::string& installed_path);
+CompileOptions install_options(const Globals& g, const InstalledFormation& f);
+
+// Every loaded instance APP-TYPE@N.service of the app, of any type, listed
+// in the formation or not: whatever runs under the app's names is seen.
+// (`types`: the formation's; kept for callers that show them first.)
 std::vector<std::string> loaded_instances(systemd::Manager& m, const std::string& app,
                                           const std::vector<std::string>& types);
 
-// Prints "  start shop-web@1.service: failed (exit-code)" lines for failed
-// outcomes to stderr; returns how many failed.
-int report_failures(const std::vector<systemd::JobOutcome>& outcomes, const char* verb);
+// A bound on any wait for the app's jobs: its slowest start plus its
+// slowest stop, twice, and a minute of slack.
+std::uint64_t job_timeout_usec(const Formation& f);
+
+void real_sleep(std::uint64_t usec);
 
 // The last `lines` lines the unit's processes logged, indented, for error reports.
 std::string last_log_lines(const std::string& unit, bool user, std::size_t lines);
@@ -43,13 +57,7 @@ std::string last_log_lines(const std::string& unit, bool user, std::size_t lines
 // Process types named on the command line, checked against the formation.
 std::vector<std::string> select_types(const Formation& f, const std::vector<std::string>& names);
 
-// The desired instances of the named types (all when none are named), as
-// installed: from the stored formation when the app is installed, so that
-// start/restart act on the units on disk, not on unapplied edits of FILE.
-struct Selection {
-    std::string app_target;
-    std::vector<std::string> units;
-};
-Selection select_instances(const Globals& g, const std::string& app, const std::vector<std::string>& types);
+// The desired instances of the named types (all when none are named).
+std::vector<std::string> desired_instances(const UnitSet& set, const std::vector<std::string>& types);
 
 }  // namespace formation::cli

@@ -1,4 +1,5 @@
-// formation apply [--dry-run]: install the units and converge the running system.
+// formation apply [--dry-run]: install FILE as the app's formation, reload
+// (the generator makes the units) and converge the running instances.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -14,23 +15,28 @@ namespace {
 struct ApplyOptions {
     bool dry_run = false;
     std::string settle = "500ms";
+    unsigned parallel = 1;
 };
 
 int run_apply(const Globals& g, const ApplyOptions& o) {
     LoadedFormation loaded = load_formation(g.file);
-    for (const auto& d : lint_formation(loaded.formation)) std::cerr << format_diagnostic(d, loaded.text, "warning");
+    if (!g.quiet)
+        for (const auto& d : lint_formation(loaded.formation)) std::cerr << format_diagnostic(d, loaded.text, "warning");
     auto settle = parse_duration(o.settle);
     if (!settle) throw CliError("--settle: \"" + o.settle + "\" is not a duration (e.g. 500ms, 2s)", exit_usage);
-    return converge(g, loaded, {o.dry_run, *settle, false});
+    return converge(g, loaded.formation.app, [&loaded](const auto&) { return loaded; },
+                    {o.dry_run, *settle, o.parallel});
 }
 
 }  // namespace
 
 void add_apply(CLI::App& root, const Globals& g, Run& run) {
     auto opts = std::make_shared<ApplyOptions>();
-    auto* cmd = root.add_subcommand("apply", "Install the units and converge: start, stop and restart what changed");
-    cmd->add_flag("--dry-run", opts->dry_run, "Print the plan; change nothing");
+    auto* cmd = root.add_subcommand("apply", "Install FILE as the app's formation and converge the running instances");
+    cmd->add_flag("--dry-run", opts->dry_run, "Print the plan; change nothing (no lock, no write, no root needed)");
     cmd->add_option("--settle", opts->settle, "How long started instances must stay up to count as started")
+        ->capture_default_str();
+    cmd->add_option("--parallel", opts->parallel, "Instances restarted at a time")->check(CLI::Range(1, 1000))
         ->capture_default_str();
     cmd->callback([&g, &run, opts] { run = [&g, opts] { return run_apply(g, *opts); }; });
 }

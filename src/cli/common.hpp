@@ -22,8 +22,8 @@ struct Globals {
     std::string file = "formation.toml";
     bool file_given = false;
     bool user = false;
-    std::string unit_dir;  // empty: the manager's default
     std::string app;       // -a before the verb; a verb's own -a wins
+    bool quiet = false;    // -q: only errors
 };
 
 // A failure with a message for the user and the exit code it means.
@@ -48,17 +48,19 @@ struct LoadedFormation {
     Formation formation;
 };
 
-// Reads and parses; throws CliError (unreadable) or InvalidFormation.
+// Reads (at most 1 MiB), parses and validates everything the generator
+// would (systemd's limits, reserved unit names); throws CliError
+// (unreadable) or InvalidFormation.
 LoadedFormation load_formation(const std::string& path);
 LoadedFormation parse_loaded(const std::string& path, std::string text);
 
-// The formation binary that units run as a helper (ready = "port"):
-// $FORMATION_HELPER if set; else this very binary (`apply`), or the
-// installed one (`generate`, whose files go to other machines).
-std::string helper_path(bool this_binary);
+// The installed formation binary that units run as a helper (ready =
+// "port"), as the generator has it compiled in; $FORMATION_HELPER
+// overrides both (tests, packagers).
+std::string helper_path();
 
-// How long to wait for another formation command: $FORMATION_LOCK_TIMEOUT
-// seconds, default 60.
+// How long to wait for another formation command on the same app:
+// $FORMATION_LOCK_TIMEOUT seconds, default 300.
 int lock_timeout_sec();
 
 // Each verb adds its subcommand and sets `run` when it is chosen.
@@ -74,5 +76,6 @@ void add_stop(CLI::App& root, const Globals& g, Run& run);
 void add_restart(CLI::App& root, const Globals& g, Run& run);
 void add_destroy(CLI::App& root, const Globals& g, Run& run);
 void add_wait_ready(CLI::App& root, const Globals& g, Run& run);
+void add_list(CLI::App& root, const Globals& g, Run& run);
 
 }  // namespace formation::cli

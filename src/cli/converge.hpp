@@ -1,29 +1,37 @@
-// Bringing one app on this machine to what its formation says: the plan
-// (pure, from plan/) carried out with the unit directory and the manager.
-// Shared by `apply` and `scale`.
+// Bringing one app on this host to a new formation: shared by apply and
+// scale. Under the app's lock: compute the new formation (from what is
+// installed, for scale), plan against what runs and what it was converged
+// to, print the plan, and carry it out with deploy::execute.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "cli/common.hpp"
-#include "plan/plan.hpp"
+#include "deploy/execute.hpp"
+#include "host/store.hpp"
 
 namespace formation::cli {
 
 struct ConvergeOptions {
     bool dry_run = false;
-    // After starting or restarting, how long instances must stay up before
-    // they count as started (catches commands that exit at once).
     std::uint64_t settle_usec = 500000;
-    bool quiet = false;
+    unsigned parallel = 1;
 };
 
-// Plans and (unless dry_run) carries out. Returns the exit code: 0 when every
-// desired instance runs, 1 when some failed (reported with their journal lines).
-int converge(const Globals& g, const LoadedFormation& loaded, const ConvergeOptions& options);
+// `desired` gets the installed formation (nullopt when none) and returns
+// the new one, validated; it runs under the lock, so concurrent scales of
+// one app each see the other's result.
+using DesiredFormation = std::function<LoadedFormation(const std::optional<host::InstalledFile>& installed)>;
 
-// The plan, as printed by `apply` (and `apply --dry-run`).
-std::string describe_plan(const Plan& plan);
+// Returns the exit code: 0 when every desired instance runs, 1 when some
+// failed (reported with their last journal lines).
+int converge(const Globals& g, const std::string& app, const DesiredFormation& desired, const ConvergeOptions& o);
+
+// Job failures with the process's last journal lines, and what a stopped
+// roll left on the old configuration; on stderr.
+void print_report(const deploy::Report& r, const std::string& app, bool user);
 
 }  // namespace formation::cli

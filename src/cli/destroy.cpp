@@ -1,46 +1,64 @@
-// formation destroy: stop the app and remove everything it installed.
+// formation destroy: stop every instance of the app (listed or not), then
+// remove its installed formation and reload, so its units are gone.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
 #include "cli/app_context.hpp"
+#include "cli/converge.hpp"
 #include "compile/compile.hpp"
+#include "deploy/execute.hpp"
 #include "plan/plan.hpp"
 
 namespace formation::cli {
 
 namespace {
 
-int run_destroy(const Globals& g, const std::string& app_opt) {
-    std::string app = app_opt.empty() ? g.app : app_opt;
-    if (app.empty()) app = load_formation(g.file).formation.app;
-    systemd::UnitDir dir(unit_dir_path(g));
-    auto lock = dir.lock(lock_timeout_sec());
-    std::vector<std::string> owned = dir.manifest(app);
-    if (owned.empty() && !dir.stored_formation(app)) throw CliError("app " + app + " is not installed in " + dir.root().string(), exit_usage);
+int run_destroy(const Globals& g, const std::string& verb_app) {
+    std::string app = resolve_app(g, verb_app);
+    host::Store store = host_store(g);
+    host::AppLock lock = store.lock(app, lock_timeout_sec(), [&app] {
+        std::cerr << "formation: waiting for another formation command on app " << app << "\n";
+    });
+    auto installed = store.installed(app);
     auto m = systemd::connect_manager(g.user);
-    std::vector<systemd::JobRequest> jobs;
-    for (const auto& u : loaded_instances(*m, app, types_in(app, owned))) jobs.push_back({systemd::JobType::stop, u});
-    jobs.push_back({systemd::JobType::stop, app_target_name(app)});
-    int failed = report_failures(m->run_jobs(jobs), "stop");
-    std::vector<std::string> units;
-    for (const auto& j : jobs) units.push_back(j.unit);
-    m->reset_failed(units);
-    for (const auto& path : owned) {
-        dir.remove(path);
-        std::cout << "  remove " << path << '\n';
+    std::vector<std::string> units = loaded_instances(*m, app, {});
+    if (!installed && units.empty())
+        throw CliError("app " + app + " is not installed (no " + store.paths().installed_path(app).string() +
+                           ") and none of its units is loaded",
+                       exit_usage);
+    std::uint64_t bound = 600 * usec_per_sec;
+    if (installed) {
+        // Its own stop timeouts bound the wait, when the file still parses.
+        try {
+            bound = job_timeout_usec(load_installed(g, app).formation);
+        } catch (...) {
+        }
     }
-    dir.forget(app);
+    std::vector<systemd::JobRequest> jobs;
+    for (const auto& u : units) jobs.push_back({systemd::JobType::stop, u});
+    jobs.push_back({systemd::JobType::stop, app_target_name(app)});
+    deploy::Report report;
+    for (const auto& out : m->run_jobs(jobs, bound))
+        if (!out.ok()) report.failures.push_back({out.unit, "stop", out.result});
+    std::vector<std::string> forget = units;
+    forget.push_back(app_target_name(app));
+    m->reset_failed(forget);
+    store.remove(app);
     m->reload();
-    std::cout << "destroyed " << app << '\n';
-    return failed ? exit_failed : exit_ok;
+    print_report(report, app, g.user);
+    if (!g.quiet) std::cout << "destroyed " << app << " (stopped " << units.size() << " instances)\n";
+    for (const auto& other : store.other_copies(app))
+        std::cerr << "formation: warning: " << other.string() << " also installs app " << app
+                  << "; its units come back from there (remove or mask it)\n";
+    return report.ok() ? exit_ok : exit_failed;
 }
 
 }  // namespace
 
 void add_destroy(CLI::App& root, const Globals& g, Run& run) {
     auto app = std::make_shared<std::string>();
-    auto* cmd = root.add_subcommand("destroy", "Stop the app and remove every file it installed");
+    auto* cmd = root.add_subcommand("destroy", "Stop the app and remove its installed formation");
     cmd->add_option("-a,--app", *app, "An installed app (no formation file needed)");
     cmd->callback([&g, &run, app] { run = [&g, app] { return run_destroy(g, *app); }; });
 }

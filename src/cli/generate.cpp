@@ -1,12 +1,14 @@
-// formation generate -o DIR [--check]: write the unit tree for an ops repo.
+// formation generate -o DIR [--check]: the units the generator would make
+// from FILE installed on a host, written into a directory (an ops repo).
+// DIR's contents are untrusted; --check writes nothing anywhere.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
-#include "cli/common.hpp"
+#include "cli/app_context.hpp"
 #include "cli/diff.hpp"
-#include "cli/install.hpp"
 #include "compile/compile.hpp"
+#include "generator/ops_tree.hpp"
 
 namespace formation::cli {
 
@@ -17,36 +19,38 @@ struct GenerateOptions {
     bool check = false;
 };
 
-int report_stale(const std::vector<FileChange>& changes, const Observed& observed) {
-    for (const auto& c : changes) {
-        auto it = observed.files.find(c.path);
-        std::string old = it != observed.files.end() && it->second ? *it->second : std::string();
-        std::cout << line_diff(c.path, old, c.content);
+const char* verb_of(generator::TreeChange::Kind k) {
+    switch (k) {
+        case generator::TreeChange::Kind::create: return "create ";
+        case generator::TreeChange::Kind::update: return "update ";
+        case generator::TreeChange::Kind::remove: return "remove ";
     }
-    std::cerr << "formation: " << changes.size() << " file" << (changes.size() == 1 ? " is" : "s are")
-              << " stale; run `formation generate` to update them\n";
-    return exit_failed;
+    return "";
 }
 
 int run_generate(const Globals& g, const GenerateOptions& o) {
     LoadedFormation loaded = load_formation(g.file);
-    UnitSet set = compile(loaded.formation, {g.user, helper_path(false)});
-    systemd::UnitDir dir(o.out_dir);
-    auto lock = dir.lock(lock_timeout_sec());
-    Observed observed = observe_files(dir, set);
-    std::vector<std::string> conflicts;
-    auto changes = plan_files(set, observed, &conflicts);
-    if (!conflicts.empty())
-        throw CliError(o.out_dir + "/" + conflicts.front() + " exists and was not written by formation for app " +
-                           set.app + "; move it away first",
-                       exit_failed);
-    if (o.check) return changes.empty() ? exit_ok : report_stale(changes, observed);
-    dir.remove_stale_temporaries();
-    install_files(dir, set, changes, observed.owned);
-    if (changes.empty())
-        std::cout << o.out_dir << ": up to date (" << set.files.size() << " files)\n";
-    else
-        std::cout << describe_changes(changes);
+    // The same bytes as the generator for this file installed on a host.
+    std::string installed_path = host_store(g).paths().installed_path(loaded.formation.app).string();
+    UnitSet set = compile(loaded.formation, install_options(g, installed_path));
+    try {
+        generator::OpsTree tree(o.out_dir, o.check);
+        if (!o.check) tree.lock();
+        auto changes = tree.plan(set);
+        if (o.check) {
+            if (changes.empty()) return exit_ok;
+            for (const auto& c : changes) std::cout << line_diff(c.path, c.old_content, c.new_content);
+            std::cerr << "formation: " << changes.size() << " file" << (changes.size() == 1 ? " is" : "s are")
+                      << " stale in " << o.out_dir << "; run `formation generate -o " << o.out_dir << "`\n";
+            return exit_failed;
+        }
+        tree.apply(changes);
+        if (g.quiet) return exit_ok;
+        if (changes.empty()) std::cout << o.out_dir << ": up to date (" << set.files.size() << " files)\n";
+        for (const auto& c : changes) std::cout << "  " << verb_of(c.kind) << c.path << '\n';
+    } catch (const generator::TreeError& e) {
+        throw CliError(e.what(), exit_failed);
+    }
     return exit_ok;
 }
 
@@ -54,7 +58,7 @@ int run_generate(const Globals& g, const GenerateOptions& o) {
 
 void add_generate(CLI::App& root, const Globals& g, Run& run) {
     auto opts = std::make_shared<GenerateOptions>();
-    auto* cmd = root.add_subcommand("generate", "Write the unit files of the formation into a directory");
+    auto* cmd = root.add_subcommand("generate", "Write the units the generator would make from FILE into a directory");
     cmd->add_option("-o,--output", opts->out_dir, "Directory to write the units into")->required();
     cmd->add_flag("--check", opts->check, "Write nothing; exit 1 with a diff when DIR is stale");
     cmd->callback([&g, &run, opts] { run = [&g, opts] { return run_generate(g, *opts); }; });

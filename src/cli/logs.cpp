@@ -177,11 +177,11 @@ void install_stop_handlers() {
 }
 
 int run_logs(const Globals& g, const LogsOptions& o) {
-    LoadedFormation loaded = resolve_formation(g, o.app);
+    InstalledFormation loaded = resolve_formation(g, o.app);
     const Formation& f = loaded.formation;
     std::vector<Selector> selectors;
     for (const auto& s : o.selectors) selectors.push_back(parse_selector(f, s));
-    UnitSet set = compile(f, install_options(g));
+    UnitSet set = compile(f, install_options(g, loaded));
     auto sources = select_sources(f, set, selectors, g.user);
 
     systemd::JournalQuery q;

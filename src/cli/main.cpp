@@ -4,8 +4,9 @@
 #include <iostream>
 
 #include "cli/common.hpp"
+#include "generator/ops_tree.hpp"
+#include "host/atomic_file.hpp"
 #include "systemd/manager.hpp"
-#include "systemd/unit_dir.hpp"
 
 using namespace formation;
 using namespace formation::cli;
@@ -26,8 +27,8 @@ int main(int argc, char** argv) {
     Globals g;
     app.add_option("-f,--file", g.file, "Formation file")->capture_default_str();
     app.add_flag("--user", g.user, "Use the calling user's service manager");
-    app.add_option("--unit-dir", g.unit_dir, "Unit directory (default: /etc/systemd/system, or ~/.config/systemd/user with --user)");
-    app.add_option("-a,--app", g.app, "An installed app, for verbs that can work without the file");
+    app.add_option("-a,--app", g.app, "An installed app, for verbs that work on the installed formation");
+    app.add_flag("-q,--quiet", g.quiet, "Print only errors");
     // Global options may come after the verb too: `formation status --user`.
     app.fallthrough();
     Run run;
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
     add_stop(app, g, run);
     add_restart(app, g, run);
     add_destroy(app, g, run);
+    add_list(app, g, run);
     add_wait_ready(app, g, run);
     try {
         app.parse(argc, argv);
@@ -59,7 +61,7 @@ int main(int argc, char** argv) {
     } catch (const systemd::SystemdError& e) {
         std::cerr << "formation: " << e.what() << '\n';
         return e.exit_code();
-    } catch (const systemd::DiskError& e) {
+    } catch (const host::DiskError& e) {
         std::cerr << "formation: " << e.what() << '\n';
         return exit_failed;
     } catch (const std::exception& e) {

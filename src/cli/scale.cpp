@@ -1,4 +1,6 @@
-// formation scale TYPE=N …: change counts live and persistently.
+// formation scale TYPE=N …: change counts live and persistently, in the
+// installed formation (under the app's lock, so concurrent scales all
+// land), then in FILE's count lines when FILE is given.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -6,7 +8,7 @@
 #include "cli/app_context.hpp"
 #include "cli/converge.hpp"
 #include "formation/count_edit.hpp"
-#include "systemd/unit_dir.hpp"
+#include "host/atomic_file.hpp"
 
 namespace formation::cli {
 
@@ -31,31 +33,29 @@ std::vector<std::pair<std::string, int>> parse_assignments(const std::vector<std
     return out;
 }
 
+std::vector<std::string> types_of(const std::vector<std::pair<std::string, int>>& counts) {
+    std::vector<std::string> types;
+    for (const auto& [t, n] : counts) types.push_back(t);
+    return types;
+}
+
 int run_scale(const Globals& g, const ScaleOptions& o) {
     auto counts = parse_assignments(o.assignments);
-    // The base is the formation as applied, so scaling changes the counts and
-    // nothing else, even when FILE has other edits not yet applied.
-    LoadedFormation file;
-    std::string app = o.app.empty() ? g.app : o.app;
-    bool have_file = app.empty();
-    if (have_file) file = load_formation(g.file);
-    if (have_file) app = file.formation.app;
-    systemd::UnitDir dir(unit_dir_path(g));
-    LoadedFormation base = dir.stored_formation(app) ? resolve_formation(g, app) : file;
-    if (base.text.empty()) throw CliError("app " + app + " is not installed", exit_usage);
-    select_types(base.formation, [&] {
-        std::vector<std::string> types;
-        for (const auto& [t, n] : counts) types.push_back(t);
-        return types;
-    }());
-    std::string path = base.path;
-    LoadedFormation scaled = parse_loaded(path, set_counts(base.text, path, counts));
-    scaled.formation.source_path = base.formation.source_path;
-    int rc = converge(g, scaled, {});
-    if (have_file) {
-        // Keep the user's file in step: only the count lines change.
-        std::string updated = set_counts(file.text, file.path, counts);
-        if (updated != file.text) systemd::replace_file(file.path, updated);
+    bool with_file = o.app.empty() && g.app.empty();
+    std::optional<LoadedFormation> file;
+    if (with_file) file = load_formation(g.file);
+    std::string app = with_file ? file->formation.app : resolve_app(g, o.app);
+    int rc = converge(g, app, [&](const std::optional<host::InstalledFile>& installed) {
+        if (!installed) throw CliError("app " + app + " is not installed; `formation apply` installs it first", exit_usage);
+        LoadedFormation base = parse_loaded(installed->path.string(), installed->text);
+        select_types(base.formation, types_of(counts));
+        // Only the count lines change: comments, layout and the rest stay.
+        return parse_loaded(installed->path.string(), set_counts(base.text, base.path, counts));
+    }, {});
+    if (file) {
+        // Keep the user's file in step, count lines only (a link stays a link).
+        std::string updated = set_counts(file->text, file->path, counts);
+        if (updated != file->text) host::replace_file(file->path, updated);
     }
     return rc;
 }
@@ -65,7 +65,7 @@ int run_scale(const Globals& g, const ScaleOptions& o) {
 void add_scale(CLI::App& root, const Globals& g, Run& run) {
     auto opts = std::make_shared<ScaleOptions>();
     auto* cmd = root.add_subcommand("scale", "Change how many instances of process types run (live and persistent)");
-    cmd->add_option("-a,--app", opts->app, "An installed app (no formation file needed)");
+    cmd->add_option("-a,--app", opts->app, "An installed app (FILE is then left alone)");
     cmd->add_option("counts", opts->assignments, "TYPE=N …")->required();
     cmd->callback([&g, &run, opts] { run = [&g, opts] { return run_scale(g, *opts); }; });
 }

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/app_context.hpp"
+#include "compile/render.hpp"
 #include "cli/common.hpp"
 #include "cli/table.hpp"
 #include "compile/compile.hpp"
@@ -215,9 +216,9 @@ void add_journal_details(Table& table, const std::string& unit, bool user) {
 }
 
 int run_status(const Globals& g, const StatusOptions& o) {
-    LoadedFormation loaded = resolve_formation(g, o.app);
+    InstalledFormation loaded = resolve_formation(g, o.app);
     const Formation& f = loaded.formation;
-    UnitSet set = compile(f, install_options(g));
+    UnitSet set = compile(f, install_options(g, loaded));
     auto manager = systemd::connect_manager(g.user);
     auto rows = gather(f, set, *manager);
     auto types = summarize(set.types, rows);
@@ -236,6 +237,12 @@ int run_status(const Globals& g, const StatusOptions& o) {
         print_json(f.app, types, table);
     else
         table.print_text(std::cout, stdout_wants_color());
+    if (loaded.on_last_good) {
+        // As the generator does: an invalid installed file never takes the app down.
+        std::cerr << "formation: " << loaded.installed_path << " is invalid; " << f.app
+                  << " runs on its last good formation (" << loaded.path << "):\n";
+        for (const auto& d : loaded.installed_errors) std::cerr << "  " << one_line(d) << "\n";
+    }
     bool failing = std::any_of(rows.begin(), rows.end(), [](const InstanceRow& r) { return is_failing(r.state); });
     return failing ? exit_failed : exit_ok;
 }

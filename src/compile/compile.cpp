@@ -22,10 +22,20 @@ std::string instance_name(const std::string& app, const std::string& type, int i
 
 namespace {
 
-std::string source_name(const Formation& f) {
-    std::string path = f.source_path.empty() ? "formation.toml" : f.source_path;
-    auto slash = path.rfind('/');
-    return printable(slash == std::string::npos ? path : path.substr(slash + 1));
+std::string source_name(const CompileOptions& options) { return escape_specifiers(printable(options.source_path)); }
+
+// The lines of a unit file that configure the service: not comments, not
+// Description= nor SourcePath= (they change no process).
+std::string service_config(std::string_view text) {
+    std::string out;
+    while (!text.empty()) {
+        auto nl = text.find('\n');
+        std::string_view line = text.substr(0, nl == std::string_view::npos ? text.size() : nl + 1);
+        text.remove_prefix(line.size());
+        if (line.starts_with("#") || line.starts_with("Description=") || line.starts_with("SourcePath=")) continue;
+        out += line;
+    }
+    return out;
 }
 
 std::string description(const Formation& f) {
@@ -38,7 +48,7 @@ std::string instance_dropin_path(const Formation& f, const ProcessType& p, int i
 
 UnitFile template_unit(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(f)},
+        {"SOURCE", source_name(options)},
         {"APP", f.app},
         {"TYPE", p.name},
         {"DESCRIPTION", description(f) + " (" + p.name + ".%i)"},
@@ -50,10 +60,10 @@ UnitFile template_unit(const Formation& f, const ProcessType& p, const CompileOp
 }
 
 // Only what differs between instances lives in their drop-ins: the port.
-UnitFile instance_dropin(const Formation& f, const ProcessType& p, int index) {
+UnitFile instance_dropin(const Formation& f, const ProcessType& p, int index, const CompileOptions& options) {
     std::string port = std::to_string(*p.port + index - 1);
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(f)},
+        {"SOURCE", source_name(options)},
         {"TYPE", p.name},
         {"INDEX", std::to_string(index)},
         {"SERVICE_DIRECTIVES", "Environment=PORT=" + port + "\n"},
@@ -65,11 +75,10 @@ UnitFile app_target(const Formation& f, const std::vector<Instance>& instances, 
     std::string wants;
     for (const auto& i : instances) wants += "Wants=" + i.unit + "\n";
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(f)},
+        {"SOURCE", source_name(options)},
         {"APP", f.app},
         {"DESCRIPTION", description(f)},
         {"WANTS", wants},
-        {"WANTED_BY", options.user_manager ? "default.target" : "multi-user.target"},
     };
     return {app_target_name(f.app), fill_template(templates::app_target, vars)};
 }
@@ -108,10 +117,11 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
         set.types.push_back(p.name);
         UnitFile tpl = template_unit(f, p, options);
         for (int i = 1; i <= p.count; ++i) {
-            Instance inst{p.name, i, instance_name(f.app, p.name, i), {tpl.path}};
+            Instance inst{p.name, i, instance_name(f.app, p.name, i), {tpl.path}, service_config(tpl.content)};
             if (p.port) {
-                UnitFile dropin = instance_dropin(f, p, i);
+                UnitFile dropin = instance_dropin(f, p, i, options);
                 inst.files.push_back(dropin.path);
+                inst.config += service_config(dropin.content);
                 set.files.push_back(std::move(dropin));
             }
             set.instances.push_back(std::move(inst));
@@ -119,7 +129,8 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
         set.files.push_back(std::move(tpl));
     }
     set.files.push_back(app_target(f, set.instances, options));
-    // Enabled for boot, as `systemctl enable` would: a link we own like any file.
+    // Enabled for boot, as `systemctl enable` would; the generator makes the
+    // link itself (generated units have no [Install] to enable).
     std::string wanted_by = options.user_manager ? "default.target" : "multi-user.target";
     set.files.push_back({wanted_by + ".wants/" + set.app_target, "../" + set.app_target, true});
     std::sort(set.files.begin(), set.files.end(),

@@ -11,8 +11,12 @@
 namespace formation {
 
 struct CompileOptions {
-    bool user_manager = false;   // WantedBy=default.target instead of multi-user.target
-    std::string helper_path;     // absolute path of the formation binary (ready = "port")
+    bool user_manager = false;   // default.target instead of multi-user.target; user-manager hardening
+    std::string helper_path = "/usr/bin/formation";  // the installed formation binary (ready = "port")
+    // The installed formation file the units come from: named in every
+    // header and in SourcePath=, so `systemctl status` shows it and systemd
+    // flags a hand-edited file as needing a reload.
+    std::string source_path = "/etc/formation/formation.toml";
 };
 
 UnitSet compile(const Formation& f, const CompileOptions& options = {});
@@ -21,6 +25,14 @@ UnitSet compile(const Formation& f, const CompileOptions& options = {});
 // LONG_LINE_MAX (1 MiB) or more makes systemd refuse the whole unit. Empty
 // when every unit loads; otherwise errors at the value that made the line.
 std::vector<Diagnostic> unit_limit_errors(const Formation& f);
+
+// Names that would be, or shadow, one of systemd's own units
+// (systemd.special(7)): app "default" would make default.target. Empty when
+// every unit name the formation makes is free of them.
+std::vector<Diagnostic> reserved_name_errors(const Formation& f);
+
+// Every unit name the formation makes, templates as "APP-TYPE@.service".
+std::vector<std::string> unit_names(const Formation& f);
 
 // Unit names, shared by the compiler and the commands that talk to systemd.
 std::string app_target_name(const std::string& app);

@@ -19,6 +19,10 @@ struct Instance {
     int index = 0;
     std::string unit;                // "shop-web@1.service"
     std::vector<std::string> files;  // paths (in UnitSet::files) that configure it
+    // What decides a restart: the service configuration of the instance, its
+    // unit files without comments, Description= and SourcePath=. A changed
+    // description, comment or source file name restarts nothing.
+    std::string config;
 };
 
 struct UnitSet {

@@ -16,14 +16,14 @@ const std::string* state_of(const Observed& o, const std::string& unit) {
     return it == o.active.end() ? nullptr : &it->second;
 }
 
-}  // namespace
-
-std::vector<std::string> owned_paths(const UnitSet& set) {
-    std::vector<std::string> out;
-    for (const auto& f : set.files) out.push_back(f.path);
-    std::sort(out.begin(), out.end());
-    return out;
+const Instance* find_instance(const UnitSet* set, const std::string& unit) {
+    if (!set) return nullptr;
+    for (const auto& i : set->instances)
+        if (i.unit == unit) return &i;
+    return nullptr;
 }
+
+}  // namespace
 
 std::optional<InstanceRef> parse_instance(const std::string& app, const std::string& unit) {
     const std::string suffix = ".service";
@@ -40,52 +40,14 @@ std::optional<InstanceRef> parse_instance(const std::string& app, const std::str
     return InstanceRef{unit, rest.substr(0, at), std::stoi(index)};
 }
 
-std::vector<std::string> types_in(const std::string& app, const std::vector<std::string>& paths) {
-    std::set<std::string> types;
-    const std::string prefix = app + "-", suffix = "@.service";
-    for (const auto& p : paths) {
-        if (p.size() <= prefix.size() + suffix.size() || p.compare(0, prefix.size(), prefix) != 0 ||
-            p.compare(p.size() - suffix.size(), suffix.size(), suffix) != 0)
-            continue;
-        std::string type = p.substr(prefix.size(), p.size() - prefix.size() - suffix.size());
-        if (type.find('-') == std::string::npos && type.find('/') == std::string::npos) types.insert(type);
-    }
-    return {types.begin(), types.end()};
+std::vector<std::string> app_unit_patterns(const std::string& app) {
+    return {app + "-*@*.service", app + ".target"};
 }
 
-std::vector<FileChange> plan_files(const UnitSet& desired, const Observed& observed,
-                                   std::vector<std::string>* conflicts) {
-    std::vector<FileChange> changes;
-    std::set<std::string> owned(observed.owned.begin(), observed.owned.end());
-    std::set<std::string> wanted;
-    for (const auto& f : desired.files) {
-        wanted.insert(f.path);
-        auto it = observed.files.find(f.path);
-        const std::optional<std::string>* on_disk = it == observed.files.end() ? nullptr : &it->second;
-        if (!on_disk || !*on_disk) {
-            changes.push_back({FileChange::Kind::create, f.path, f.content, f.symlink});
-            continue;
-        }
-        // A file we never wrote is someone else's, even with the same bytes:
-        // never overwrite it, nor adopt it (destroy would then delete it).
-        if (!owned.count(f.path) && conflicts) conflicts->push_back(f.path);
-        if (**on_disk != f.content) changes.push_back({FileChange::Kind::update, f.path, f.content, f.symlink});
-    }
-    for (const auto& path : observed.owned) {
-        if (wanted.count(path)) continue;
-        auto it = observed.files.find(path);
-        if (it != observed.files.end() && it->second) changes.push_back({FileChange::Kind::remove, path, {}, false});
-    }
-    return changes;
-}
-
-Plan make_plan(const UnitSet& desired, const Observed& observed) {
+Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed& observed, bool install) {
     Plan plan;
-    plan.files = plan_files(desired, observed, &plan.conflicts);
-    plan.reload = !plan.files.empty();
-
-    std::set<std::string> changed;
-    for (const auto& c : plan.files) changed.insert(c.path);
+    plan.install = install;
+    plan.reload = install || observed.needs_reload;
 
     std::set<std::string> wanted;
     for (const auto& inst : desired.instances) {
@@ -96,9 +58,8 @@ Plan make_plan(const UnitSet& desired, const Observed& observed) {
             plan.start.push_back(inst.unit);
             continue;
         }
-        bool config_changed = std::any_of(inst.files.begin(), inst.files.end(),
-                                          [&](const std::string& p) { return changed.count(p) > 0; });
-        if (config_changed) plan.restart.push_back(inst.unit);
+        const Instance* before = find_instance(converged, inst.unit);
+        if (!before || before->config != inst.config) plan.restart.push_back(inst.unit);
     }
 
     std::vector<InstanceRef> surplus;
@@ -110,14 +71,32 @@ Plan make_plan(const UnitSet& desired, const Observed& observed) {
             surplus.push_back(*ref);
         else if (state == "failed")
             // Nothing stops a failed unit: without a reset it stays loaded
-            // and failed after its files are gone, and no later verb sees it.
+            // and failed after its formation is gone, and no verb sees it.
             plan.reset_failed.push_back(unit);
     }
     std::sort(surplus.begin(), surplus.end(), [](const InstanceRef& a, const InstanceRef& b) {
         return a.index != b.index ? a.index > b.index : a.type < b.type;
     });
     for (const auto& s : surplus) plan.stop.push_back(s.unit);
+
+    const std::string* target = state_of(observed, desired.app_target);
+    plan.start_target = !target || *target != "active";
     return plan;
+}
+
+std::string describe_plan(const Plan& plan, const std::string& installed_path) {
+    if (plan.empty()) return "nothing to do\n";
+    std::string out;
+    for (const auto& u : plan.stop) out += "  stop    " + u + '\n';
+    if (plan.install) out += "  install " + installed_path + '\n';
+    if (plan.reload) out += "  reload  systemd (the generator makes the units)\n";
+    for (const auto& u : plan.start) out += "  start   " + u + '\n';
+    for (const auto& u : plan.restart) out += "  restart " + u + '\n';
+    for (const auto& u : plan.reset_failed)
+        if (std::find(plan.start.begin(), plan.start.end(), u) == plan.start.end()) out += "  forget  " + u + " (failed)\n";
+    if (plan.start_target && plan.start.empty() && plan.restart.empty() && plan.stop.empty() && !plan.install)
+        out += "  start   the app target\n";
+    return out;
 }
 
 }  // namespace formation

@@ -1,5 +1,5 @@
-// Desired (a UnitSet) × observed (files on disk, units in systemd) → Plan.
-// Pure: the caller gathers Observed and carries the Plan out.
+// (what runs now, the formation it was converged to, the new formation) →
+// Plan. Pure: the caller observes systemd and carries the plan out.
 #pragma once
 
 #include <map>
@@ -11,52 +11,42 @@
 
 namespace formation {
 
-struct FileChange {
-    enum class Kind { create, update, remove };
-    Kind kind;
-    std::string path;
-    std::string content;  // new content (create/update)
-    bool symlink = false;
-};
-
 struct Observed {
-    std::vector<std::string> owned;  // the app's manifest
-    // Content on disk of every path desired or owned; nullopt: absent.
-    // A symlink reads as its target.
-    std::map<std::string, std::optional<std::string>> files;
-    // active_state of every loaded unit that is an instance of one of the
-    // app's templates (old or new), plus the desired instances.
+    // active_state of every loaded unit of the app: each instance of any
+    // type (listed in the formation or not) and the app target.
     std::map<std::string, std::string> active;
+    // The loaded units are not those of the installed file (it changed
+    // since the last daemon-reload, or the app's target is not loaded).
+    bool needs_reload = false;
 };
 
 struct Plan {
-    std::vector<FileChange> files;       // in path order, removals last
-    std::vector<std::string> conflicts;  // paths we would write that another owner has
-    bool reload = false;                 // any file changed
-    std::vector<std::string> stop;       // surplus instances, highest index first
+    bool install = false;                // publish the new formation file
+    bool reload = false;                 // daemon-reload (runs the generator)
+    std::vector<std::string> stop;       // instances going away, highest index first
     std::vector<std::string> start;      // desired instances not running
-    std::vector<std::string> restart;    // running instances whose configuration changed
-    // Instances in "failed": desired ones (then also in start) and surplus
-    // ones (forgotten, so no failed unit of the app outlives its files).
+    std::vector<std::string> restart;    // running instances whose service configuration changed
+    // Failed instances: desired ones (also in start) and surplus ones
+    // (forgotten, so no failed unit of the app outlives its formation).
     std::vector<std::string> reset_failed;
+    bool start_target = false;           // the app target is not active
 
     bool empty() const {
-        return files.empty() && stop.empty() && start.empty() && restart.empty() && reset_failed.empty();
+        return !install && !reload && stop.empty() && start.empty() && restart.empty() && reset_failed.empty() &&
+               !start_target;
     }
 };
 
-// Files only: what `generate` needs.
-std::vector<FileChange> plan_files(const UnitSet& desired, const Observed& observed,
-                                   std::vector<std::string>* conflicts);
+// `converged`: the units the running instances were started from (the
+// formation last applied), or nullptr when unknown; then every running
+// desired instance restarts, since nothing says what it runs.
+Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed& observed, bool install);
 
-Plan make_plan(const UnitSet& desired, const Observed& observed);
+// "  stop    shop-web@3.service" lines, as apply prints them.
+std::string describe_plan(const Plan& plan, const std::string& installed_path);
 
-// Every path a set owns, sorted (the new manifest).
-std::vector<std::string> owned_paths(const UnitSet& set);
-
-// Instance units "APP-TYPE@N.service" of the given app found in `units`,
-// for the given types; their index parsed. Unit names of other apps never
-// match because type names have no dash.
+// Instance units "APP-TYPE@N.service" of the given app; type names have no
+// dash, so another app's unit never parses as this app's.
 struct InstanceRef {
     std::string unit;
     std::string type;
@@ -64,7 +54,7 @@ struct InstanceRef {
 };
 std::optional<InstanceRef> parse_instance(const std::string& app, const std::string& unit);
 
-// Process types whose templates a list of owned paths contains.
-std::vector<std::string> types_in(const std::string& app, const std::vector<std::string>& paths);
+// Globs that find every loaded unit of an app: its instances of any type and its target.
+std::vector<std::string> app_unit_patterns(const std::string& app);
 
 }  // namespace formation

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <ctime>
 #include <system_error>
 #include <unistd.h>
 
@@ -59,14 +60,49 @@ void append_strings(sd_bus_message* m, const std::vector<std::string>& strings) 
     check_message(sd_bus_message_close_container(m), "close as");
 }
 
+// systemd's own socket, which systemctl uses when there is no bus daemon.
+std::string private_socket(bool user) {
+    if (!user) return "/run/systemd/private";
+    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+    return runtime && *runtime ? std::string(runtime) + "/systemd/private" : std::string();
+}
+
+int open_private(bool user, sd_bus** out) {
+    std::string path = private_socket(user);
+    if (path.empty()) return -ENXIO;
+    sd_bus* raw = nullptr;
+    int r = sd_bus_new(&raw);
+    if (r < 0) return r;
+    BusPtr bus(raw);
+    if ((r = sd_bus_set_address(raw, ("unix:path=" + path).c_str())) < 0) return r;
+    if ((r = sd_bus_start(raw)) < 0) return r;
+    *out = bus.release();
+    return 0;
+}
+
 Connection::Connection(bool user) : user_(user) {
     sd_bus* raw = nullptr;
     int r = user ? sd_bus_open_user(&raw) : sd_bus_open_system(&raw);
-    if (r < 0)
-        throw SystemdError("cannot connect to the " + manager_name(user) + " (" + bus_address(user) +
-                               "): " + errno_text(r) + "; is systemd running?",
-                           {}, 3);
-    bus_.reset(raw);
+    if (r >= 0) {
+        // sd_bus_open_* connects lazily: make sure the daemon is really there.
+        bus_.reset(raw);
+        OwnedError e;
+        r = sd_bus_call_method(raw, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.Peer",
+                               "Ping", &e.error, nullptr, "");
+        if (r < 0) bus_.reset();
+    }
+    if (bus_) return;
+    int bus_error = r < 0 ? r : -ECONNREFUSED;
+    int pr = open_private(user, &raw);
+    if (pr >= 0) {
+        bus_.reset(raw);
+        return;
+    }
+    std::string priv = private_socket(user);
+    throw SystemdError("cannot connect to the " + manager_name(user) + " (" + bus_address(user) + ": " +
+                           errno_text(bus_error) + (priv.empty() ? "" : "; " + priv + ": " + errno_text(pr)) +
+                           "); is systemd running" + (user ? " for this user (loginctl enable-linger)?" : "?"),
+                       {}, 3);
 }
 
 MessagePtr Connection::new_call(const char* path, const char* interface, const char* member) const {
@@ -88,7 +124,7 @@ MessagePtr Connection::call(sd_bus_message* m, std::string_view what, std::uint6
     return MessagePtr(reply);
 }
 
-void Connection::process_until(const std::function<bool()>& done) const {
+bool Connection::process_until(const std::function<bool()>& done, std::uint64_t deadline_usec) const {
     auto lost = [this](int r) {
         return SystemdError("lost the connection to the " + manager_name(user_) + ": " + errno_text(r), {}, 3);
     };
@@ -97,8 +133,16 @@ void Connection::process_until(const std::function<bool()>& done) const {
         while ((r = sd_bus_process(bus_.get(), nullptr)) > 0) {
         }
         if (r < 0) throw lost(r);
-        if (done()) return;
-        r = sd_bus_wait(bus_.get(), UINT64_MAX);
+        if (done()) return true;
+        std::uint64_t wait = UINT64_MAX;
+        if (deadline_usec) {
+            timespec ts{};
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            std::uint64_t now = std::uint64_t(ts.tv_sec) * 1000000 + std::uint64_t(ts.tv_nsec) / 1000;
+            if (now >= deadline_usec) return false;
+            wait = deadline_usec - now;
+        }
+        r = sd_bus_wait(bus_.get(), wait);
         if (r < 0 && r != -EINTR) throw lost(r);
     }
 }
@@ -146,13 +190,14 @@ int Pipeline::reply_callback(sd_bus_message* reply, void* userdata, sd_bus_error
     return 0;
 }
 
-void Pipeline::run(const std::function<bool()>& also_done) {
+bool Pipeline::run(const std::function<bool()>& also_done, std::uint64_t deadline_usec) {
     send_more();
-    connection_.process_until([&] {
+    bool done = connection_.process_until([&] {
         bool replies_in = in_flight_ == 0 && (send_failed_ || next_to_send_ == calls_.size());
         return replies_in && (send_failed_ || !also_done || also_done());
-    });
+    }, deadline_usec);
     if (first_failure_) std::rethrow_exception(first_failure_);
+    return done;
 }
 
 }  // namespace formation::systemd::bus

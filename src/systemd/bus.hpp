@@ -75,9 +75,14 @@ public:
     // Blocking call; throws SystemdError naming `what` on an error reply.
     MessagePtr call(sd_bus_message* m, std::string_view what, std::uint64_t timeout_usec = 0) const;
 
-    // Dispatches incoming messages and waits for more until `done()`.
-    // Throws SystemdError when the connection breaks.
-    void process_until(const std::function<bool()>& done) const;
+    // Dispatches incoming messages and waits for more until `done()`, or
+    // until CLOCK_MONOTONIC reaches `deadline_usec` (0: no deadline); false
+    // on the deadline. Throws SystemdError when the connection breaks.
+    bool process_until(const std::function<bool()>& done, std::uint64_t deadline_usec = 0) const;
+
+    // Through dbus-daemon (signals then carry the manager's bus name), or
+    // straight to systemd's private socket.
+    bool through_bus_daemon() const { return sd_bus_is_bus_client(bus_.get()) > 0; }
 
 private:
     BusPtr bus_;
@@ -100,8 +105,9 @@ public:
     void add(MessagePtr call, ReplyHandler on_reply);
 
     // Sends everything and processes the bus until every call has had its
-    // reply and `also_done()` (if given) holds.
-    void run(const std::function<bool()>& also_done = {});
+    // reply and `also_done()` (if given) holds, or `deadline_usec`
+    // (CLOCK_MONOTONIC, 0: none) passes; false on the deadline.
+    bool run(const std::function<bool()>& also_done = {}, std::uint64_t deadline_usec = 0);
 
 private:
     struct Call {
@@ -127,7 +133,7 @@ private:
 class JobRunner {
 public:
     explicit JobRunner(const Connection& connection) : connection_(connection) {}
-    std::vector<JobOutcome> run(const std::vector<JobRequest>& jobs);
+    std::vector<JobOutcome> run(const std::vector<JobRequest>& jobs, std::uint64_t timeout_usec);
 
 private:
     struct Batch;

@@ -1,6 +1,7 @@
 // Queueing jobs and waiting for them, as systemctl does: watch JobRemoved
 // and Subscribe first, queue every job without waiting (pipelined), then
 // process the bus until each queued job path has been removed.
+#include <ctime>
 #include <utility>
 
 #include "systemd/bus.hpp"
@@ -55,7 +56,9 @@ struct JobRunner::Batch {
 void JobRunner::subscribe_once() {
     if (job_removed_match_) return;
     sd_bus_slot* raw = nullptr;
-    int r = sd_bus_match_signal(connection_.get(), &raw, manager_service, manager_path, manager_interface,
+    // On systemd's private socket signals carry no sender: match on none.
+    const char* sender = connection_.through_bus_daemon() ? manager_service : nullptr;
+    int r = sd_bus_match_signal(connection_.get(), &raw, sender, manager_path, manager_interface,
                                 "JobRemoved", job_removed, this);
     if (r < 0) throw call_failed("AddMatch JobRemoved", nullptr, r);
     SlotPtr match(raw);
@@ -82,7 +85,7 @@ int JobRunner::job_removed(sd_bus_message* m, void* userdata, sd_bus_error*) {
     return 0;
 }
 
-std::vector<JobOutcome> JobRunner::run(const std::vector<JobRequest>& jobs) {
+std::vector<JobOutcome> JobRunner::run(const std::vector<JobRequest>& jobs, std::uint64_t timeout_usec) {
     if (jobs.empty()) return {};
     subscribe_once();
 
@@ -113,7 +116,16 @@ std::vector<JobOutcome> JobRunner::run(const std::vector<JobRequest>& jobs) {
             batch.job_queued(i, path);
         });
     }
-    pipeline.run([&batch] { return batch.unresolved == 0; });
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    std::uint64_t deadline = timeout_usec ? std::uint64_t(ts.tv_sec) * 1000000 + std::uint64_t(ts.tv_nsec) / 1000 +
+                                                timeout_usec
+                                          : 0;
+    if (!pipeline.run([&batch] { return batch.unresolved == 0; }, deadline)) {
+        std::string still = "still running after " + std::to_string(timeout_usec / 1000000) + " s";
+        for (auto& o : batch.outcomes)
+            if (o.result.empty()) o.result = still;
+    }
     return std::move(batch.outcomes);
 }
 

@@ -15,16 +15,15 @@ class BusManager final : public Manager {
 public:
     explicit BusManager(bool user) : connection_(user), jobs_(connection_) {}
 
-    std::vector<std::string> list_units(const std::vector<std::string>& patterns) override;
     std::vector<UnitState> list_unit_states(const std::vector<std::string>& patterns) override;
     std::vector<UnitState> unit_states(const std::vector<std::string>& units) override {
         return bus::read_unit_states(connection_, units);
     }
     void reload() override;
-    std::vector<JobOutcome> run_jobs(const std::vector<JobRequest>& jobs) override { return jobs_.run(jobs); }
+    std::vector<JobOutcome> run_jobs(const std::vector<JobRequest>& jobs, std::uint64_t timeout_usec) override {
+        return jobs_.run(jobs, timeout_usec);
+    }
     void reset_failed(const std::vector<std::string>& units) override;
-    void enable(const std::vector<std::string>& unit_files) override;
-    void disable(const std::vector<std::string>& unit_files) override;
 
 private:
     bus::Connection connection_;
@@ -57,16 +56,11 @@ std::vector<UnitState> BusManager::list_unit_states(const std::vector<std::strin
         s.load_state = load;
         s.active_state = active;
         s.sub_state = sub;
+        s.job_id = job_id;
         units.push_back(std::move(s));
     }
     check_message(sd_bus_message_exit_container(reply.get()), "ListUnitsByPatterns");
     return units;
-}
-
-std::vector<std::string> BusManager::list_units(const std::vector<std::string>& patterns) {
-    std::vector<std::string> names;
-    for (auto& s : list_unit_states(patterns)) names.push_back(std::move(s.name));
-    return names;
 }
 
 // The manager answers Reload only once the reload has finished.
@@ -88,25 +82,6 @@ void BusManager::reset_failed(const std::vector<std::string>& units) {
         });
     }
     pipeline.run();
-}
-
-void BusManager::enable(const std::vector<std::string>& unit_files) {
-    if (unit_files.empty()) return;
-    auto m = connection_.new_manager_call("EnableUnitFiles");
-    bus::append_strings(m.get(), unit_files);
-    check_message(sd_bus_message_append(m.get(), "bb", 0, 1), "EnableUnitFiles");  // runtime=false, force=true
-    auto reply = connection_.call(m.get(), bus::describe_call("EnableUnitFiles", join(unit_files)));
-    // (carries_install_info, changes): the symlinks made are not our concern.
-    check_message(sd_bus_message_skip(reply.get(), "ba(sss)"), "EnableUnitFiles reply");
-}
-
-void BusManager::disable(const std::vector<std::string>& unit_files) {
-    if (unit_files.empty()) return;
-    auto m = connection_.new_manager_call("DisableUnitFiles");
-    bus::append_strings(m.get(), unit_files);
-    check_message(sd_bus_message_append(m.get(), "b", 0), "DisableUnitFiles");  // runtime=false
-    auto reply = connection_.call(m.get(), bus::describe_call("DisableUnitFiles", join(unit_files)));
-    check_message(sd_bus_message_skip(reply.get(), "a(sss)"), "DisableUnitFiles reply");
 }
 
 }  // namespace

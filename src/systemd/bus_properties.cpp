@@ -42,6 +42,8 @@ bool read_property(sd_bus_message* m, std::string_view name, UnitState& s) {
     else if (name == "ActiveEnterTimestamp") u64(s.active_enter_usec);
     else if (name == "InactiveExitTimestamp") u64(s.inactive_exit_usec);
     else if (name == "ExecMainStartTimestamp") u64(s.exec_main_start_usec);
+    else if (name == "FragmentPath") text(s.fragment_path);
+    else if (name == "SourcePath") text(s.source_path);
     else if (name == "MemoryCurrent") u64(s.memory_current);  // UINT64_MAX when unknown, as unknown_value
     else if (name == "MainPID") u32(s.main_pid);
     else if (name == "NRestarts") u32(s.n_restarts);

@@ -40,6 +40,9 @@ struct UnitState {
     std::uint64_t memory_current = unknown_value;
     std::uint32_t n_restarts = 0;
     bool need_daemon_reload = false;
+    std::string fragment_path;  // the unit file it was loaded from
+    std::string source_path;    // SourcePath=: what a generated unit was made from
+    std::uint32_t job_id = 0;   // a job queued for the unit (list_unit_states only), 0 if none
 };
 
 enum class JobType { start, stop, restart, try_restart };
@@ -59,12 +62,9 @@ class Manager {
 public:
     virtual ~Manager() = default;
 
-    // Names of loaded units matching shell globs (ListUnitsByPatterns, any state).
-    virtual std::vector<std::string> list_units(const std::vector<std::string>& patterns) = 0;
-
-    // The same listing with what it carries besides the name: name,
-    // load_state, active_state and sub_state of each loaded unit matching
-    // (other fields stay default). One round trip, whatever the count.
+    // Loaded units matching shell globs (ListUnitsByPatterns, any state):
+    // name, load_state, active_state, sub_state and job_id of each (other
+    // fields stay default). One round trip, whatever the count.
     virtual std::vector<UnitState> list_unit_states(const std::vector<std::string>& patterns) = 0;
 
     // State of each named unit (loaded or not), in the order given. Pipelined:
@@ -75,22 +75,23 @@ public:
     virtual void reload() = 0;
 
     // Queues every job (mode "replace"), pipelined, and waits until each has
-    // been removed. Outcomes are in request order. Never throws for a failed
-    // job: that is an outcome. Throws SystemdError when the bus itself fails.
+    // been removed, or `timeout_usec` has passed (then the result of the jobs
+    // still queued is "still running after N s"; they stay queued in systemd).
+    // Outcomes are in request order. Never throws for a failed job: that is
+    // an outcome. Throws SystemdError when the bus itself fails.
     // Jobs run concurrently: systemd begins the queued ones in its own order
     // (measured: even calls sent one after the other's reply do not keep
     // theirs under load).
-    virtual std::vector<JobOutcome> run_jobs(const std::vector<JobRequest>& jobs) = 0;
+    virtual std::vector<JobOutcome> run_jobs(const std::vector<JobRequest>& jobs, std::uint64_t timeout_usec) = 0;
 
     virtual void reset_failed(const std::vector<std::string>& units) = 0;
-
-    // EnableUnitFiles / DisableUnitFiles (runtime=false, force=true).
-    virtual void enable(const std::vector<std::string>& unit_files) = 0;
-    virtual void disable(const std::vector<std::string>& unit_files) = 0;
 };
 
-// Connects to the system manager, or the calling user's manager when `user`.
-// Throws SystemdError (exit code 3) naming the bus and the reason.
+// Connects to the system manager, or the calling user's manager when `user`:
+// through the bus daemon, or, as systemctl does, straight to systemd's
+// private socket when there is no bus daemon (/run/systemd/private, or
+// $XDG_RUNTIME_DIR/systemd/private). Throws SystemdError (exit code 3)
+// naming what it tried and why it failed.
 std::unique_ptr<Manager> connect_manager(bool user);
 
 }  // namespace formation::systemd

@@ -1,0 +1,104 @@
+// formation start | stop | restart [TYPE…]: one shape, as systemctl's
+// start/stop/restart share verb_start. Each acts on the installed formation
+// under the app's lock; stop reaches every loaded instance of the app,
+// listed in the formation or not.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <iostream>
+
+#include "cli/app_context.hpp"
+#include "cli/converge.hpp"
+#include "deploy/execute.hpp"
+#include "plan/plan.hpp"
+
+namespace formation::cli {
+
+namespace {
+
+enum class Verb { start, stop, restart };
+
+struct Options {
+    std::string app;
+    std::vector<std::string> types;
+    unsigned parallel = 1;
+};
+
+// Stop: every loaded instance of the named types (any type when none is
+// named, including types the formation no longer lists).
+std::vector<std::string> to_stop(systemd::Manager& m, const std::string& app, const std::vector<std::string>& types) {
+    std::vector<std::string> out;
+    for (auto& unit : loaded_instances(m, app, types)) {
+        auto ref = parse_instance(app, unit);
+        if (types.empty() || std::find(types.begin(), types.end(), ref->type) != types.end()) out.push_back(unit);
+    }
+    return out;
+}
+
+int run(Verb verb, const Globals& g, const Options& o) {
+    std::string app = resolve_app(g, o.app);
+    host::Store store = host_store(g);
+    host::AppLock lock = store.lock(app, lock_timeout_sec(), [&app] {
+        std::cerr << "formation: waiting for another formation command on app " << app << "\n";
+    });
+    InstalledFormation f = load_installed(g, app);
+    if (f.on_last_good && !g.quiet)
+        std::cerr << "formation: warning: " << f.installed_path << " is invalid; acting on its last good formation\n";
+    // stop may name a type the formation no longer has, if instances of it still run.
+    std::vector<std::string> types = verb == Verb::stop ? o.types : select_types(f.formation, o.types);
+    UnitSet set = compile(f.formation, install_options(g, f));
+    auto m = systemd::connect_manager(g.user);
+
+    deploy::Options d;
+    d.sleep = real_sleep;
+    d.job_timeout_usec = job_timeout_usec(f.formation);
+    d.parallel = o.parallel;
+    deploy::Report report;
+    std::vector<std::string> units =
+        verb == Verb::stop ? to_stop(*m, app, types) : desired_instances(set, o.types);
+    if (verb == Verb::stop && !o.types.empty() && units.empty())
+        for (const auto& t : o.types) select_types(f.formation, {t});  // an unknown type with nothing running: say so
+    if (verb == Verb::restart) {
+        m->reset_failed(units);
+        report = deploy::rolling_restart(units, *m, d);
+    } else {
+        if (verb == Verb::start) m->reset_failed(units);  // a unit at its start limit stays failed until reset
+        std::vector<systemd::JobRequest> jobs;
+        auto type = verb == Verb::start ? systemd::JobType::start : systemd::JobType::stop;
+        for (const auto& u : units) jobs.push_back({type, u});
+        if (o.types.empty()) jobs.push_back({type, set.app_target});
+        for (const auto& out : m->run_jobs(jobs, d.job_timeout_usec))
+            if (!out.ok()) report.failures.push_back({out.unit, verb == Verb::start ? "start" : "stop", out.result});
+    }
+    print_report(report, app, g.user);
+    if (report.ok() && !g.quiet)
+        std::cout << (verb == Verb::start ? "started " : verb == Verb::stop ? "stopped " : "restarted ") << units.size()
+                  << " instance" << (units.size() == 1 ? "" : "s") << " of " << app << "\n";
+    return report.ok() ? exit_ok : exit_failed;
+}
+
+void add(CLI::App& root, const Globals& g, Run& run_fn, Verb verb, const char* name, const char* help) {
+    auto opts = std::make_shared<Options>();
+    auto* cmd = root.add_subcommand(name, help);
+    cmd->add_option("-a,--app", opts->app, "An installed app (no formation file needed)");
+    cmd->add_option("types", opts->types, "Process types (default: all)");
+    if (verb == Verb::restart)
+        cmd->add_option("--parallel", opts->parallel, "Instances restarted at a time")->check(CLI::Range(1, 1000))
+            ->capture_default_str();
+    cmd->callback([&g, &run_fn, opts, verb] { run_fn = [&g, opts, verb] { return run(verb, g, *opts); }; });
+}
+
+}  // namespace
+
+void add_start(CLI::App& root, const Globals& g, Run& run) {
+    add(root, g, run, Verb::start, "start", "Start the app's instances, or those of the given types");
+}
+void add_stop(CLI::App& root, const Globals& g, Run& run) {
+    add(root, g, run, Verb::stop, "stop", "Stop the app's instances (any that run), or those of the given types");
+}
+void add_restart(CLI::App& root, const Globals& g, Run& run) {
+    add(root, g, run, Verb::restart, "restart",
+        "Rolling restart: each instance up and settled before the next goes down");
+}
+
+}  // namespace formation::cli

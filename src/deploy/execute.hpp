@@ -1,0 +1,55 @@
+// Carrying out a Plan on one host through a Manager it is given. Makes the
+// calls in order and returns a report: it prints nothing, reads no journal
+// and sleeps only on the clock it is given, so a fake Manager tests it.
+//
+// Order: wait for jobs a killed run left behind (done by the caller with
+// wait_idle), stop what goes away while its units still exist, forget
+// failed surplus, install the new formation, reload (the generator makes
+// the units), start, rolling restart, and check that what started stays up.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "plan/plan.hpp"
+#include "systemd/manager.hpp"
+
+namespace formation::deploy {
+
+struct Options {
+    std::function<void(std::uint64_t usec)> sleep;  // required
+    std::function<void()> install;                  // publishes the formation (plan.install)
+    // How long started instances must stay up to count as started (catches
+    // commands that exit at once); 0: no check.
+    std::uint64_t settle_usec = 500000;
+    std::uint64_t job_timeout_usec = 0;  // bound on each wait for jobs; 0: none
+    unsigned parallel = 1;               // instances restarted at a time
+    std::function<void(const std::string& what)> progress;  // optional
+};
+
+struct Failure {
+    std::string unit;
+    std::string action;  // "stop", "start", "restart"
+    std::string reason;  // explained job or service result
+};
+
+struct Report {
+    std::vector<Failure> failures;
+    std::vector<std::string> not_restarted;  // a failed roll left these on the old configuration
+    bool ok() const { return failures.empty(); }
+};
+
+Report execute(const Plan& plan, const std::string& app_target, systemd::Manager& m, const Options& o);
+
+// Restarts `units`, `o.parallel` at a time, each batch up (and settled)
+// before the next goes down; the first batch that fails stops the roll.
+Report rolling_restart(const std::vector<std::string>& units, systemd::Manager& m, const Options& o);
+
+// Waits until no unit matching `patterns` has a queued job; false when some
+// still have one after `timeout_usec`.
+bool wait_idle(systemd::Manager& m, const std::vector<std::string>& patterns, std::uint64_t timeout_usec,
+               const std::function<void(std::uint64_t)>& sleep);
+
+}  // namespace formation::deploy
