@@ -10,13 +10,17 @@ namespace formation::generator {
 class Log {
 public:
     static Log open(bool to_stderr);
-    Log(Log&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+    Log(Log&& other) noexcept : fd_(other.fd_), errors_(other.errors_) { other.fd_ = -1; }
     Log(const Log&) = delete;
     Log& operator=(const Log&) = delete;
     Log& operator=(Log&&) = delete;
     ~Log();
 
-    void error(const std::string& message) { emit(3, message); }
+    void error(const std::string& message) {
+        ++errors_;
+        emit(3, message);
+    }
+    int errors() const { return errors_; }
     void warning(const std::string& message) { emit(4, message); }
     void info(const std::string& message) { emit(6, message); }
 
@@ -24,6 +28,7 @@ private:
     explicit Log(int fd) : fd_(fd) {}
     void emit(int priority, const std::string& message);
     int fd_;  // /dev/kmsg, or -1 for stderr
+    int errors_ = 0;
 };
 
 }  // namespace formation::generator

@@ -8,6 +8,8 @@
 //   formation-generator NORMAL [EARLY LATE]
 //   formation-generator --dry-run [--user]      print the units to stdout
 // As formation-user-generator (or with SYSTEMD_SCOPE=user) it serves a user manager.
+#include <unistd.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -54,7 +56,11 @@ std::optional<Args> parse_args(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     auto args = parse_args(argc, argv);
-    generator::Log log = generator::Log::open(!args || args->dry_run);
+    // stderr for people and tests ($FORMATION_GENERATOR_LOG=stderr, a
+    // terminal, a dry run); the kernel log when systemd runs it.
+    const char* target = std::getenv("FORMATION_GENERATOR_LOG");
+    bool to_stderr = !args || args->dry_run || isatty(STDERR_FILENO) || (target && std::strcmp(target, "stderr") == 0);
+    generator::Log log = generator::Log::open(to_stderr);
     if (!args) {
         log.error("takes one or three directories, or --dry-run [--user]");
         return 1;
@@ -78,7 +84,9 @@ int main(int argc, char** argv) {
                 ++failed;
             }
         }
-        return failed || !scan.problems.empty() ? 1 : 0;
+        // Any error logged (a skipped file, an app on its last good
+        // formation) makes systemd note that the generator failed.
+        return failed || log.errors() ? 1 : 0;
     } catch (const std::exception& e) {
         log.error(e.what());
         return 1;

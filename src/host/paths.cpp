@@ -60,7 +60,10 @@ Paths paths(bool user) {
         p.state_dir = "/var/lib/formation";
         p.lock_dir = "/run/formation/.lock";
     }
-    if (auto dirs = split_dirs(env("FORMATION_CONFIG_DIRS")); !dirs.empty()) p.config_dirs = dirs;
+    if (auto list = env("FORMATION_CONFIG_DIRS"); !list.empty()) {
+        p.config_dirs = split_dirs(list);
+        if (p.config_dirs.empty()) throw DiskError("FORMATION_CONFIG_DIRS=" + list + " names no absolute directory");
+    }
     if (auto s = env("FORMATION_STATE_DIR"); !s.empty()) p.state_dir = s;
     if (auto l = env("FORMATION_LOCK_DIR"); !l.empty()) p.lock_dir = l;
     return p;

@@ -1,50 +1,89 @@
 #!/bin/bash
-# Golden trees for the compiler: tests/golden/NN-name.toml is generated into a
-# temporary directory and compared (diff -r, symlinks included) with
-# NN-name.expected/. Each generated tree must also pass `systemd-analyze verify`.
+# Golden trees for the generator (systemd's test-fstab-generator shape):
+# tests/golden/NN-name/input/ holds installed formations (APP.toml, and
+# .last-good/ copies), vendor/ an optional second directory of the search
+# path; NN-name/expected/ is the whole tree formation-generator writes for
+# them, symlinks included. Each case runs the real binary:
+#   FORMATION_CONFIG_DIRS=input[:vendor] formation-generator OUT OUT OUT
+# and compares the file list, then `diff -r`. The input's path in the
+# output (headers, SourcePath=) reads /etc/formation, as on a host.
+# Comments at the top of an input state what else must hold:
+#   ## expect-error "TEXT"      TEXT is in what the generator logged
+#   ## expect-no-units APP      no file of APP is generated
+#   ## scope user               run as the user generator
+# Every tree also passes `systemd-analyze verify` with no warning, and
+# `formation generate -o` of each valid file gives that app's part of it.
 #
-#   run.sh FORMATION GOLDEN_DIR            compare
+#   run.sh FORMATION GENERATOR GOLDEN_DIR
 #   FORMATION_UPDATE_GOLDEN=1 run.sh …     rewrite the expected trees (review the diff!)
 set -u
-formation=$1 dir=$2
+formation=$1 generator=$2 dir=$(cd "$3" && pwd)
 export FORMATION_HELPER=/usr/bin/formation
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0
-for input in "$dir"/[0-9][0-9]-*.toml; do
-    name=$(basename "$input" .toml)
-    out=$work/$name
-    if ! (cd "$(dirname "$input")" && "$formation" -f "$name.toml" generate -o "$out") >"$work/$name.log" 2>&1; then
-        echo "FAIL $name: generate failed"; cat "$work/$name.log"; failed=$((failed+1)); continue
-    fi
-    rm -rf "$out/.formation/lock"
+fail() { echo "FAIL $name: $*"; failed=$((failed + 1)); }
+
+for case in "$dir"/[0-9][0-9]-*/; do
+    case=${case%/}; name=$(basename "$case")
+    out=$work/$name/out; mkdir -p "$out"
+    dirs=$case/input; [ -d "$case/vendor" ] && dirs=$dirs:$case/vendor
+    scope=system; grep -qs '^## scope user' "$case"/input/*.toml && scope=user
+    rc=0
+    FORMATION_GENERATOR_LOG=stderr FORMATION_CONFIG_DIRS=$dirs SYSTEMD_SCOPE=$scope "$generator" "$out" "$out" "$out" 2>"$work/$name/log" || rc=$?
+    # Paths of this checkout become those of a host.
+    sed -i "s|$case/input|/etc/formation|g; s|$case/vendor|/usr/lib/formation|g" "$work/$name/log"
+    find "$out" -type f -exec sed -i "s|$case/input|/etc/formation|g; s|$case/vendor|/usr/lib/formation|g" {} +
     if [ "${FORMATION_UPDATE_GOLDEN:-}" = 1 ]; then
-        rm -rf "$dir/$name.expected"; cp -a "$out" "$dir/$name.expected"
-        echo "updated $name.expected"
+        rm -rf "$case/expected"; cp -a "$out" "$case/expected"; echo "updated $name/expected"
     fi
-    if ! diff -ru --no-dereference "$dir/$name.expected" "$out"; then
-        echo "FAIL $name: generated tree differs from $name.expected (FORMATION_UPDATE_GOLDEN=1 to accept)"
-        failed=$((failed+1)); continue
+    ok=1
+    # An error the inputs do not announce makes a non-zero exit a failure.
+    want_rc=0; grep -qs '^## expect-error' "$case"/input/*.toml "$case"/input/.last-good/*.toml && want_rc=1
+    [ "$rc" = "$want_rc" ] || { fail "exit status $rc, wanted $want_rc"; sed 's/^/    /' "$work/$name/log"; ok=0; }
+    if ! diff <(cd "$case/expected" 2>/dev/null && find . | sort) <(cd "$out" && find . | sort) >"$work/$name/list"; then
+        fail "file list differs from expected/ (FORMATION_UPDATE_GOLDEN=1 to accept)"; sed 's/^/    /' "$work/$name/list"; ok=0
+    elif ! diff -ru --no-dereference "$case/expected" "$out"; then
+        fail "generated tree differs from expected/ (FORMATION_UPDATE_GOLDEN=1 to accept)"; ok=0
     fi
-    # Generating twice gives the same bytes and touches nothing.
-    touch "$work/marker"
-    again=$( (cd "$(dirname "$input")" && "$formation" -f "$name.toml" generate -o "$out") 2>&1)
-    rm -f "$out/.formation/lock"
-    if [ -n "$(find "$out" -newer "$work/marker" ! -path "$out/.formation")" ] || ! grep -q "up to date" <<<"$again"; then
-        echo "FAIL $name: second generate was not a no-op: $again"; failed=$((failed+1)); continue
-    fi
-    if command -v systemd-analyze >/dev/null; then
-        units=$(cd "$out" && ls *.service *.target 2>/dev/null | grep -v '@\.service$')
+    while IFS= read -r line; do
+        text=$(sed 's/^## expect-error "\(.*\)"$/\1/; s/\\"/"/g' <<<"$line")
+        grep -qF -- "$text" "$work/$name/log" || { fail "log lacks: $text"; sed 's/^/    /' "$work/$name/log"; ok=0; }
+    done < <(grep -h '^## expect-error' "$case"/input/*.toml 2>/dev/null)
+    for app in $(grep -h '^## expect-no-units' "$case"/input/*.toml 2>/dev/null | awk '{print $3}'); do
+        if (cd "$out" && find . -name "$app.target" -o -name "$app-*@*" | grep -q .); then fail "units of $app were generated"; ok=0; fi
+    done
+    # The same bytes from `formation generate -o` for each valid file of input/.
+    for input in "$case"/input/*.toml; do
+        grep -qs '^## expect' "$input" && continue
+        app=$(basename "$input" .toml)
+        [ -f "$out/$app.target" ] || continue
+        gen=$work/$name/generate-$app
+        user_flag=; [ "$scope" = user ] && user_flag=--user
+        if ! HOME=/nonexistent XDG_CONFIG_HOME=/etc/formation-user-cfg "$formation" $user_flag -q -f "$input" generate -o "$gen" >"$work/$name/gen.log" 2>&1; then
+            fail "generate -o failed for $app"; cat "$work/$name/gen.log"; ok=0; continue
+        fi
+        [ "$scope" = user ] && find "$gen" -type f -exec sed -i "s|/etc/formation-user-cfg/formation|/etc/formation|g" {} +
+        subset=$work/$name/subset-$app; mkdir -p "$subset"
+        (cd "$out" && find . \( -path "./$app.target" -o \( -path "./$app-*@*" ! -path "./$app-*-*@*" \) -o -path "./*.wants/$app.target" \) \
+            \( -type f -o -type l \) -exec cp -a --parents {} "$subset" \;)
+        if ! diff -ru --no-dereference "$subset" "$gen" >"$work/$name/gen.diff"; then
+            fail "generate -o of $app differs from the generator's output"; head -20 "$work/$name/gen.diff"; ok=0
+        fi
+    done
+    if [ "$ok" = 1 ] && command -v systemd-analyze >/dev/null && [ "$scope" = system ] && [ -n "$(ls "$out")" ]; then
+        units=$(cd "$out" && ls *.target 2>/dev/null)
         insts=$(cd "$out" && ls -d *@*.service.d 2>/dev/null | sed 's/\.d$//')
         tpls=$(cd "$out" && ls *@.service 2>/dev/null | sed 's/@\.service$/@1.service/')
-        # Its exit status also reflects programs missing on this machine
-        # (bundle, gunicorn): judge by what it says, less those lines.
-        (cd "$out" && SYSTEMD_UNIT_PATH="$out:" systemd-analyze verify --man=no $units $insts $tpls) >"$work/$name.verify" 2>&1
-        if grep -v -e 'Failed to prepare filename' -e 'is not a valid unit name' -e 'is not executable: No such file or directory' "$work/$name.verify" | grep -q .; then
-            echo "FAIL $name: systemd-analyze verify:"; cat "$work/$name.verify"; failed=$((failed+1)); continue
+        # Judge by what it says: any warning fails, but for programs this
+        # machine lacks (bundle, gunicorn) and names verify cannot take.
+        (cd "$out" && SYSTEMD_UNIT_PATH="$out:" systemd-analyze verify --man=no $units $insts $tpls) >"$work/$name/verify" 2>&1
+        if grep -v -e 'Failed to prepare filename' -e 'is not a valid unit name' -e 'is not executable: No such file or directory' \
+                -e "Command .* is not executable" "$work/$name/verify" | grep -q .; then
+            fail "systemd-analyze verify:"; cat "$work/$name/verify"; ok=0
         fi
     fi
-    echo "ok   $name"; passed=$((passed+1))
+    [ "$ok" = 1 ] && { echo "ok   $name"; passed=$((passed + 1)); }
 done
 echo "golden: $passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]

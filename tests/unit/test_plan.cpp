@@ -7,13 +7,13 @@ using namespace formation;
 
 namespace {
 
-Formation app(int web, int worker) {
+Formation app(int web, int worker, const std::string& web_command = "run web") {
     Formation f;
     f.source_path = "formation.toml";
     f.app = "shop";
     ProcessType w;
     w.name = "web";
-    w.command = {true, "run web", {}};
+    w.command = {true, web_command, {}};
     w.count = web;
     w.port = 5000;
     ProcessType k;
@@ -24,90 +24,104 @@ Formation app(int web, int worker) {
     return f;
 }
 
-// What is on disk and running after `set` was applied.
-Observed applied(const UnitSet& set) {
+// Every instance of `set` running, the target active.
+Observed running(const UnitSet& set) {
     Observed o;
-    for (const auto& f : set.files) {
-        o.owned.push_back(f.path);
-        o.files[f.path] = f.content;
-    }
     for (const auto& i : set.instances) o.active[i.unit] = "active";
+    o.active[set.app_target] = "active";
     return o;
 }
 
 }  // namespace
 
-TEST_CASE("from nothing: create every file, reload, start every instance") {
+TEST_CASE("from nothing: install, reload, start every instance and the target") {
     UnitSet set = compile(app(2, 1));
-    Plan p = make_plan(set, Observed{});
-    CHECK(p.files.size() == set.files.size());
+    Plan p = make_plan(nullptr, set, Observed{}, true);
+    CHECK(p.install);
     CHECK(p.reload);
     CHECK(p.start == std::vector<std::string>{"shop-web@1.service", "shop-web@2.service", "shop-worker@1.service"});
+    CHECK(p.start_target);
     CHECK(p.stop.empty());
     CHECK(p.restart.empty());
 }
 
 TEST_CASE("re-applying the same formation does nothing") {
     UnitSet set = compile(app(2, 1));
-    Plan p = make_plan(set, applied(set));
+    Plan p = make_plan(&set, set, running(set), false);
     CHECK(p.empty());
-    CHECK_FALSE(p.reload);
+    CHECK(describe_plan(p, "/etc/formation/shop.toml") == "nothing to do\n");
 }
 
-TEST_CASE("scaling down stops the highest instances first and removes their files") {
-    UnitSet before = compile(app(4, 1));
-    Observed o = applied(before);
-    UnitSet after = compile(app(2, 1));
-    Plan p = make_plan(after, o);
-    CHECK(p.stop == std::vector<std::string>{"shop-web@4.service", "shop-web@3.service"});
+TEST_CASE("an installed file newer than the loaded units means a reload, and nothing else") {
+    UnitSet set = compile(app(2, 1));
+    Observed o = running(set);
+    o.needs_reload = true;
+    Plan p = make_plan(&set, set, o, false);
+    CHECK(p.reload);
     CHECK(p.start.empty());
-    CHECK(p.restart.empty());  // survivors are untouched
-    std::vector<std::string> removed;
-    for (const auto& c : p.files)
-        if (c.kind == FileChange::Kind::remove) removed.push_back(c.path);
-    CHECK(removed == std::vector<std::string>{"shop-web@3.service.d/50-formation.conf",
-                                              "shop-web@4.service.d/50-formation.conf"});
+    CHECK(p.restart.empty());
+}
+
+TEST_CASE("scaling down stops the highest instances first") {
+    UnitSet before = compile(app(4, 1));
+    UnitSet after = compile(app(2, 1));
+    Plan p = make_plan(&before, after, running(before), true);
+    CHECK(p.stop == std::vector<std::string>{"shop-web@4.service", "shop-web@3.service"});
+    CHECK(p.restart.empty());
+    CHECK(p.start.empty());
+}
+
+TEST_CASE("a removed type's instances are stopped, whatever the formation says of them") {
+    UnitSet before = compile(app(1, 2));
+    UnitSet after = compile(app(1, 0));
+    Observed o = running(before);
+    o.active["shop-old@1.service"] = "active";  // a type no formation lists any more
+    Plan p = make_plan(&before, after, o, true);
+    CHECK(p.stop == std::vector<std::string>{"shop-worker@2.service", "shop-old@1.service", "shop-worker@1.service"});
 }
 
 TEST_CASE("a changed command restarts the running instances of that type only") {
-    Observed o = applied(compile(app(2, 2)));
-    Formation f = app(2, 2);
-    f.processes[1].command.line = "run worker --fast";
-    Plan p = make_plan(compile(f), o);
-    CHECK(p.restart == std::vector<std::string>{"shop-worker@1.service", "shop-worker@2.service"});
-    CHECK(p.start.empty());
+    UnitSet before = compile(app(2, 2));
+    UnitSet after = compile(app(2, 2, "run web --fast"));
+    Plan p = make_plan(&before, after, running(before), true);
+    CHECK(p.restart == std::vector<std::string>{"shop-web@1.service", "shop-web@2.service"});
+}
+
+TEST_CASE("a description, a comment or the source path restarts nothing") {
+    Formation f = app(2, 1);
+    UnitSet before = compile(f, {false, "/usr/bin/formation", "/etc/formation/shop.toml"});
+    f.description = "new words";
+    UnitSet after = compile(f, {false, "/usr/bin/formation", "/run/formation/shop.toml"});
+    Plan p = make_plan(&before, after, running(before), true);
+    CHECK(p.restart.empty());
+    CHECK(p.install);
+    CHECK(p.reload);
+}
+
+TEST_CASE("running instances of unknown origin are restarted") {
+    UnitSet set = compile(app(1, 1));
+    Plan p = make_plan(nullptr, set, running(set), true);
+    CHECK(p.restart == std::vector<std::string>{"shop-web@1.service", "shop-worker@1.service"});
 }
 
 TEST_CASE("failed and stopped instances are started, failed ones reset first") {
-    UnitSet set = compile(app(2, 0));
-    Observed o = applied(set);
+    UnitSet set = compile(app(2, 1));
+    Observed o = running(set);
     o.active["shop-web@1.service"] = "failed";
-    o.active["shop-web@2.service"] = "inactive";
-    Plan p = make_plan(set, o);
+    o.active.erase("shop-web@2.service");
+    Plan p = make_plan(&set, set, o, false);
     CHECK(p.start == std::vector<std::string>{"shop-web@1.service", "shop-web@2.service"});
     CHECK(p.reset_failed == std::vector<std::string>{"shop-web@1.service"});
 }
 
 TEST_CASE("a failed surplus instance is reset, not stopped") {
-    Observed o = applied(compile(app(2, 1)));
-    o.active["shop-web@2.service"] = "failed";
-    o.active["shop-web@3.service"] = "inactive";
-    Plan p = make_plan(compile(app(1, 1)), o);
-    CHECK(p.stop.empty());
-    CHECK(p.start.empty());
-    CHECK(p.reset_failed == std::vector<std::string>{"shop-web@2.service"});
-    CHECK_FALSE(p.empty());
-}
-
-TEST_CASE("a file the app does not own is a conflict") {
     UnitSet set = compile(app(1, 0));
-    Observed o;
-    o.files["shop.target"] = std::string("[Unit]\nDescription=hand-written\n");
-    Plan p = make_plan(set, o);
-    CHECK(p.conflicts == std::vector<std::string>{"shop.target"});
-    // Same bytes, still not ours.
-    o.files["shop.target"] = set.find("shop.target")->content;
-    CHECK(make_plan(set, o).conflicts == std::vector<std::string>{"shop.target"});
+    Observed o = running(set);
+    o.active["shop-web@2.service"] = "failed";
+    Plan p = make_plan(&set, set, o, false);
+    CHECK(p.stop.empty());
+    CHECK(p.reset_failed == std::vector<std::string>{"shop-web@2.service"});
+    CHECK(describe_plan(p, "x") == "  forget  shop-web@2.service (failed)\n");
 }
 
 TEST_CASE("instances of other apps are never taken for ours") {
@@ -119,9 +133,18 @@ TEST_CASE("instances of other apps are never taken for ours") {
     CHECK_FALSE(parse_instance("api", "api.target"));
     CHECK_FALSE(parse_instance("api", "apix-web@1.service"));
     UnitSet set = compile(app(1, 0));
-    Observed o = applied(set);
+    Observed o = running(set);
     o.active["shop-gateway-web@1.service"] = "active";
-    CHECK(make_plan(set, o).stop.empty());
-    CHECK(types_in("api", {"api-web@.service", "api-gateway-web@.service", "api.target"}) ==
-          std::vector<std::string>{"web"});
+    CHECK(make_plan(&set, set, o, false).stop.empty());
+}
+
+TEST_CASE("the printed plan lists stops before the install and the reload") {
+    UnitSet before = compile(app(2, 1));
+    UnitSet after = compile(app(1, 1, "other"));
+    Plan p = make_plan(&before, after, running(before), true);
+    CHECK(describe_plan(p, "/etc/formation/shop.toml") ==
+          "  stop    shop-web@2.service\n"
+          "  install /etc/formation/shop.toml\n"
+          "  reload  systemd (the generator makes the units)\n"
+          "  restart shop-web@1.service\n");
 }

@@ -1,0 +1,202 @@
+// deploy::execute against a fake Manager that records every call.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+
+#include "compile/compile.hpp"
+#include "deploy/execute.hpp"
+#include "plan/plan.hpp"
+
+using namespace formation;
+using systemd::JobOutcome;
+using systemd::JobRequest;
+using systemd::JobType;
+using systemd::UnitState;
+
+namespace {
+
+struct FakeManager final : systemd::Manager {
+    std::vector<std::string> calls;
+    std::map<std::string, std::string> result;     // unit → job result; default "done"
+    std::map<std::string, std::string> after_job;  // unit → active state once its job ran
+    std::map<std::string, std::string> active;     // unit → active state
+    int pending_polls = 0;                         // list_unit_states reports a job this many times
+
+    std::vector<UnitState> list_unit_states(const std::vector<std::string>&) override {
+        calls.push_back("list");
+        std::vector<UnitState> out;
+        for (const auto& [u, s] : active) {
+            UnitState st;
+            st.name = u;
+            st.active_state = s;
+            st.job_id = pending_polls > 0 ? 7 : 0;
+            out.push_back(st);
+        }
+        if (pending_polls > 0) --pending_polls;
+        return out;
+    }
+    std::vector<UnitState> unit_states(const std::vector<std::string>& units) override {
+        std::vector<UnitState> out;
+        for (const auto& u : units) {
+            UnitState s;
+            s.name = u;
+            s.active_state = active.count(u) ? active[u] : "inactive";
+            if (s.active_state == "failed") s.result = "exit-code";
+            out.push_back(s);
+        }
+        return out;
+    }
+    void reload() override { calls.push_back("reload"); }
+    std::vector<JobOutcome> run_jobs(const std::vector<JobRequest>& jobs, std::uint64_t) override {
+        std::vector<JobOutcome> out;
+        calls.push_back("batch of " + std::to_string(jobs.size()));
+        for (const auto& j : jobs) {
+            const char* verb = j.type == JobType::start ? "start" : j.type == JobType::stop ? "stop" : "restart";
+            calls.push_back(std::string(verb) + " " + j.unit);
+            std::string r = result.count(j.unit) ? result[j.unit] : "done";
+            active[j.unit] = after_job.count(j.unit) ? after_job[j.unit] : (j.type == JobType::stop ? "inactive" : "active");
+            out.push_back({j.unit, r});
+        }
+        return out;
+    }
+    void reset_failed(const std::vector<std::string>& units) override {
+        for (const auto& u : units) calls.push_back("reset-failed " + u);
+    }
+};
+
+std::size_t at(const std::vector<std::string>& calls, const std::string& call) {
+    auto it = std::find(calls.begin(), calls.end(), call);
+    REQUIRE_MESSAGE(it != calls.end(), call);
+    return static_cast<std::size_t>(it - calls.begin());
+}
+
+bool before(const std::vector<std::string>& calls, const std::string& a, const std::string& b) {
+    return at(calls, a) < at(calls, b);
+}
+
+Formation app(int web, int worker, const std::string& web_command = "run web") {
+    Formation f;
+    f.app = "shop";
+    ProcessType w;
+    w.name = "web";
+    w.command = {true, web_command, {}};
+    w.count = web;
+    ProcessType k;
+    k.name = "worker";
+    k.command = {true, "run worker", {}};
+    k.count = worker;
+    f.processes = {w, k};
+    return f;
+}
+
+Observed running(const UnitSet& set, FakeManager& m) {
+    Observed o;
+    for (const auto& i : set.instances) o.active[i.unit] = m.active[i.unit] = "active";
+    o.active[set.app_target] = m.active[set.app_target] = "active";
+    return o;
+}
+
+struct Recorder {
+    std::vector<std::string>* calls;
+    std::uint64_t slept = 0;
+    deploy::Options options() {
+        deploy::Options o;
+        o.sleep = [this](std::uint64_t usec) { slept += usec; };
+        o.install = [this] { calls->push_back("install"); };
+        return o;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a removed type is stopped before the install and the reload that remove its units") {
+    FakeManager m;
+    UnitSet old_set = compile(app(1, 2)), new_set = compile(app(1, 0));
+    Observed o = running(old_set, m);
+    Recorder rec{&m.calls};
+    auto report = deploy::execute(make_plan(&old_set, new_set, o, true), new_set.app_target, m, rec.options());
+    CHECK(report.ok());
+    CHECK(before(m.calls, "stop shop-worker@1.service", "install"));
+    CHECK(before(m.calls, "stop shop-worker@2.service", "install"));
+    CHECK(before(m.calls, "install", "reload"));
+}
+
+TEST_CASE("starts come after the reload; restarts roll one at a time after the starts") {
+    FakeManager m;
+    UnitSet old_set = compile(app(2, 1)), new_set = compile(app(3, 1, "run web --new"));
+    Observed o = running(old_set, m);
+    Recorder rec{&m.calls};
+    auto report = deploy::execute(make_plan(&old_set, new_set, o, true), new_set.app_target, m, rec.options());
+    CHECK(report.ok());
+    CHECK(before(m.calls, "reload", "start shop-web@3.service"));
+    CHECK(before(m.calls, "start shop-web@3.service", "restart shop-web@1.service"));
+    CHECK(before(m.calls, "restart shop-web@1.service", "restart shop-web@2.service"));
+    CHECK(std::count(m.calls.begin(), m.calls.end(), "restart shop-worker@1.service") == 0);
+    CHECK(rec.slept > 0);  // each batch settled on the clock it was given
+}
+
+TEST_CASE("a failing instance does not stop the other starts, and is reported") {
+    FakeManager m;
+    UnitSet set = compile(app(3, 0));
+    m.result["shop-web@2.service"] = "failed";
+    Recorder rec{&m.calls};
+    auto report = deploy::execute(make_plan(nullptr, set, Observed{}, true), set.app_target, m, rec.options());
+    at(m.calls, "start shop-web@1.service");
+    at(m.calls, "start shop-web@3.service");
+    REQUIRE(report.failures.size() == 1);
+    CHECK(report.failures[0].unit == "shop-web@2.service");
+    CHECK(report.failures[0].reason == "the unit failed");
+}
+
+TEST_CASE("an instance whose start succeeded but that did not stay up is a failure") {
+    FakeManager m;
+    UnitSet set = compile(app(1, 0));
+    m.after_job["shop-web@1.service"] = "failed";
+    Recorder rec{&m.calls};
+    auto report = deploy::execute(make_plan(nullptr, set, Observed{}, true), set.app_target, m, rec.options());
+    REQUIRE(report.failures.size() == 1);
+    CHECK(report.failures[0].reason == "did not stay up: main process exited with a non-zero status");
+}
+
+TEST_CASE("a failed restart stops the roll and names what stays on the old configuration") {
+    FakeManager m;
+    UnitSet old_set = compile(app(3, 0)), new_set = compile(app(3, 0, "new"));
+    Observed o = running(old_set, m);
+    m.after_job["shop-web@1.service"] = "failed";
+    Recorder rec{&m.calls};
+    auto report = deploy::execute(make_plan(&old_set, new_set, o, true), new_set.app_target, m, rec.options());
+    CHECK(std::count(m.calls.begin(), m.calls.end(), "restart shop-web@2.service") == 0);
+    CHECK(report.not_restarted == std::vector<std::string>{"shop-web@2.service", "shop-web@3.service"});
+}
+
+TEST_CASE("--parallel restarts K at a time") {
+    FakeManager m;
+    UnitSet set = compile(app(4, 0));
+    running(set, m);
+    Recorder rec{&m.calls};
+    auto o = rec.options();
+    o.parallel = 2;
+    o.settle_usec = 0;
+    std::vector<std::string> units;
+    for (const auto& i : set.instances) units.push_back(i.unit);
+    auto report = deploy::rolling_restart(units, m, o);
+    CHECK(report.ok());
+    // Two run_jobs calls of two: web@1 and web@2 together, then web@3 and web@4.
+    CHECK(std::count(m.calls.begin(), m.calls.end(), "batch of 2") == 2);
+    CHECK(at(m.calls, "restart shop-web@2.service") == at(m.calls, "restart shop-web@1.service") + 1);
+}
+
+TEST_CASE("wait_idle waits for jobs a killed run left, and gives up at its bound") {
+    FakeManager m;
+    m.active["shop-web@1.service"] = "activating";
+    m.pending_polls = 3;
+    std::uint64_t slept = 0;
+    auto sleep = [&slept](std::uint64_t u) { slept += u; };
+    CHECK(deploy::wait_idle(m, {"shop-*"}, 10000000, sleep));
+    CHECK(slept == 300000);
+    m.pending_polls = 1000;
+    slept = 0;
+    CHECK_FALSE(deploy::wait_idle(m, {"shop-*"}, 1000000, sleep));
+    CHECK(slept == 1000000);
+}
