@@ -74,8 +74,59 @@ ok test ! -e "$work/foreign/shop-web@.service"
 sed 's/app = "shop"/app = "shop-api"/' "$work/f.toml" >"$work/g.toml"
 t generate-prefix-app 0 "$formation" -f "$work/g.toml" generate -o "$out"
 t generate-first-app-unchanged 0 "$formation" -f "$work/f.toml" generate -o "$out" --check
-ok grep -qx "shop-api-web@.service" "$out/.formation/shop-api.manifest"
-ok bash -c "! grep -q shop-api '$out/.formation/shop.manifest'"
+ok test -f "$out/shop-api-web@.service"
+sed -i 's/count = 1/count = 0/' "$work/f.toml"
+t generate-shrink-first-app 0 "$formation" -f "$work/f.toml" generate -o "$out"
+ok test -f "$out/shop-api-web@.service"        # the other app's files stay
+ok test -f "$out/shop-api-web@1.service.d/50-formation.conf"
+t generate-prefix-app-fresh 0 "$formation" -f "$work/g.toml" generate -o "$out" --check
+# No state, lock or temporary file is left in an ops repo.
+ok test -z "$(find "$out" -name '.*' ! -path "$out")"
+
+## A hostile ops repo: nothing found in DIR makes generate read, write or
+## delete outside it.
+victim=$work/victim; mkdir -p "$victim"; echo precious >"$victim/file"
+hostile=$work/hostile; mkdir -p "$hostile/.formation"
+printf '%s\n' "../victim/file" "$victim/file" "shop.target" >"$hostile/.formation/shop.manifest"
+ln -s "$victim/file" "$hostile/.formation/lock"
+ln -s "$victim" "$hostile/shop-web@1.service.d"      # a drop-in directory that is a link
+snapshot() { (cd "$1" && find . -printf '%p %y %s %l\n' | sort; sha256sum "$victim/file"); }
+before=$(snapshot "$hostile")
+t hostile-check 1 "$formation" -f "$work/f.toml" generate -o "$hostile" --check
+ok test "$(snapshot "$hostile")" = "$before"        # --check writes nothing anywhere
+sed -i 's/count = 0/count = 2/' "$work/f.toml"
+t hostile-generate 1 "$formation" -f "$work/f.toml" generate -o "$hostile"
+has hostile-generate "$work/err" "shop-web@1.service.d is a symlink or not a directory"
+ok test "$(cat "$victim/file")" = precious
+ok test "$(ls "$victim")" = file
+rm "$hostile/shop-web@1.service.d"
+ln -s "$victim/file" "$hostile/shop.target"           # a unit that is a link elsewhere
+t hostile-link-unit 1 "$formation" -f "$work/f.toml" generate -o "$hostile"
+has hostile-link-unit "$work/err" "shop.target exists and was not written by formation"
+ok test "$(cat "$victim/file")" = precious
+rm "$hostile/shop.target"
+ln -s "$victim" "$hostile/multi-user.target.wants"  # the wants directory is a link
+t hostile-wants-link 1 "$formation" -f "$work/f.toml" generate -o "$hostile"
+ok test "$(ls "$victim")" = file
+rm "$hostile/multi-user.target.wants"
+t hostile-clean 0 "$formation" -f "$work/f.toml" generate -o "$hostile"
+ok test "$(cat "$victim/file")" = precious
+ok test -L "$hostile/.formation/lock"                  # untouched, unread
+ok test -f "$hostile/shop-web@2.service.d/50-formation.conf"
+
+## Names from the command line are checked before they reach a path.
+t app-traversal 2 "$formation" -a ../../../../tmp/victim destroy
+has app-traversal "$work/err" "not an app name"
+t app-traversal-status 2 "$formation" -a 'shop/../x' status
+ok test "$(cat "$victim/file")" = precious
+
+## systemd's own unit names are refused.
+printf 'app = "default"\n[process.web]\ncommand = "run"\n' >"$work/default.toml"
+t reserved-app 2 "$formation" -f "$work/default.toml" check
+has reserved-app "$work/err" "default.toml:1:7: error: app \"default\" would make default.target"
+printf 'app = "user-runtime"\n[process.dir]\ncommand = "run"\n' >"$work/ur.toml"
+t reserved-type 2 "$formation" -f "$work/ur.toml" check
+has reserved-type "$work/err" "user-runtime-dir@.service"
 
 # Bad input writes nothing.
 printf 'app = "shop"\n[process.web]\ncommand = ""\n' >"$work/bad.toml"
