@@ -71,9 +71,18 @@ int run(Verb verb, const Globals& g, const Options& o) {
             if (!out.ok()) report.failures.push_back({out.unit, verb == Verb::start ? "start" : "stop", out.result});
     }
     print_report(report, app, g.user);
-    if (report.ok() && !g.quiet)
-        std::cout << (verb == Verb::start ? "started " : verb == Verb::stop ? "stopped " : "restarted ") << units.size()
-                  << " instance" << (units.size() == 1 ? "" : "s") << " of " << app << "\n";
+    if (verb == Verb::restart && !g.quiet) {
+        // In the order of the roll, as each came back.
+        for (const auto& u : units) {
+            bool failed = std::any_of(report.failures.begin(), report.failures.end(),
+                                      [&u](const deploy::Failure& f) { return f.unit == u; });
+            bool skipped = std::find(report.not_restarted.begin(), report.not_restarted.end(), u) != report.not_restarted.end();
+            if (!failed && !skipped) std::cout << "restarted " << u << "\n";
+        }
+    } else if (report.ok() && !g.quiet) {
+        std::cout << (verb == Verb::start ? "started " : "stopped ") << units.size() << " instance"
+                  << (units.size() == 1 ? "" : "s") << " of " << app << "\n";
+    }
     return report.ok() ? exit_ok : exit_failed;
 }
 

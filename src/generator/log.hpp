@@ -1,6 +1,6 @@
-// The generator's log: one line per message to /dev/kmsg, so it reaches the
-// journal even this early in boot; stderr when /dev/kmsg is not writable (a
-// user manager's generator, tests) and in dry runs.
+// The generator's log: one line per message to the journal (native socket),
+// else to /dev/kmsg (journald not up yet early in boot), else stderr; only
+// stderr for dry runs, terminals and tests.
 #pragma once
 
 #include <string>
@@ -27,7 +27,7 @@ public:
 private:
     explicit Log(int fd) : fd_(fd) {}
     void emit(int priority, const std::string& message);
-    int fd_;  // /dev/kmsg, or -1 for stderr
+    int fd_;  // /dev/kmsg (-1: unavailable); -2: stderr only
     int errors_ = 0;
 };
 

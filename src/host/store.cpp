@@ -142,9 +142,13 @@ AppLock Store::lock(const std::string& app, int timeout_sec, const std::function
     if (!is_valid_app_name(app)) throw DiskError("\"" + app + "\" is not an app name");
     std::error_code ec;
     fs::create_directories(paths_.lock_dir, ec);
+    if (ec == std::errc::permission_denied && !paths_.user)
+        throw DiskError("cannot create " + paths_.lock_dir.string() + ": permission denied: run as root, or use --user");
     if (ec) fail("create directory", paths_.lock_dir, ec.value());
     fs::path path = paths_.lock_path(app);
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == EACCES && !paths_.user)
+        throw DiskError("cannot lock app " + app + " (" + path.string() + ": permission denied): run as root, or use --user");
     if (fd < 0) fail("open lock", path, errno);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_sec);
     bool told = false;

@@ -4,13 +4,15 @@
 # two apps with prefix-sharing names, stop/start/rolling restart, destroy,
 # --dry-run and a bad file. Runs INSIDE the sandbox container:
 #   tests/sandbox/sandbox run -- bash tests/integration/lifecycle.sh /abs/path/formation
-# It installs units in /etc/systemd/system and starts them freely; the
-# container's / is a throwaway overlay.
+# The container has formation installed (sandbox --install): apply installs
+# /etc/formation/APP.toml and the generator writes the units into
+# /run/systemd/generator; the container's / is a throwaway overlay.
 set -u
 formation=${1:?usage: lifecycle.sh /abs/path/to/formation}
 work=/var/tmp/formation-lifecycle
 rm -rf "$work" && mkdir -p "$work/none" && cd "$work" || exit 1
-units=/etc/systemd/system
+units=/run/systemd/generator
+etc=/etc/formation
 passed=0 failed=0
 
 ## helpers ------------------------------------------------------------------
@@ -45,15 +47,15 @@ all_running() { local u; for u; do running "$u" || return 1; done; }
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pid() { prop "$1" MainPID; }
 pids() { local u; for u; do echo "$u $(pid "$u") $(prop "$u" ExecMainStartTimestampMonotonic)"; done; }
-# Every file of an app in the unit directory, with its checksum.
+# Every file of an app in the generator's directory, with its checksum.
 files_of() {  # files_of APP
     (cd "$units" && find . -path "./$1.target" -o -path "./$1-*" -o -path "./multi-user.target.wants/$1.target" \
-        -o -path "./.formation/$1.*" | sort | while read -r f; do
+        | sort | while read -r f; do
             if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"; elif [ -f "$f" ]; then echo "$f $(sha256sum <"$f")"; fi
         done)
 }
 # Only what belongs to APP: APP-gateway-… is another app's.
-only_app() { grep -E "^\./($1\.target|$1-[a-z0-9]+@|multi-user\.target\.wants/$1\.target|\.formation/$1\.)"; }
+only_app() { grep -E "^\./($1\.target|$1-[a-z0-9]+@|multi-user\.target\.wants/$1\.target)"; }
 same() {  # same NAME WHAT BEFORE AFTER
     if [ "$3" = "$4" ]; then passed=$((passed + 1)); else
         echo "FAIL $1: $2 changed"; diff <(echo "$3") <(echo "$4") | sed 's/^/    /' | head -20; failed=$((failed + 1)); fi
@@ -130,10 +132,12 @@ done
 check apply-port-7100 "nothing listens on 7100" wait_for 10 listening 7100
 check apply-port-7101 "nothing listens on 7101" wait_for 10 listening 7101
 check apply-target-active "api.target is $(prop api.target ActiveState)" test "$(prop api.target ActiveState)" = active
+# Generated units are enabled by the generator's own wants link.
 check apply-target-enabled "api.target is-enabled: $(systemctl is-enabled api.target 2>&1)" \
-    test "$(systemctl is-enabled api.target 2>&1)" = enabled
-check apply-manifest "no .formation/api.manifest" test -s "$units/.formation/api.manifest"
-check apply-stored "no .formation/api.toml" test -s "$units/.formation/api.toml"
+    test "$(systemctl is-enabled api.target 2>&1)" = generated
+check apply-target-wanted "multi-user.target does not want api.target" bash -c "systemctl show -P Wants multi-user.target | grep -qw api.target"
+check apply-installed "no $etc/api.toml, or not the file applied" cmp -s "$work/api.toml" "$etc/api.toml"
+check apply-last-good "no last good copy" cmp -s "$work/api.toml" "$etc/.last-good/api.toml"
 check apply-dropin-port "api-web@2.service.d has no PORT=7101" grep -q 'PORT=7101' "$units/api-web@2.service.d/50-formation.conf"
 
 # The second app, whose name starts with the first's; its units must survive
@@ -167,7 +171,7 @@ echo "## [${SECONDS}s] 10 apply --dry-run"
 write_api 3
 before=$(pids $api_units); jobs0=$(jobs_total); reload0=$(reloaded_at)
 run dry-run 0 fm apply --dry-run
-check dry-run-plan-create "plan lacks 'create api-web@3.service.d/…'" has "$work/out" 'create +api-web@3\.service\.d/50-formation\.conf'
+check dry-run-plan-create "plan lacks 'start api-web@3.service'" has "$work/out" 'start +api-web@3\.service'
 check dry-run-plan-start "plan lacks 'start api-web@3.service'" has "$work/out" 'start +api-web@3\.service'
 check dry-run-no-file "api-web@3.service.d was written" test ! -e "$units/api-web@3.service.d"
 same dry-run-files "api's files" "$files0" "$(files_of api)"
@@ -181,7 +185,7 @@ app = "newapp"
 command = "exec sleep infinity"
 EOF
 run dry-run-new-app 0 "$formation" -f "$work/new.toml" apply --dry-run
-check dry-run-new-app-plan "plan lacks 'create newapp.target'" has "$work/out" 'create +newapp\.target'
+check dry-run-new-app-plan "plan lacks 'install /etc/formation/newapp.toml'" has "$work/out" 'install +/etc/formation/newapp\.toml'
 check dry-run-new-app-nothing "files of newapp were written: $(files_of newapp | head -3)" test -z "$(files_of newapp)"
 check dry-run-new-app-unknown "newapp.target is loaded: $(known_units newapp)" test -z "$(known_units newapp)"
 write_api 2
@@ -245,7 +249,7 @@ check scale-down-highest-first "the plan does not stop web@4, @3, @2 in that ord
     eval "grep -oE 'stop +api-web@[0-9]' '$work/out' | tr -s ' ' | tr '\n' ' ' | grep -qx 'stop api-web@4 stop api-web@3 stop api-web@2 '"
 check scale-down-file "api.toml's count line is not 'count = 1 # web instances'" grep -q '^count = 1 # web instances$' "$work/api.toml"
 check scale-down-target-wants "api.target still wants api-web@2.service" eval '! grep -q "api-web@2" "$units/api.target"'
-check scale-down-manifest "the manifest still lists api-web@2.service.d" eval '! grep -q "api-web@2" "$units/.formation/api.manifest"'
+check scale-down-dropin "api-web@2.service.d is still generated" test ! -e "$units/api-web@2.service.d"
 gateway_untouched scale-down
 # Persistent: a restart of the app target brings back exactly one web.
 systemctl restart api.target
@@ -256,7 +260,7 @@ check scale-persisted-one "after restarting api.target $active_web web instances
 gw_pids=$(pids $gw_units)  # the restart above is not formation's doing; re-baseline
 (cd "$work/none" && run scale-by-app 0 "$formation" -a api scale web=2)
 check scale-by-app-running "api-web@2 is $(state api-web@2.service) after scale -a api web=2" running api-web@2.service
-check scale-by-app-stored "the stored api.toml does not say count = 2" grep -q '^count = 2' "$units/.formation/api.toml"
+check scale-by-app-stored "the installed api.toml does not say count = 2" grep -q '^count = 2' "$etc/api.toml"
 check scale-by-app-file-alone "scale -a changed api.toml" grep -q '^count = 1 # web instances$' "$work/api.toml"
 gateway_untouched scale-by-app
 write_api 2  # the file catches up with what runs
@@ -384,8 +388,8 @@ gateway_untouched crash
 echo "## [${SECONDS}s] 9 destroy"
 run destroy 0 fm destroy
 check destroy-files "files of api left: $(files_of api | only_app api | tr '\n' ' ')" test -z "$(files_of api | only_app api)"
-check destroy-formation-dir "left in .formation: $(ls "$units/.formation" | grep '^api\.' | tr '\n' ' ')" \
-    eval '! ls "$units/.formation" | grep -q "^api\."'
+check destroy-formation-dir "left in $etc: $(ls -a "$etc" "$etc/.last-good" | grep '^api\.' | tr '\n' ' ')" \
+    eval '! ls -a "$etc" "$etc/.last-good" | grep -q "^api\."'
 check destroy-units "systemd still knows: $(known_units api | tr '\n' ';')" test -z "$(known_units api)"
 check destroy-not-enabled "api.target is-enabled: $(systemctl is-enabled api.target 2>&1)" eval '! systemctl is-enabled -q api.target 2>/dev/null'
 check destroy-port "7100 still listening" eval '! listening 7100'
