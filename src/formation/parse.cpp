@@ -170,6 +170,12 @@ void sort_diagnostics(std::vector<Diagnostic>& ds) {
 
 }  // namespace
 
+std::vector<std::string_view> detail::top_level_names() {
+    std::vector<std::string_view> names{"app", "description", "defaults", "process"};
+    for (auto name : setting_names(Scope::app)) names.push_back(name);
+    return names;
+}
+
 // Refused before parsing so a hostile file cannot make toml++ allocate much.
 constexpr std::size_t max_file_size = 1024 * 1024;
 
@@ -194,8 +200,7 @@ Formation parse_formation(std::string_view text, const std::string& path) {
     Draft base;
     const toml::node* defaults = nullptr;
     const toml::node* processes = nullptr;
-    std::vector<std::string_view> top_names{"app", "description", "defaults", "process"};
-    for (auto name : setting_names(Scope::app)) top_names.push_back(name);
+    const std::vector<std::string_view> top_names = top_level_names();
 
     for (const auto& [k, v] : root) {
         if (k.str() == "app") read_app(c, v, f);

@@ -283,8 +283,9 @@ void systemd(Context& c, const toml::node& n, Draft& d) {
     }
     std::vector<RawDirective> raw;
     for (const auto& [k, v] : *t) {
-        if (k.str() == "Unit" || k.str() == "Service") raw_section(c, k, v, raw);
-        else unknown_key(c, k, "in " + table_label(d, "systemd") + " (only Unit and Service)", {"Unit", "Service"});
+        const auto sections = raw_section_names();
+        if (std::find(sections.begin(), sections.end(), k.str()) != sections.end()) raw_section(c, k, v, raw);
+        else unknown_key(c, k, "in " + table_label(d, "systemd") + " (only Unit and Service)", sections);
     }
     // toml++ iterates keys sorted; put Unit first, keeping file order within each.
     std::stable_sort(raw.begin(), raw.end(), [](const RawDirective& a, const RawDirective& b) {
@@ -338,6 +339,8 @@ bool allowed(const Setting& s, Scope scope) {
 }
 
 }  // namespace
+
+std::vector<std::string_view> raw_section_names() { return {"Unit", "Service"}; }
 
 bool apply_setting(Context& c, const toml::key& key, const toml::node& value, Scope scope, Draft& d) {
     for (const auto& s : settings) {

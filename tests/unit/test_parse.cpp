@@ -1,10 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "formation/parse.hpp"
+#include "formation/parse_internal.hpp"
 #include "formation/values.hpp"
 
 #ifndef FORMATION_CORPUS_DIR
@@ -716,4 +718,73 @@ TEST_CASE("text over 1 MiB is refused before parsing") {
     REQUIRE(ds.size() == 1);
     CHECK(ds[0].where.line == 0);
     CHECK(ds[0].message.find("at most 1 MiB") != std::string::npos);
+}
+
+namespace {
+
+std::string man_page() {
+    std::ifstream in(std::filesystem::path(FORMATION_CORPUS_DIR) / ".." / ".." / "man" / "formation.toml.5.scd");
+    REQUIRE(in);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// The text from the "# TITLE" heading to the next heading.
+std::string man_section(const std::string& page, const std::string& title) {
+    auto start = page.find("\n# " + title + "\n");
+    REQUIRE_MESSAGE(start != std::string::npos, "no section " << title);
+    auto end = page.find("\n# ", start + 1);
+    return page.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// scdoc writes a key as *working\_directory*, a table as [defaults],
+// [process.*_NAME_*.systemd] or *Unit*.
+bool documents(const std::string& text, std::string_view key) {
+    std::string k;
+    for (char ch : key) k += ch == '_' ? std::string("\\_") : std::string(1, ch);
+    for (const std::string& form : {"*" + k + "*", "[" + k + "]", "[" + k + ".", "." + k + "]"})
+        if (text.find(form) != std::string::npos) return true;
+    return false;
+}
+
+// The term lines of a definition list (a key's own entry, "*count* (integer
+// ...)"), not the indented text below them that may mention other keys.
+std::string terms(const std::string& section) {
+    std::istringstream in(section);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    std::string out;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        // A term is followed by its tab-indented text, or by another term after "++".
+        bool term = lines[i].starts_with("*") &&
+                    (lines[i].ends_with("++") || (i + 1 < lines.size() && lines[i + 1].starts_with("\t")));
+        if (term) out += lines[i] + "\n";
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("every key the parser accepts is documented in formation.toml(5)") {
+    using namespace formation::detail;
+    const std::string page = man_page();
+    const std::string top = man_section(page, "TOP-LEVEL KEYS");
+    const std::string process = man_section(page, "PROCESS KEYS");
+    for (auto key : top_level_names()) CHECK_MESSAGE(documents(terms(top), key), "top-level key " << key);
+    for (auto key : setting_names(Scope::process)) CHECK_MESSAGE(documents(terms(process), key), "process key " << key);
+    // [defaults] takes every per-process key but those the page names as exceptions.
+    const auto in_defaults = setting_names(Scope::defaults);
+    auto defaults_at = top.find("*[defaults]*");
+    REQUIRE(defaults_at != std::string::npos);
+    const std::string defaults = top.substr(defaults_at, top.find("\n\n", defaults_at) - defaults_at);
+    for (auto key : setting_names(Scope::process)) {
+        bool excepted = std::find(in_defaults.begin(), in_defaults.end(), key) == in_defaults.end();
+        CHECK_MESSAGE(documents(defaults, key) == excepted, "[defaults] and " << key);
+    }
+    // Keys valid at the top level that are settings are listed as such.
+    for (auto key : setting_names(Scope::app)) CHECK_MESSAGE(documents(terms(top), key), "app-level setting " << key);
+    const std::string hatch = man_section(page, "ESCAPE HATCH");
+    for (auto key : raw_section_names()) CHECK_MESSAGE(documents(hatch, key), "systemd." << key);
+    CHECK_FALSE(documents(page, "comand"));  // the check can fail
 }
