@@ -7,7 +7,6 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <optional>
 #include <sstream>
 
@@ -121,8 +120,10 @@ std::optional<std::uint64_t> startup_usec(const systemd::UnitState& s) {
 std::optional<std::optional<int>> process_port(std::uint32_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
     if (!in) return std::nullopt;
-    std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad() || env.empty()) return std::nullopt;  // systemd always sets some variables
+    std::ostringstream read;
+    read << in.rdbuf();
+    const std::string env = read.str();
+    if (env.empty()) return std::nullopt;  // unreadable: systemd always sets some variables
     std::optional<int> port;
     for (std::size_t at = 0; at < env.size();) {
         std::size_t end = env.find('\0', at);
@@ -190,7 +191,7 @@ std::vector<Cell> row_cells(const InstanceRow& r, std::uint64_t now_usec) {
 std::vector<InstanceRow> gather(const Formation& f, const UnitSet& set, systemd::Manager& m) {
     std::vector<InstanceRow> rows;
     for (const auto& i : set.instances) {
-        InstanceRow r{i.type, i.index, i.unit, true, std::nullopt, {}};
+        InstanceRow r{i.type, i.index, i.unit, true, std::nullopt, {}, {}};
         for (const auto& p : f.processes)
             if (p.name == i.type && p.port) r.port = *p.port + i.index - 1;
         rows.push_back(std::move(r));
@@ -198,7 +199,7 @@ std::vector<InstanceRow> gather(const Formation& f, const UnitSet& set, systemd:
     for (auto& unit : loaded_instances(m, f.app, set.types)) {
         bool desired = std::any_of(rows.begin(), rows.end(), [&unit](const InstanceRow& r) { return r.unit == unit; });
         auto ref = parse_instance(f.app, unit);
-        if (!desired && ref) rows.push_back({ref->type, ref->index, unit, false, std::nullopt, {}});
+        if (!desired && ref) rows.push_back({ref->type, ref->index, unit, false, std::nullopt, {}, {}});
     }
     auto type_rank = [&set](const std::string& t) { return std::find(set.types.begin(), set.types.end(), t) - set.types.begin(); };
     std::stable_sort(rows.begin(), rows.end(), [&type_rank](const InstanceRow& a, const InstanceRow& b) {

@@ -57,18 +57,22 @@ bool accepts(int port, int family) {
     return r == 0;
 }
 
-// The directory of our own cgroup: the unified hierarchy's "0::PATH" line,
-// or the "name=systemd" one on a hybrid/legacy system.
+// The directory of our own cgroup: the unified hierarchy's "0::PATH" line
+// (mounted at /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid
+// system), else the "name=systemd" one of a legacy system.
 std::optional<fs::path> own_cgroup() {
     std::ifstream in("/proc/self/cgroup");
-    std::optional<fs::path> legacy;
+    std::optional<fs::path> unified, legacy;
     for (std::string line; std::getline(in, line);) {
-        if (line.starts_with("0::")) return fs::path("/sys/fs/cgroup") / fs::path(line.substr(3)).relative_path();
+        if (line.starts_with("0::")) unified = fs::path(line.substr(3)).relative_path();
         auto at = line.find(":name=systemd:");
-        if (at != std::string::npos)
-            legacy = fs::path("/sys/fs/cgroup/systemd") / fs::path(line.substr(at + 14)).relative_path();
+        if (at != std::string::npos) legacy = fs::path(line.substr(at + 14)).relative_path();
     }
-    return legacy;
+    std::error_code ec;
+    for (const char* root : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"})
+        if (unified && fs::exists(fs::path(root) / "cgroup.controllers", ec)) return fs::path(root) / *unified;
+    if (legacy) return fs::path("/sys/fs/cgroup/systemd") / *legacy;
+    return std::nullopt;
 }
 
 // Every pid in the cgroup and below it (a process may have made sub-groups).
