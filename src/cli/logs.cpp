@@ -126,25 +126,48 @@ std::vector<Source> select_sources(const Formation& f, const UnitSet& set, const
     return out;
 }
 
-// What goes before " | " for each unit, padded to one width, colored per type.
-std::map<std::string, std::string> make_prefixes(const std::vector<Source>& sources, const UnitSet& set, bool color) {
-    static const Color palette[] = {Color::cyan, Color::magenta, Color::blue, Color::yellow, Color::green};
-    std::size_t width = 0;
-    for (const auto& s : sources) width = std::max(width, display_width(s.type + "." + std::to_string(s.index)));
-    std::map<std::string, std::string> out;
-    for (const auto& s : sources) {
-        std::string label = s.type + "." + std::to_string(s.index);
-        label += std::string(width - display_width(label), ' ') + " |";
-        auto rank = static_cast<std::size_t>(std::find(set.types.begin(), set.types.end(), s.type) - set.types.begin());
-        out[s.unit] = color ? colored(label, palette[rank % std::size(palette)]) : label;
+// What goes before " | " for each unit, padded to one width, colored per
+// type; made on first use for an instance that appeared while following.
+class Prefixes {
+public:
+    Prefixes(const std::string& app, const std::vector<Source>& sources, const UnitSet& set, bool color)
+        : app_(app), types_(set.types), color_(color) {
+        for (const auto& s : sources) width_ = std::max(width_, display_width(label(s.type, s.index)));
+        for (const auto& s : sources) add(s.unit, s.type, s.index);
     }
-    return out;
-}
 
-// The message as logged, the prefix before each of its lines.
-void print_entry(const systemd::JournalEntry& e, const std::map<std::string, std::string>& prefixes) {
-    auto it = prefixes.find(e.unit);
-    const std::string& prefix = it != prefixes.end() ? it->second : e.unit;
+    const std::string& of(const std::string& unit) {
+        if (auto it = by_unit_.find(unit); it != by_unit_.end()) return it->second;
+        if (auto ref = parse_instance(app_, unit)) return add(unit, ref->type, ref->index);
+        return by_unit_[unit] = terminal_safe(unit);
+    }
+
+private:
+    static std::string label(const std::string& type, int index) { return type + "." + std::to_string(index); }
+
+    const std::string& add(const std::string& unit, const std::string& type, int index) {
+        static const Color palette[] = {Color::cyan, Color::magenta, Color::blue, Color::yellow, Color::green};
+        std::string text = label(type, index);
+        text += std::string(width_ - std::min(width_, display_width(text)), ' ') + " |";
+        auto rank = static_cast<std::size_t>(std::find(types_.begin(), types_.end(), type) - types_.begin());
+        return by_unit_[unit] = color_ ? colored(text, palette[rank % std::size(palette)]) : text;
+    }
+
+    std::string app_;
+    std::vector<std::string> types_;
+    bool color_;
+    std::size_t width_ = 0;
+    std::map<std::string, std::string> by_unit_;
+};
+
+// The message as logged, the prefix before each of its lines. A process may
+// log anything: control characters (an escape sequence that retitles the
+// terminal or clears it) and bytes that are not UTF-8 are shown as C escapes
+// ("\x1b]0;…\x07"), not sent to the terminal; tabs and valid UTF-8 text are
+// kept. (journalctl hides such a message as "[N blob data]" unless --all; an
+// escape keeps the line readable, colored output included.)
+void print_entry(const systemd::JournalEntry& e, Prefixes& prefixes) {
+    const std::string& prefix = prefixes.of(e.unit);
     std::string_view rest = e.message;
     if (rest.size() > 1 && rest.back() == '\n') rest.remove_suffix(1);  // no empty last line
     std::string out;
@@ -152,7 +175,7 @@ void print_entry(const systemd::JournalEntry& e, const std::map<std::string, std
         auto nl = rest.find('\n');
         out += prefix;
         out += ' ';
-        out.append(rest.substr(0, nl));
+        out += terminal_safe(rest.substr(0, nl), true);
         out += '\n';
         if (nl == std::string_view::npos) break;
         rest.remove_prefix(nl + 1);
@@ -191,12 +214,22 @@ int run_logs(const Globals& g, const LogsOptions& o) {
     int lines = o.lines >= 0 ? o.lines : (o.since.empty() ? default_lines : 0);
     if (lines > 0) q.last = static_cast<std::size_t>(lines);
 
-    auto prefixes = make_prefixes(sources, set, stdout_wants_color());
+    Prefixes prefixes(f.app, sources, set, stdout_wants_color());
     if (!o.follow) {
         for (const auto& e : systemd::read_journal(q)) print_entry(e, prefixes);
         std::cout.flush();
         return exit_ok;
     }
+    // Instances started later (a scale-up, a surplus one) are followed too:
+    // any instance of a selected type, or the selected TYPE.N.
+    q.follow_units = [&f, &set, &selectors](const std::string& unit) {
+        auto ref = parse_instance(f.app, unit);
+        if (!ref || std::find(set.types.begin(), set.types.end(), ref->type) == set.types.end()) return false;
+        if (selectors.empty()) return true;
+        return std::any_of(selectors.begin(), selectors.end(), [&ref](const Selector& sel) {
+            return sel.type == ref->type && (!sel.index || sel.index == ref->index);
+        });
+    };
     install_stop_handlers();
     systemd::follow_journal(q, [&prefixes](const systemd::JournalEntry& e) {
         if (stop_requested) return false;

@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -31,6 +33,10 @@ struct InstanceRow {
     bool desired = false;
     std::optional<int> port;  // PORT the formation gives it; surplus instances get none
     systemd::UnitState state;
+    // The PORT its main process was started with, read from the process:
+    // an env file may set another one, and a process started before an
+    // edit keeps its own. Unset when the process cannot be read.
+    std::optional<std::optional<int>> running_port;
 };
 
 constexpr std::size_t journal_lines_of_failed = 5;
@@ -92,16 +98,60 @@ std::vector<Column> status_columns() {
             {"", "active_state"},  {"", "sub_state"},     {"", "result"},      {"PID", "pid", true},
             {"UPTIME", "uptime_usec", true}, {"STARTUP", "startup_usec", true},
             {"MEMORY", "memory_bytes", true}, {"RESTARTS", "restarts", true},
-            {"PORT", "port", true}, {"", "desired"},       {"NOTE", ""}};
+            {"PORT", "port", true}, {"", "port_source"},   {"", "desired"},       {"NOTE", ""}};
 }
 
 // From "starting" to "started" (ready, for ready = notify/port) of the
-// current run; twelve-factor processes should take seconds at most.
+// current run; twelve-factor processes should take seconds at most. An
+// automatic restart goes through "activating", never "inactive", so
+// InactiveExitTimestamp stays at the first start: after one, the current
+// run began when its main process did (ExecMainStartTimestamp).
 std::optional<std::uint64_t> startup_usec(const systemd::UnitState& s) {
     if (!is_running(s) || !s.active_enter_usec || !s.inactive_exit_usec || s.active_enter_usec < s.inactive_exit_usec)
         return std::nullopt;
-    return s.active_enter_usec - s.inactive_exit_usec;
+    std::uint64_t began = s.inactive_exit_usec;
+    if (s.n_restarts > 0 && s.exec_main_start_usec > began && s.exec_main_start_usec <= s.active_enter_usec)
+        began = s.exec_main_start_usec;
+    return s.active_enter_usec - began;
 }
+
+// PORT=N in /proc/PID/environ, the environment the process was started
+// with. nullopt when it cannot be read (another user's process, unless we
+// are root); an empty optional inside when it has no valid PORT.
+std::optional<std::optional<int>> process_port(std::uint32_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream read;
+    read << in.rdbuf();
+    const std::string env = read.str();
+    if (env.empty()) return std::nullopt;  // unreadable: systemd always sets some variables
+    std::optional<int> port;
+    for (std::size_t at = 0; at < env.size();) {
+        std::size_t end = env.find('\0', at);
+        if (end == std::string::npos) end = env.size();
+        std::string_view var(env.data() + at, end - at);
+        if (var.starts_with("PORT=")) {
+            int p = 0;
+            auto value = var.substr(5);
+            auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), p);
+            port = (ec == std::errc() && ptr == value.data() + value.size() && p >= 1 && p <= 65535)
+                       ? std::optional<int>(p) : std::nullopt;
+        }
+        at = end + 1;
+    }
+    return port;
+}
+
+// The port as the instance has it: its process's own when readable; else
+// the formation's, marked "?" while the process runs (it may differ).
+Cell port_cell(const InstanceRow& r) {
+    if (r.running_port) return *r.running_port ? number_cell(static_cast<std::uint64_t>(**r.running_port)) : null_cell();
+    if (!r.port) return null_cell();
+    auto port = static_cast<std::uint64_t>(*r.port);
+    return r.state.main_pid ? number_cell(port, std::to_string(port) + "?") : number_cell(port);
+}
+
+Cell port_source_cell(const InstanceRow& r) { return text_cell(r.running_port ? "process" : "formation"); }
 
 std::string format_startup(std::uint64_t usec) {
     if (usec < 10'000'000) {
@@ -113,6 +163,7 @@ std::string format_startup(std::uint64_t usec) {
 
 // pid and uptime_usec are 0 when there is no main process / the unit is not
 // active, as systemd reports them; memory and port are null when unknown.
+// port_source says whether port was read from the running process.
 std::vector<Cell> row_cells(const InstanceRow& r, std::uint64_t now_usec) {
     const auto& s = r.state;
     std::uint64_t uptime = 0;
@@ -129,7 +180,8 @@ std::vector<Cell> row_cells(const InstanceRow& r, std::uint64_t now_usec) {
             startup_usec(s) ? number_cell(*startup_usec(s), format_startup(*startup_usec(s))) : null_cell(),
             s.memory_current == systemd::unknown_value ? null_cell() : number_cell(s.memory_current, format_bytes(s.memory_current)),
             number_cell(s.n_restarts),
-            r.port ? number_cell(static_cast<std::uint64_t>(*r.port)) : null_cell(),
+            port_cell(r),
+            port_source_cell(r),
             bool_cell(r.desired),
             text_cell(note_for(r))};
 }
@@ -140,7 +192,7 @@ std::vector<Cell> row_cells(const InstanceRow& r, std::uint64_t now_usec) {
 std::vector<InstanceRow> gather(const Formation& f, const UnitSet& set, systemd::Manager& m) {
     std::vector<InstanceRow> rows;
     for (const auto& i : set.instances) {
-        InstanceRow r{i.type, i.index, i.unit, true, std::nullopt, {}};
+        InstanceRow r{i.type, i.index, i.unit, true, std::nullopt, {}, {}};
         for (const auto& p : f.processes)
             if (p.name == i.type && p.port) r.port = *p.port + i.index - 1;
         rows.push_back(std::move(r));
@@ -148,7 +200,7 @@ std::vector<InstanceRow> gather(const Formation& f, const UnitSet& set, systemd:
     for (auto& unit : loaded_instances(m, f.app, set.types)) {
         bool desired = std::any_of(rows.begin(), rows.end(), [&unit](const InstanceRow& r) { return r.unit == unit; });
         auto ref = parse_instance(f.app, unit);
-        if (!desired && ref) rows.push_back({ref->type, ref->index, unit, false, std::nullopt, {}});
+        if (!desired && ref) rows.push_back({ref->type, ref->index, unit, false, std::nullopt, {}, {}});
     }
     auto type_rank = [&set](const std::string& t) { return std::find(set.types.begin(), set.types.end(), t) - set.types.begin(); };
     std::stable_sort(rows.begin(), rows.end(), [&type_rank](const InstanceRow& a, const InstanceRow& b) {
@@ -159,7 +211,10 @@ std::vector<InstanceRow> gather(const Formation& f, const UnitSet& set, systemd:
     for (const auto& r : rows) units.push_back(r.unit);
     if (units.empty()) return rows;
     auto states = m.unit_states(units);
-    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].state = std::move(states[i]);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        rows[i].state = std::move(states[i]);
+        if (rows[i].state.main_pid) rows[i].running_port = process_port(rows[i].state.main_pid);
+    }
     return rows;
 }
 

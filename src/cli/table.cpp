@@ -79,7 +79,45 @@ void append_escaped_ascii(std::string& out, char c) {
     }
 }
 
+void append_hex(std::string& out, const char* prefix, unsigned value, int digits) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%s%0*x", prefix, digits, value);
+    out += buf;
+}
+
 }  // namespace
+
+std::string terminal_safe(std::string_view s, bool keep_tabs) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            std::size_t n = utf8_sequence(s, i);
+            if (n == 0) {
+                append_hex(out, "\\x", c, 2);
+                ++i;
+            } else if (c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+                append_hex(out, "\\u", static_cast<unsigned char>(s[i + 1]), 4);  // C1 control
+                i += n;
+            } else {
+                out.append(s.substr(i, n));
+                i += n;
+            }
+            continue;
+        }
+        ++i;
+        switch (c) {
+            case '\n': out += "\\n"; continue;
+            case '\r': out += "\\r"; continue;
+            case '\t': out += keep_tabs ? "\t" : "\\t"; continue;
+            default: break;
+        }
+        if (c < 0x20 || c == 0x7f) append_hex(out, "\\x", c, 2);
+        else out += static_cast<char>(c);
+    }
+    return out;
+}
 
 std::string json_quote(std::string_view s) {
     std::string out = "\"";
@@ -187,28 +225,29 @@ std::string Table::text_line(const std::vector<std::string>& texts, const std::v
     return line;
 }
 
+// Every text goes through terminal_safe(): cells, headings and details may
+// hold what a unit's process wrote (its journal lines, for instance).
 void Table::print_text(std::ostream& os, bool color) const {
     std::vector<std::size_t> widths(columns_.size());
     std::vector<std::string> headers;
+    std::vector<std::vector<std::string>> texts(rows_.size());
+    for (std::size_t r = 0; r < rows_.size(); ++r)
+        for (const auto& cell : rows_[r].cells) texts[r].push_back(terminal_safe(cell.text));
     for (std::size_t c = 0; c < columns_.size(); ++c) {
         headers.push_back(columns_[c].header);
         widths[c] = display_width(columns_[c].header);
-        for (const auto& r : rows_) widths[c] = std::max(widths[c], display_width(r.cells[c].text));
+        for (const auto& row : texts) widths[c] = std::max(widths[c], display_width(row[c]));
     }
     std::vector<Color> plain(columns_.size(), Color::none);
     os << text_line(headers, plain, widths, false) << '\n';
-    for (const auto& r : rows_) {
-        for (const auto& h : r.before) os << h << '\n';
-        std::vector<std::string> texts;
+    for (std::size_t r = 0; r < rows_.size(); ++r) {
+        for (const auto& h : rows_[r].before) os << terminal_safe(h, true) << '\n';
         std::vector<Color> colors;
-        for (const auto& cell : r.cells) {
-            texts.push_back(cell.text);
-            colors.push_back(cell.color);
-        }
-        os << text_line(texts, colors, widths, color) << '\n';
-        for (const auto& d : r.after) os << d << '\n';
+        for (const auto& cell : rows_[r].cells) colors.push_back(cell.color);
+        os << text_line(texts[r], colors, widths, color) << '\n';
+        for (const auto& d : rows_[r].after) os << terminal_safe(d, true) << '\n';
     }
-    for (const auto& h : pending_headings_) os << h << '\n';
+    for (const auto& h : pending_headings_) os << terminal_safe(h, true) << '\n';
 }
 
 std::string Table::row_json(std::size_t i) const {

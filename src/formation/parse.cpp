@@ -14,6 +14,10 @@ using namespace detail;
 
 namespace {
 
+constexpr std::size_t max_process_types = 1000;
+constexpr long max_total_instances = 10000;
+constexpr std::size_t max_reported = 100;
+
 void read_app(Context& c, const toml::node& n, Formation& f) {
     f.app_where = c.pos(n.source());
     auto s = read_string(c, n, "app");
@@ -27,11 +31,22 @@ void read_app(Context& c, const toml::node& n, Formation& f) {
     f.app = *s;
 }
 
+// Description= is copied verbatim, with "%" doubled; systemd refuses a unit
+// line of 1 MiB or more, and a description is a sentence, not a document.
+constexpr std::size_t max_description = 1024;
+
 void read_description(Context& c, const toml::node& n, Formation& f) {
     auto s = read_string(c, n, "description");
     if (!s) return;
-    if (has_control_chars(*s)) c.error(n, "description must not contain control characters such as newlines");
-    else f.description = *s;
+    if (has_control_chars(*s))
+        c.error(n, "description must not contain control characters such as newlines");
+    else if (s->size() > max_description)
+        c.error(n, "description is " + std::to_string(s->size()) + " bytes long; at most " +
+                       std::to_string(max_description));
+    else if (!s->empty() && s->back() == '\\')
+        c.error(n, "description must not end with a backslash, which systemd reads as a line continuation");
+    else
+        f.description = *s;
 }
 
 void read_defaults(Context& c, const toml::table& t, Draft& base) {
@@ -63,7 +78,15 @@ void read_processes(Context& c, const toml::node& n, const Draft& base, Formatio
         return;
     }
     if (t->empty()) c.error(n, "[process] has no process types; add e.g. [process.web] with a command");
+    std::size_t seen = 0;
     for (const auto& [k, v] : *t) {
+        if (++seen > max_process_types) {
+            // The whole file's fault, not one line's: no position, so it
+            // comes first and is never cut from a long list of errors.
+            c.error(SourcePos{c.path, 0, 0}, "too many process types: " + std::to_string(t->size()) + ", at most " +
+                           std::to_string(max_process_types));
+            break;  // the rest would only cost time and repeat errors
+        }
         if (!check_type_name(c, k)) continue;
         const std::string label = "[process." + std::string(k.str()) + "]";
         const auto* pt = v.as_table();
@@ -90,19 +113,47 @@ bool before(const SourcePos& a, const SourcePos& b) {
 }
 
 // Two types' port ranges must not overlap; blame the one written later.
+// Sorted by first port, each range is compared with the one reaching
+// furthest among those before it: n log n, one error per overlapping type.
 void check_port_overlap(Context& c, const Formation& f) {
-    for (std::size_t i = 0; i < f.processes.size(); ++i) {
-        for (std::size_t j = i + 1; j < f.processes.size(); ++j) {
-            const ProcessType* a = &f.processes[i];
-            const ProcessType* b = &f.processes[j];
-            if (!a->port || !b->port || a->count == 0 || b->count == 0) continue;
-            if (*a->port + a->count - 1 < *b->port || *b->port + b->count - 1 < *a->port) continue;
+    std::vector<const ProcessType*> ranged;
+    for (const auto& p : f.processes)
+        if (p.port && p.count > 0) ranged.push_back(&p);
+    auto last_port = [](const ProcessType* p) { return *p->port + p->count - 1; };
+    std::sort(ranged.begin(), ranged.end(), [&](const ProcessType* a, const ProcessType* b) {
+        return std::tie(*a->port, a->name) < std::tie(*b->port, b->name);
+    });
+    const ProcessType* furthest = nullptr;
+    for (const ProcessType* p : ranged) {
+        if (furthest && *p->port <= last_port(furthest)) {
+            const ProcessType* a = furthest;
+            const ProcessType* b = p;
             if (before(b->port_where, a->port_where)) std::swap(a, b);
-            c.error(b->port_where, "ports " + std::to_string(*b->port) + "-" + std::to_string(*b->port + b->count - 1) +
-                                       " of [process." + b->name + "] overlap ports " + std::to_string(*a->port) + "-" +
-                                       std::to_string(*a->port + a->count - 1) + " of [process." + a->name + "]");
+            c.error(b->port_where, "ports " + std::to_string(*b->port) + "-" + std::to_string(last_port(b)) +
+                                       " of [process." + b->name + "] overlap ports " + std::to_string(*a->port) +
+                                       "-" + std::to_string(last_port(a)) + " of [process." + a->name + "]");
         }
+        if (!furthest || last_port(p) > last_port(furthest)) furthest = p;
     }
+}
+
+// systemd and the machine, not the file format, set the real limits; these
+// keep a mistyped count or a generated file from asking for absurd work.
+void check_total_instances(Context& c, const Formation& f) {
+    long total = 0;
+    for (const auto& p : f.processes) total += p.count;
+    if (total > max_total_instances)
+        c.error(SourcePos{f.source_path, 0, 0}, "too many instances: " + std::to_string(total) +
+                                                     " across all process types, at most " +
+                                                     std::to_string(max_total_instances));
+}
+
+// At most max_reported errors, and a last line saying how many were left out.
+void cap_diagnostics(std::vector<Diagnostic>& ds, const std::string& path) {
+    if (ds.size() <= max_reported) return;
+    std::size_t more = ds.size() - max_reported;
+    ds.resize(max_reported);
+    ds.push_back({{path, 0, 0}, "… and " + std::to_string(more) + " more errors"});
 }
 
 // File order; one message once even when a shared line (app-level env, a
@@ -118,6 +169,12 @@ void sort_diagnostics(std::vector<Diagnostic>& ds) {
 }
 
 }  // namespace
+
+std::vector<std::string_view> detail::top_level_names() {
+    std::vector<std::string_view> names{"app", "description", "defaults", "process"};
+    for (auto name : setting_names(Scope::app)) names.push_back(name);
+    return names;
+}
 
 // Refused before parsing so a hostile file cannot make toml++ allocate much.
 constexpr std::size_t max_file_size = 1024 * 1024;
@@ -143,8 +200,7 @@ Formation parse_formation(std::string_view text, const std::string& path) {
     Draft base;
     const toml::node* defaults = nullptr;
     const toml::node* processes = nullptr;
-    std::vector<std::string_view> top_names{"app", "description", "defaults", "process"};
-    for (auto name : setting_names(Scope::app)) top_names.push_back(name);
+    const std::vector<std::string_view> top_names = top_level_names();
 
     for (const auto& [k, v] : root) {
         if (k.str() == "app") read_app(c, v, f);
@@ -163,9 +219,11 @@ Formation parse_formation(std::string_view text, const std::string& path) {
     if (processes) read_processes(c, *processes, base, f);
     else c.error(SourcePos{path, 0, 0}, "no process types: add e.g. [process.web] with command = \"...\"");
     check_port_overlap(c, f);
+    check_total_instances(c, f);
 
     if (!c.diagnostics.empty()) {
         sort_diagnostics(c.diagnostics);
+        cap_diagnostics(c.diagnostics, path);
         throw FormationError(std::move(c.diagnostics));
     }
     std::sort(f.processes.begin(), f.processes.end(),

@@ -73,6 +73,13 @@ bool apply_setting(Context& c, const toml::key& key, const toml::node& value, Sc
 // Names a setting key may have in `scope`, for "did you mean".
 std::vector<std::string_view> setting_names(Scope scope);
 
+// Every key the top level of a file may hold: app, description, defaults,
+// process, and the settings valid there.
+std::vector<std::string_view> top_level_names();
+
+// The keys of a [process.NAME.systemd] table: "Unit" and "Service".
+std::vector<std::string_view> raw_section_names();
+
 // Checks that need the whole merged process; fills env/env_where sorted.
 void finish_process(Context& c, const toml::table& table, Draft& d);
 

@@ -3,6 +3,7 @@
 // at the top level. Each key's handler validates and folds it into a Draft.
 #include <algorithm>
 #include <array>
+#include <set>
 
 #include "formation/parse_internal.hpp"
 #include "formation/values.hpp"
@@ -22,16 +23,6 @@ template <typename T>
 void set_int(std::optional<T>& field, Context& c, const toml::node& n, std::string_view key,
              std::int64_t lo, std::int64_t hi) {
     if (auto v = read_int(c, n, key, lo, hi)) field = static_cast<T>(*v);
-}
-
-// systemd reads these at the start of ExecStart='s first word, even quoted,
-// as flags ("-" ignore failure, "@" separate argv[0], …), never as part of
-// the program name: "-sleep" would run sleep. ("|" is one in newer systemd.)
-constexpr std::string_view exec_prefixes = "-@:+!|";
-
-bool looks_like_program(std::string_view p) {
-    return !p.empty() && (p.front() == '/' || p.find_first_of(" \t/") == std::string_view::npos) &&
-           exec_prefixes.find(p.front()) == std::string_view::npos && !has_control_chars(p);
 }
 
 // The kernel refuses (execve: E2BIG) any argv word or NAME=value environment
@@ -60,9 +51,11 @@ void command_array(Context& c, const toml::array& arr, const toml::node& n, Draf
         }
         cmd.argv.push_back(std::move(*word));
     }
-    if (!looks_like_program(cmd.argv.front())) {
-        c.error(arr[0], "command[0] must be an absolute path or a program name without spaces, not starting "
-                        "with one of systemd's prefixes - @ : + ! | (got " + quoted(cmd.argv.front()) + ")");
+    if (auto problem = program_problem(cmd.argv.front())) {
+        std::string shown = cmd.argv.front().size() > 60 ? quoted(cmd.argv.front().substr(0, 60)) + "…"
+                                                          : quoted(cmd.argv.front());
+        c.error(arr[0], "command[0] must be an absolute path or a program name systemd can execute as "
+                        "written: " + shown + " " + *problem);
         return;
     }
     d.pt.command = std::move(cmd);
@@ -141,9 +134,9 @@ void env_files(Context& c, const toml::node& n, Draft& d) {
     auto paths = read_path_array(c, n, "env_files", true);
     if (!paths) return;
     // Later scopes add to the list: a type's own secrets come after shared ones.
+    std::set<std::string> seen(d.pt.env_files.begin(), d.pt.env_files.end());
     for (auto& p : *paths)
-        if (std::find(d.pt.env_files.begin(), d.pt.env_files.end(), p) == d.pt.env_files.end())
-            d.pt.env_files.push_back(std::move(p));
+        if (seen.insert(p).second) d.pt.env_files.push_back(std::move(p));
 }
 
 void user(Context& c, const toml::node& n, Draft& d) {
@@ -267,6 +260,13 @@ void raw_section(Context& c, const toml::key& section, const toml::node& n, std:
         } else if (has_control_chars(*line)) {
             c.error(item, label + " entries must not contain control characters such as newlines (got " +
                               quoted(*line) + ")");
+        } else if (line->back() == '\\') {
+            c.error(item, label + " entries must not end with a backslash, which systemd reads as a line "
+                                  "continuation, joining the next generated line (got " + quoted(*line) + ")");
+        } else if (std::string_view key = std::string_view(*line).substr(0, eq);
+                   !is_known_directive(section.str(), key)) {
+            c.error(item, label + ": " + quoted(key) + " is not a [" + std::string(section.str()) +
+                              "] directive systemd 252 knows; it would ignore the line");
         } else {
             out.push_back({std::string(section.str()), std::move(*line)});
         }
@@ -283,8 +283,9 @@ void systemd(Context& c, const toml::node& n, Draft& d) {
     }
     std::vector<RawDirective> raw;
     for (const auto& [k, v] : *t) {
-        if (k.str() == "Unit" || k.str() == "Service") raw_section(c, k, v, raw);
-        else unknown_key(c, k, "in " + table_label(d, "systemd") + " (only Unit and Service)", {"Unit", "Service"});
+        const auto sections = raw_section_names();
+        if (std::find(sections.begin(), sections.end(), k.str()) != sections.end()) raw_section(c, k, v, raw);
+        else unknown_key(c, k, "in " + table_label(d, "systemd") + " (only Unit and Service)", sections);
     }
     // toml++ iterates keys sorted; put Unit first, keeping file order within each.
     std::stable_sort(raw.begin(), raw.end(), [](const RawDirective& a, const RawDirective& b) {
@@ -338,6 +339,8 @@ bool allowed(const Setting& s, Scope scope) {
 }
 
 }  // namespace
+
+std::vector<std::string_view> raw_section_names() { return {"Unit", "Service"}; }
 
 bool apply_setting(Context& c, const toml::key& key, const toml::node& value, Scope scope, Draft& d) {
     for (const auto& s : settings) {

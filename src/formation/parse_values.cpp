@@ -122,6 +122,13 @@ std::optional<std::string> read_path(Context& c, const toml::node& n, std::strin
         c.error(n, std::string(key) + " must not contain control characters (got " + shown(*s) + ")");
         return std::nullopt;
     }
+    // systemd logs "path is not normalized, ignoring" (or "has invalid
+    // length") and runs the process without the setting: refuse it here.
+    if (auto problem = path_problem(p)) {
+        c.error(n, std::string(key) + " " + shown(*s) + " " + *problem +
+                       "; systemd ignores a path that is not normalized and runs the process without it");
+        return std::nullopt;
+    }
     // systemd strips trailing blanks off a unit line and joins a line ending
     // in "\" with the next one: such a path would not arrive as written.
     if (p.back() == ' ' || p.back() == '\\') {
@@ -153,6 +160,13 @@ std::optional<std::vector<std::string>> read_path_array(Context& c, const toml::
 std::optional<std::string> read_user(Context& c, const toml::node& n, std::string_view key) {
     auto s = read_string(c, n, key);
     if (!s) return std::nullopt;
+    bool numeric = !s->empty() && s->find_first_not_of("0123456789") == std::string::npos;
+    if (numeric && !is_valid_user_name(*s)) {
+        c.error(n, std::string(key) + " " + shown(*s) +
+                       " is not a valid name or numeric id: systemd takes ids from 0 to 4294967294, written "
+                       "without leading zeros, except 65535");
+        return std::nullopt;
+    }
     if (!is_valid_user_name(*s)) {
         c.error(n, std::string(key) + " " + shown(*s) +
                        " is not a valid name: use letters, digits, \"_\", \".\" and \"-\", "

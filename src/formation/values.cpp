@@ -145,11 +145,62 @@ bool is_valid_env_name(std::string_view name) {
 
 bool is_valid_user_name(std::string_view name) {
     if (name.empty()) return false;
-    if (std::all_of(name.begin(), name.end(), is_digit)) return name.size() <= 10;
+    if (std::all_of(name.begin(), name.end(), is_digit)) {
+        // parse_uid(): "0", or no leading zero; then uid_is_valid(). A numeric
+        // string it refuses is not a valid name either (VALID_USER_RELAX).
+        if (name.size() > 10 || (name.size() > 1 && name.front() == '0')) return false;
+        std::uint64_t id = 0;
+        for (char c : name) id = id * 10 + static_cast<std::uint64_t>(c - '0');
+        return id < 4294967295u && id != 65535;
+    }
     if (name.size() > 31 || !(is_alpha(name.front()) || name.front() == '_')) return false;
     return std::all_of(name.begin(), name.end(), [](char c) {
         return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-';
     });
+}
+
+std::optional<std::string> path_problem(std::string_view path) {
+    constexpr std::size_t name_max = 255, path_max = 4096;  // PATH_MAX counts the NUL
+    if (path.empty() || path.front() != '/') return "is not absolute";
+    if (path.size() >= path_max)
+        return "is " + std::to_string(path.size()) + " bytes long (at most " + std::to_string(path_max - 1) + ")";
+    if (path.find("//") != std::string_view::npos) return "has an empty component (\"//\")";
+    std::string_view rest = path.substr(1);
+    while (!rest.empty()) {
+        std::size_t slash = rest.find('/');
+        std::string_view part = rest.substr(0, slash);
+        if (part == "." || part == "..") return "has a \"" + std::string(part) + "\" component";
+        if (part.size() > name_max)
+            return "has a component of " + std::to_string(part.size()) + " bytes (at most " +
+                   std::to_string(name_max) + ")";
+        if (slash == std::string_view::npos) break;
+        rest.remove_prefix(slash + 1);
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> program_problem(std::string_view word) {
+    constexpr std::string_view exec_prefixes = "-@:+!|";
+    if (word.empty()) return "is empty";
+    if (exec_prefixes.find(word.front()) != std::string_view::npos)
+        return "starts with one of systemd's prefixes - @ : + ! |, which it reads as a flag";
+    // string_is_safe(): no control characters, quotes or backslashes.
+    if (has_control_chars(word) || word.find_first_of("\"'\\") != std::string_view::npos)
+        return "has a quote, a backslash or a control character, which systemd refuses in a program name";
+    // Written "$$" so systemd does not expand it, which it undoes in the
+    // arguments but not in the path it executes.
+    if (word.find('$') != std::string_view::npos)
+        return "has a \"$\", which systemd would keep as \"$$\" in the path it executes";
+    if (word.front() == '/') {
+        if (word.back() == '/') return "ends with \"/\", which names a directory";
+        if (auto p = path_problem(word)) return p;
+        return std::nullopt;
+    }
+    if (word.find_first_of(" \t/") != std::string_view::npos)
+        return "is neither an absolute path nor a program name without spaces or \"/\"";
+    if (word == "." || word == "..") return "is not a program name";
+    if (word.size() > 255) return "is " + std::to_string(word.size()) + " bytes long (a program name is at most 255)";
+    return std::nullopt;
 }
 
 bool is_valid_directive_key(std::string_view key) {

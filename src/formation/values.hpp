@@ -31,8 +31,29 @@ bool is_valid_type_name(std::string_view name);
 bool is_valid_env_name(std::string_view name);
 
 // systemd's user/group syntax: [A-Za-z_][A-Za-z0-9_.-]* up to 31 characters,
-// or a numeric id.
+// or a numeric id as systemd's parse_uid() takes it: decimal, no leading
+// zero, and neither 65535 nor 4294967295 (uid_is_valid()), which it refuses.
 bool is_valid_user_name(std::string_view name);
+
+// Why systemd 252 would not take `path` as the absolute, normalized path it
+// is (path_is_absolute(), path_is_normalized(), path_is_valid()): not
+// absolute, a "." or ".." component, "//", a component longer than NAME_MAX
+// (255 bytes) or PATH_MAX (4096, NUL included) reached. nullopt when fine.
+// systemd would log "path is not normalized, ignoring" and drop the setting.
+std::optional<std::string> path_problem(std::string_view path);
+
+// Why systemd 252 would refuse `word` as the program of an ExecStart= line
+// (config_parse_exec(): string_is_safe(), filename_is_valid() or
+// path_is_valid(), no trailing "/"), or would run another program than the
+// one named ("$" is written "$$" and not turned back in the path; a leading
+// prefix character is read as a flag). nullopt when fine.
+std::optional<std::string> program_problem(std::string_view word);
+
+// Whether systemd 252 knows `key` in `section` ("Unit" or "Service") of a
+// service unit: the names of its load-fragment-gperf table for [Unit] and
+// [Service] (exec, kill and resource-control settings included), less the
+// legacy ones it only warns about and ignores.
+bool is_known_directive(std::string_view section, std::string_view key);
 
 // A raw directive key: [A-Z][A-Za-z0-9]*
 bool is_valid_directive_key(std::string_view key);

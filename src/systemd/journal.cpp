@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <system_error>
@@ -60,7 +61,24 @@ void add_unit_matches(sd_journal* j, const JournalQuery& q) {
     }
 }
 
+// sd-journal skips the files it may not read without a word, so a user who
+// may not read the system journal would get an empty, silent result. Its
+// files open, or their size is 0: then say so.
+void check_system_journal_readable() {
+    if (geteuid() == 0) return;
+    sd_journal* raw = nullptr;
+    check(sd_journal_open(&raw, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM), "open");
+    JournalPtr j(raw);
+    std::uint64_t bytes = 0;
+    if (sd_journal_get_usage(j.get(), &bytes) >= 0 && bytes > 0) return;
+    throw SystemdError("cannot read the system journal as uid " + std::to_string(geteuid()) +
+                           ": no journal file is readable; run as root, or add the user to the "
+                           "systemd-journal (or adm) group",
+                       {}, 1);
+}
+
 JournalPtr open_journal(const JournalQuery& q) {
+    if (!q.user) check_system_journal_readable();
     sd_journal* raw = nullptr;
     int flags = q.user ? SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_CURRENT_USER : SD_JOURNAL_LOCAL_ONLY;
     check(sd_journal_open(&raw, flags), "open");
@@ -84,13 +102,21 @@ bool is_queried(const JournalQuery& q, const std::string& unit) {
     return std::find(q.units.begin(), q.units.end(), unit) != q.units.end();
 }
 
+// Whether the current entry is the manager's own (PID 1, or the user's
+// manager), so its UNIT= can be trusted; any process may log UNIT=.
+bool from_manager(sd_journal* j, const JournalQuery& q) {
+    if (q.user) return field_value(j, "_UID") == std::to_string(getuid());
+    return field_value(j, "_PID") == "1";
+}
+
 JournalEntry current_entry(sd_journal* j, const JournalQuery& q) {
     JournalEntry e;
     check(sd_journal_get_realtime_usec(j, &e.realtime_usec), "timestamp");
     e.unit = field_value(j, q.user ? "_SYSTEMD_USER_UNIT" : "_SYSTEMD_UNIT").value_or("");
     // The manager's own messages come from init.scope (or user@.service):
     // name the unit they are about instead.
-    if (!is_queried(q, e.unit)) e.unit = field_value(j, q.user ? "USER_UNIT" : "UNIT").value_or(e.unit);
+    if (!is_queried(q, e.unit) && !(q.follow_units && q.follow_units(e.unit)))
+        e.unit = field_value(j, q.user ? "USER_UNIT" : "UNIT").value_or(e.unit);
     e.message = field_value(j, "MESSAGE").value_or("");
     auto priority = field_value(j, "PRIORITY");
     if (priority && priority->size() == 1 && (*priority)[0] >= '0' && (*priority)[0] <= '7')
@@ -153,14 +179,54 @@ std::vector<JournalEntry> read_journal(const JournalQuery& q) {
     return entries;
 }
 
+// From the backlog (matched by unit) to following by q.follow_units: drop
+// the matches and stay where the backlog ended.
+void widen_to_pattern(sd_journal* j) {
+    char* raw_cursor = nullptr;
+    bool have_cursor = sd_journal_get_cursor(j, &raw_cursor) >= 0;
+    std::string cursor = have_cursor ? raw_cursor : "";
+    std::free(raw_cursor);
+    sd_journal_flush_matches(j);
+    if (have_cursor) {
+        check(sd_journal_seek_cursor(j, cursor.c_str()), "seek cursor");
+        if (sd_journal_next(j) > 0 && sd_journal_test_cursor(j, cursor.c_str()) <= 0)
+            check(sd_journal_previous(j), "step back");  // not on the entry shown last: show it
+    } else {
+        check(sd_journal_seek_tail(j), "seek tail");
+        check(sd_journal_previous(j), "step back");
+    }
+}
+
+// What a follow_units query shows of an entry: a unit it accepts, or the
+// manager's message about one.
+bool wanted(sd_journal* j, const JournalQuery& q, const JournalEntry& e) {
+    if (!q.follow_units(e.unit)) return false;
+    auto own = field_value(j, q.user ? "_SYSTEMD_USER_UNIT" : "_SYSTEMD_UNIT");
+    if (own == e.unit) return true;
+    return q.manager_messages && from_manager(j, q);
+}
+
 void follow_journal(const JournalQuery& q, const std::function<bool(const JournalEntry&)>& sink) {
-    if (q.units.empty()) return;
+    if (q.units.empty() && !q.follow_units) return;
     auto j = open_journal(q);
     // Sets up the inotify watches now, so nothing written while we read the
     // backlog is missed by the first wait.
     check(sd_journal_get_fd(j.get()), "watch");
     bool on_entry = seek_start(j.get(), q);
-    while (read_forward(j.get(), q, on_entry, sink)) {
+    if (q.follow_units) {
+        std::vector<JournalEntry> backlog;
+        // With no unit to match, there are no matches at all: no backlog.
+        if (!q.units.empty()) read_forward(j.get(), q, on_entry, [&backlog](const JournalEntry& e) {
+            backlog.push_back(e);
+            return true;
+        });
+        for (const auto& e : backlog)
+            if (!sink(e)) return;
+        widen_to_pattern(j.get());
+        on_entry = false;
+    }
+    auto filtered = [&](const JournalEntry& e) { return !q.follow_units || !wanted(j.get(), q, e) || sink(e); };
+    while (read_forward(j.get(), q, on_entry, filtered)) {
         int r = sd_journal_wait(j.get(), UINT64_MAX);
         if (r == -EINTR) return;
         check(r, "wait");

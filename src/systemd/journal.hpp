@@ -22,9 +22,17 @@ struct JournalQuery {
     std::optional<std::uint64_t> since_usec;    // CLOCK_REALTIME µs
     std::optional<std::size_t> last;            // only the last N entries (before following)
     bool manager_messages = true;               // also what systemd logged about the units
+    // For follow_journal: once the backlog is shown, follow every unit this
+    // accepts instead of `units` alone, so instances started later (a
+    // scale-up) show up too. journald matches only exact values, so this
+    // reads every new entry and filters here.
+    std::function<bool(const std::string& unit)> follow_units;
 };
 
 // Entries matching the query, oldest first, merged in time order across units.
+// Throws SystemdError (exit code 1) when the caller may not read the journal
+// the units log to (the system journal, for a user outside the
+// systemd-journal and adm groups): sd-journal would silently show nothing.
 std::vector<JournalEntry> read_journal(const JournalQuery& q);
 
 // Prints what matches, then keeps calling `sink` for new entries until `sink`

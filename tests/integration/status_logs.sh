@@ -38,18 +38,9 @@ json() {  # json FILE PYTHON-EXPR: the expression over d = the parsed file
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
 }
 
-# `apply` when this build has it; otherwise the units by hand, as `generate`
-# writes them (then only -f FILE works: the stored copy comes from apply).
-has_apply=no
-"$formation" --help | grep -qE '^ +apply ' && has_apply=yes
+# Through apply, always: the -a checks below read the copy apply stores.
 deploy() {  # deploy FILE
-    if [ $has_apply = yes ]; then
-        "$formation" --unit-dir /etc/systemd/system -f "$1" apply >/dev/null 2>&1
-    else
-        local app; app=$(sed -n 's/^app = "\(.*\)"/\1/p' "$1")
-        "$formation" -f "$1" generate -o /etc/systemd/system >/dev/null &&
-            systemctl daemon-reload && systemctl start "$app.target"
-    fi
+    "$formation" --unit-dir /etc/systemd/system -f "$1" apply >/dev/null 2>&1
     true  # a failing instance makes apply exit 1; the scenarios check states
 }
 
@@ -98,7 +89,8 @@ hasnt status-other-app "$work/out" 'crash'
 # Columns line up: STATE starts at the same offset in every row.
 ok status-aligned test "$(grep -E '^  (UNIT|shop-)' "$work/out" | awk '{print index($0, $2)}' | sort -u | wc -l)" = 1
 hasnt status-no-color-in-pipe "$work/out" $'\033'
-[ $has_apply = yes ] && { t status-by-app 0 "$formation" status -a shop; has status-by-app "$work/out" '^web 2/2 running$'; }
+t status-by-app 0 "$formation" status -a shop
+has status-by-app "$work/out" '^web 2/2 running$'
 
 ## status --json
 t status-json 0 fm status --json
@@ -107,7 +99,8 @@ ok json-app test "$(json "$work/out" 'd["app"]')" = shop
 ok json-web-counts test "$(json "$work/out" '[(t["desired"], t["running"], len(t["instances"])) for t in d["types"] if t["name"] == "web"][0]')" = "(2, 2, 2)"
 ok json-ports test "$(json "$work/out" '[i["port"] for t in d["types"] for i in t["instances"]]')" = "[None, 5000, 5001, None]"
 ok json-pids test "$(json "$work/out" 'all(i["pid"] > 0 and i["desired"] and i["active_state"] == "active" for t in d["types"] for i in t["instances"])')" = True
-ok json-fields test "$(json "$work/out" 'sorted(d["types"][0]["instances"][0])')" = "['active_state', 'desired', 'index', 'memory_bytes', 'pid', 'port', 'restarts', 'result', 'startup_usec', 'sub_state', 'type', 'unit', 'uptime_usec']"
+ok json-fields test "$(json "$work/out" 'sorted(d["types"][0]["instances"][0])')" = "['active_state', 'desired', 'index', 'memory_bytes', 'pid', 'port', 'port_source', 'restarts', 'result', 'startup_usec', 'sub_state', 'type', 'unit', 'uptime_usec']"
+ok json-port-source test "$(json "$work/out" '[i["port_source"] for t in d["types"] for i in t["instances"]]')" = "['process', 'process', 'process', 'process']"
 
 ## a failed type: exit 1, the result and its last journal lines
 t status-failed 1 "$formation" -f "$work/crash.toml" status
@@ -168,7 +161,8 @@ t logs-since-bad 2 fm logs --since yesterdayish
 t logs-unknown-type 2 fm logs nosuch
 has logs-unknown-type-msg "$work/err" 'no process type "nosuch"'
 t logs-bad-index 2 fm logs web.x
-[ $has_apply = yes ] && { t logs-by-app 0 "$formation" logs -a shop worker -n 1; has logs-by-app "$work/out" '^worker\.1 \| tick'; }
+t logs-by-app 0 "$formation" logs -a shop worker -n 1
+has logs-by-app "$work/out" '^worker\.1 \| tick'
 
 ## logs -f: new lines arrive; SIGTERM and SIGINT end it with status 0
 for sig in TERM INT; do
@@ -181,8 +175,20 @@ for sig in TERM INT; do
     kill -9 $pid 2>/dev/null
     rc=0; wait $pid || rc=$?
     ok "follow-$sig-exit-0" test $rc = 0
-    ok "follow-$sig-prefixed" test "$(grep -cv '^worker\.1 | tick' "$work/follow")" = 0
+    grep -v '^worker\.1 | tick' "$work/follow" >"$work/follow.other"
+    hasnt "follow-$sig-prefixed" "$work/follow.other" '.'  # shows any other line
 done
+
+## logs -f follows an instance started after it began (a scale-up)
+"$formation" -f "$work/shop.toml" logs worker -f -n 1 >"$work/follow" 2>&1 &
+pid=$!
+ok follow-started wait_for 5 has_lines 2 "$work/follow"
+systemctl start shop-worker@2.service
+ok follow-new-instance wait_for 10 grep -qE '^worker\.2 \| tick [0-9]+$' "$work/follow"
+ok follow-new-instance-started wait_for 5 grep -qE '^worker\.2 \| Started shop-worker@2\.service' "$work/follow"
+hasnt follow-only-worker "$work/follow" '^(web|multi)'
+kill -TERM $pid; wait $pid
+systemctl stop shop-worker@2.service
 
 ## color: only on a terminal, and never with NO_COLOR
 script -qec "$formation -f $work/shop.toml logs worker -n 1" /dev/null >"$work/tty" 2>&1
@@ -191,6 +197,70 @@ NO_COLOR=1 script -qec "$formation -f $work/shop.toml logs worker -n 1" /dev/nul
 hasnt logs-no-color "$work/tty" $'\033'
 script -qec "$formation -f $work/shop.toml status" /dev/null >"$work/tty" 2>&1
 has status-color-tty "$work/tty" $'\033\\[32mactive/running'
+
+## what a process prints never reaches the terminal raw: escapes are shown
+# as C escapes, in logs and in status's journal lines alike
+cat >"$work/term.toml" <<'T'
+app = "term"
+[process.evil]
+command = "printf 'title\\033]0;pwned\\007 clear\\033[2J bad\\377 ok \\303\\251\\n'; exec sleep infinity"
+[process.dies]
+command = "printf 'dying\\033]0;pwned\\007\\n'; exit 3"
+restart = "no"
+T
+deploy "$work/term.toml"
+wait_for 10 bash -c "journalctl -q -u term-evil@1.service | grep -q title"
+wait_for 10 systemctl is-failed -q term-dies@1.service
+t logs-escapes 0 "$formation" -f "$work/term.toml" logs evil -n 0
+hasnt logs-no-raw-esc "$work/out" $'\033'
+hasnt logs-no-raw-bel "$work/out" $'\007'
+has logs-escaped "$work/out" '^evil\.1 \| title\\x1b\]0;pwned\\x07 clear\\x1b\[2J bad\\xff ok é$'
+t status-escapes 1 "$formation" -f "$work/term.toml" status
+hasnt status-no-raw-esc "$work/out" $'\033'
+has status-escaped-journal "$work/out" '^    dying\\x1b\]0;pwned\\x07$'
+script -qec "$formation -f $work/term.toml logs evil -n 0" /dev/null >"$work/tty" 2>&1
+hasnt logs-tty-no-title "$work/tty" $'\033\\]'
+hasnt logs-tty-no-clear "$work/tty" $'\033\\[2J'
+
+## PORT as the process has it: an env file's PORT wins over the drop-in's
+printf 'PORT=6123\n' >"$work/port.env"
+cat >"$work/envport.toml" <<T
+app = "envport"
+env_files = ["$work/port.env"]
+[process.web]
+command = "exec sleep infinity"
+port = 6000
+T
+deploy "$work/envport.toml"
+wait_for 10 systemctl is-active -q envport-web@1.service
+t status-real-port 0 "$formation" -f "$work/envport.toml" status --json
+ok status-real-port-json test "$(json "$work/out" '[(i["port"], i["port_source"]) for t in d["types"] for i in t["instances"]]')" = "[(6123, 'process')]"
+t status-real-port-text 0 "$formation" -f "$work/envport.toml" status
+has status-real-port-text "$work/out" '^  envport-web@1\.service .* 6123$'
+
+## STARTUP after an automatic restart: the current run's, not since the first start
+cat >"$work/again.toml" <<T
+app = "again"
+[process.once]
+# The first run lives 2 s and fails; the second stays up.
+command = "if [ -e $work/again.ran ]; then exec sleep infinity; fi; touch $work/again.ran; sleep 2; exit 1"
+restart_delay = "1s"
+T
+rm -f "$work/again.ran"
+deploy "$work/again.toml"
+restarted() { [ "$(systemctl show -P NRestarts again-once@1.service)" = 1 ] && systemctl is-active -q again-once@1.service; }
+ok again-restarted wait_for 15 restarted
+t status-startup-after-restart 0 "$formation" -f "$work/again.toml" status --json
+ok status-startup-current-run test "$(json "$work/out" '[(i["restarts"], i["startup_usec"] is not None and i["startup_usec"] < 1000000) for t in d["types"] for i in t["instances"]]')" = "[(1, True)]"
+
+## logs as a user who may not read the system journal: said, exit 1
+if id nobody >/dev/null 2>&1 && ! id -nG nobody | grep -qwE 'systemd-journal|adm|wheel'; then
+    cp "$work/shop.toml" /tmp/shop-nobody.toml && chmod 644 /tmp/shop-nobody.toml
+    t logs-no-access 1 setpriv --reuid=nobody --regid=nogroup --clear-groups "$formation" -f /tmp/shop-nobody.toml logs worker -n 1
+    has logs-no-access-said "$work/err" 'cannot read the system journal'
+else
+    echo "FAIL logs-no-access: no user \"nobody\" outside the journal groups to run as"; failed=$((failed+1))
+fi
 
 ## systemd unreachable: exit 3
 t status-no-bus 3 env XDG_RUNTIME_DIR=/nonexistent DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent "$formation" --user -f "$work/shop.toml" status

@@ -1,10 +1,13 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "formation/parse.hpp"
+#include "formation/parse_internal.hpp"
+#include "formation/values.hpp"
 
 #ifndef FORMATION_CORPUS_DIR
 #error "FORMATION_CORPUS_DIR is set by tests/meson.build"
@@ -570,6 +573,44 @@ std::vector<Hostile> hostile_inputs() {
         {"defaults not table", "app = \"a\"\ndefaults = 1\n[process.web]\ncommand = \"r\"\n", 2, "defaults must be a table"},
         {"top-level typo", "ap = \"a\"\n[process.web]\ncommand = \"r\"\n", 1, "unknown key \"ap\" at the top level; did you mean \"app\"?"},
         {"per-process key at top level", "app = \"a\"\ncount = 2\n[process.web]\ncommand = \"r\"\n", 2, "unknown key \"count\" at the top level"},
+        // Paths systemd would ignore ("path is not normalized, ignoring").
+        {"env_files dot dot", H + "env_files = [\"/etc/shop/../secrets.env\"]\n", 4, "has a \"..\" component"},
+        {"env_files dash dot dot", H + "env_files = [\"-/etc/../x.env\"]\n", 4, "has a \"..\" component"},
+        {"env_files dot", H + "env_files = [\"/etc/./x.env\"]\n", 4, "has a \".\" component"},
+        {"env_files trailing dot", H + "env_files = [\"/etc/.\"]\n", 4, "has a \".\" component"},
+        {"env_files double slash", H + "env_files = [\"/etc//x.env\"]\n", 4, "has an empty component (\"//\")"},
+        {"working_directory dot dot", H + "working_directory = \"/srv/..\"\n", 4, "has a \"..\" component"},
+        {"working_directory long component", H + "working_directory = \"/" + std::string(256, 'd') + "\"\n", 4,
+         "has a component of 256 bytes (at most 255)"},
+        {"writable_paths too long", H + "writable_paths = [\"" + [] { std::string p; for (int i = 0; i < 20; ++i) p += "/" + std::string(250, 'p'); return p; }() + "\"]\n",
+         4, "is 5020 bytes long (at most 4095)"},
+        {"writable_paths double slash", H + "writable_paths = [\"//srv\"]\n", 4, "\"//\""},
+        {"working_directory tilde", H + "working_directory = \"~\"\n", 4, "working_directory must be an absolute path"},
+        // Numeric ids systemd's parse_uid() refuses.
+        {"user 4294967295", H + "user = \"4294967295\"\n", 4, "user \"4294967295\" is not a valid name"},
+        {"user 65535", H + "user = \"65535\"\n", 4, "user \"65535\" is not a valid name"},
+        {"group leading zero", H + "group = \"00\"\n", 4, "group \"00\" is not a valid name"},
+        {"user past 32 bits", H + "user = \"4294967296\"\n", 4, "is not a valid name"},
+        // Programs systemd would refuse or run differently.
+        {"argv0 dot dot", head + "command = [\"..\"]\n", 3, "is not a program name"},
+        {"argv0 root", head + "command = [\"/\"]\n", 3, "ends with \"/\""},
+        {"argv0 trailing slash", head + "command = [\"/usr/bin/\"]\n", 3, "ends with \"/\""},
+        {"argv0 long name", head + "command = [\"" + std::string(256, 'p') + "\"]\n", 3, "is 256 bytes long"},
+        {"argv0 long component", head + "command = [\"/usr/" + std::string(256, 'p') + "\"]\n", 3, "component of 256 bytes"},
+        {"argv0 dollar", head + "command = [\"/opt/$app/run\"]\n", 3, "has a \"$\""},
+        {"argv0 quote", head + "command = [\"/opt/it's\"]\n", 3, "a quote, a backslash"},
+        {"argv0 backslash", head + "command = [\"/opt/a\\\\b\"]\n", 3, "a quote, a backslash"},
+        {"argv0 dot dot component", head + "command = [\"/usr/../bin/sh\"]\n", 3, "has a \"..\" component"},
+        // Free text that systemd would not take as written.
+        {"description backslash", "app = \"a\"\ndescription = \"ends in \\\\\"\n[process.web]\ncommand = \"r\"\n", 2, "must not end with a backslash"},
+        {"description long", "app = \"a\"\ndescription = \"" + std::string(1025, '%') + "\"\n[process.web]\ncommand = \"r\"\n", 2, "description is 1025 bytes long; at most 1024"},
+        // The raw escape hatch.
+        {"systemd continuation", H + "systemd.Service = [\"Nice=1\\\\\"]\n", 4, "must not end with a backslash"},
+        {"systemd unknown directive", H + "systemd.Service = [\"Restrat=no\"]\n", 4, "\"Restrat\" is not a [Service] directive systemd 252 knows"},
+        {"systemd unit directive in Service", H + "systemd.Service = [\"After=x.service\"]\n", 4, "\"After\" is not a [Service] directive"},
+        {"systemd legacy directive", H + "systemd.Service = [\"Capabilities=cap_net_raw+ep\"]\n", 4, "\"Capabilities\" is not a [Service] directive"},
+        {"systemd carriage return", H + "systemd.Unit = [\"After=a\\rBefore=b\"]\n", 4, "control characters"},
+        {"systemd NUL", H + "systemd.Unit = [\"After=a\\u0000\"]\n", 4, "NUL character"},
         {"unterminated string", "app = \"a\n[process.web]\n", 1, "invalid TOML"},
         {"bad escape", H + "env.X = \"\\q\"\n", 4, "invalid TOML"},
         {"missing value", H + "count =\n", 4, "invalid TOML"},
@@ -586,4 +627,164 @@ TEST_CASE("hostile and malformed inputs are refused with a precise message") {
         auto ds = errors_of(c.text);
         CHECK_MESSAGE(has_error(ds, c.line, c.message), dump(ds));
     }
+}
+
+TEST_CASE("raw directives systemd 252 knows are accepted, in either section") {
+    Formation f = parse(R"(app = "a"
+[process.web]
+command = "run"
+systemd.Unit = ["Documentation=https://x", "StartLimitIntervalSec=0", "ConditionPathExists=/x"]
+systemd.Service = ["OOMScoreAdjust=100", "LimitCORE=infinity", "ExecStartPre=/bin/true", "MemoryHigh=1G", "KillMode=process", "Environment=A=1"]
+)");
+    CHECK(type(f, "web").raw.size() == 9);
+    CHECK(is_known_directive("Service", "RuntimeDirectory"));
+    CHECK(is_known_directive("Unit", "Wants"));
+    CHECK_FALSE(is_known_directive("Unit", "ExecStart"));
+    CHECK_FALSE(is_known_directive("Install", "WantedBy"));
+}
+
+TEST_CASE("paths systemd accepts as written are kept") {
+    Formation f = parse(R"(app = "a"
+working_directory = "/srv/shop/"
+env_files = ["/etc/a.env", "-/etc/.hidden/b.env", "/etc/a.env"]
+[process.web]
+command = ["/usr/bin/.run/x", "a/../b"]
+writable_paths = ["/", "/srv/..data"]
+env_files = ["/etc/a.env", "/etc/c.env"]
+)");
+    const auto& p = type(f, "web");
+    CHECK(p.working_directory == "/srv/shop/");
+    CHECK(p.env_files == std::vector<std::string>{"/etc/a.env", "-/etc/.hidden/b.env", "/etc/c.env"});
+    CHECK(p.writable_paths == std::vector<std::string>{"/", "/srv/..data"});
+}
+
+namespace {
+
+std::string many_types(int n, const char* port_line) {
+    std::string text = "app = \"a\"\n";
+    for (int i = 0; i < n; ++i)
+        text += "[process.t" + std::to_string(i) + "]\ncommand = \"run\"\n" + port_line;
+    return text;
+}
+
+}  // namespace
+
+TEST_CASE("a huge file sharing one port fails fast with a bounded number of errors") {
+    auto ds = errors_of(many_types(4000, "port = 5000\n"));
+    REQUIRE_FALSE(ds.empty());
+    CHECK(ds.size() == 101);
+    CHECK_MESSAGE(ds.back().message.find("more errors") != std::string::npos, ds.back().message);
+    bool too_many = false;
+    for (const auto& d : ds) too_many |= d.message.find("too many process types: 4000, at most 1000") != std::string::npos;
+    CHECK_MESSAGE(too_many, dump(ds));
+}
+
+TEST_CASE("process types and instances are bounded") {
+    CHECK_NOTHROW(parse(many_types(1000, "")));
+    auto ds = errors_of(many_types(1001, ""));
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].message == "too many process types: 1001, at most 1000");
+    CHECK(ds[0].where.line == 0);
+    ds = errors_of(many_types(11, "count = 1000\n"));
+    CHECK_MESSAGE(has_error(ds, 0, "too many instances: 11000 across all process types, at most 10000"), dump(ds));
+    CHECK_NOTHROW(parse(many_types(10, "count = 1000\n")));
+}
+
+TEST_CASE("overlapping port ranges are each reported once, whatever their order") {
+    auto ds = errors_of(R"(app = "a"
+[process.a]
+command = "r"
+port = 100
+count = 50
+[process.b]
+command = "r"
+port = 120
+[process.c]
+command = "r"
+port = 140
+count = 3
+[process.d]
+command = "r"
+port = 150
+)");
+    CHECK_MESSAGE(ds.size() == 2, dump(ds));
+    CHECK_MESSAGE(has_error(ds, 8, "ports 120-120 of [process.b] overlap ports 100-149 of [process.a]"), dump(ds));
+    CHECK_MESSAGE(has_error(ds, 11, "ports 140-142 of [process.c] overlap ports 100-149 of [process.a]"), dump(ds));
+}
+
+TEST_CASE("text over 1 MiB is refused before parsing") {
+    std::string text = "app = \"a\"\n[process.web]\ncommand = \"run\"\n#" + std::string(1024 * 1024, 'x') + "\n";
+    auto ds = errors_of(text);
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].where.line == 0);
+    CHECK(ds[0].message.find("at most 1 MiB") != std::string::npos);
+}
+
+namespace {
+
+std::string man_page() {
+    std::ifstream in(std::filesystem::path(FORMATION_CORPUS_DIR) / ".." / ".." / "man" / "formation.toml.5.scd");
+    REQUIRE(in);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// The text from the "# TITLE" heading to the next heading.
+std::string man_section(const std::string& page, const std::string& title) {
+    auto start = page.find("\n# " + title + "\n");
+    REQUIRE_MESSAGE(start != std::string::npos, "no section " << title);
+    auto end = page.find("\n# ", start + 1);
+    return page.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// scdoc writes a key as *working\_directory*, a table as [defaults],
+// [process.*_NAME_*.systemd] or *Unit*.
+bool documents(const std::string& text, std::string_view key) {
+    std::string k;
+    for (char ch : key) k += ch == '_' ? std::string("\\_") : std::string(1, ch);
+    for (const std::string& form : {"*" + k + "*", "[" + k + "]", "[" + k + ".", "." + k + "]"})
+        if (text.find(form) != std::string::npos) return true;
+    return false;
+}
+
+// The term lines of a definition list (a key's own entry, "*count* (integer
+// ...)"), not the indented text below them that may mention other keys.
+std::string terms(const std::string& section) {
+    std::istringstream in(section);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    std::string out;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        // A term is followed by its tab-indented text, or by another term after "++".
+        bool term = lines[i].starts_with("*") &&
+                    (lines[i].ends_with("++") || (i + 1 < lines.size() && lines[i + 1].starts_with("\t")));
+        if (term) out += lines[i] + "\n";
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("every key the parser accepts is documented in formation.toml(5)") {
+    using namespace formation::detail;
+    const std::string page = man_page();
+    const std::string top = man_section(page, "TOP-LEVEL KEYS");
+    const std::string process = man_section(page, "PROCESS KEYS");
+    for (auto key : top_level_names()) CHECK_MESSAGE(documents(terms(top), key), "top-level key " << key);
+    for (auto key : setting_names(Scope::process)) CHECK_MESSAGE(documents(terms(process), key), "process key " << key);
+    // [defaults] takes every per-process key but those the page names as exceptions.
+    const auto in_defaults = setting_names(Scope::defaults);
+    auto defaults_at = top.find("*[defaults]*");
+    REQUIRE(defaults_at != std::string::npos);
+    const std::string defaults = top.substr(defaults_at, top.find("\n\n", defaults_at) - defaults_at);
+    for (auto key : setting_names(Scope::process)) {
+        bool excepted = std::find(in_defaults.begin(), in_defaults.end(), key) == in_defaults.end();
+        CHECK_MESSAGE(documents(defaults, key) == excepted, "[defaults] and " << key);
+    }
+    // Keys valid at the top level that are settings are listed as such.
+    for (auto key : setting_names(Scope::app)) CHECK_MESSAGE(documents(terms(top), key), "app-level setting " << key);
+    const std::string hatch = man_section(page, "ESCAPE HATCH");
+    for (auto key : raw_section_names()) CHECK_MESSAGE(documents(hatch, key), "systemd." << key);
+    CHECK_FALSE(documents(page, "comand"));  // the check can fail
 }

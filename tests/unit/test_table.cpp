@@ -73,3 +73,38 @@ TEST_CASE("colors are only in the text and do not shift columns") {
     CHECK(text.str() == "A       B\n\033[32mok\033[0m      1\n\033[31mfailed\033[0m  2\n");
     CHECK(t.row_json(0) == "{\"a\":\"ok\",\"b\":\"1\"}");
 }
+
+TEST_CASE("terminal_safe: control characters become C escapes, text stays") {
+    CHECK(terminal_safe("plain text, ünïcødé ✓ 日本語 🎉") == "plain text, ünïcødé ✓ 日本語 🎉");
+    CHECK(terminal_safe("\033]0;pwned\007") == "\\x1b]0;pwned\\x07");
+    CHECK(terminal_safe("\033[2J\033[H") == "\\x1b[2J\\x1b[H");
+    CHECK(terminal_safe("a\rb\nc") == "a\\rb\\nc");
+    CHECK(terminal_safe("a\tb") == "a\\tb");
+    CHECK(terminal_safe("a\tb", true) == "a\tb");
+    CHECK(terminal_safe(std::string("nul\0x", 5)) == "nul\\x00x");
+    CHECK(terminal_safe("del\x7f") == "del\\x7f");
+    CHECK(terminal_safe("c1 csi \xc2\x9b" "2J") == "c1 csi \\u009b2J");  // U+009B, CSI
+    CHECK(terminal_safe("nbsp\xc2\xa0") == "nbsp\xc2\xa0");              // U+00A0 is printable
+    CHECK(terminal_safe("bad \xff\xfe utf8 \xe2\x82") == "bad \\xff\\xfe utf8 \\xe2\\x82");
+    CHECK(terminal_safe("surrogate \xed\xa0\x80") == "surrogate \\xed\\xa0\\x80");
+    CHECK(terminal_safe("{\"msg\":\"a \\\"b\\\"\"}") == "{\"msg\":\"a \\\"b\\\"\"}");  // backslashes kept
+    CHECK(terminal_safe("") == "");
+}
+
+TEST_CASE("the text table never sends a control character to the terminal") {
+    Table t({{"NAME", "name"}, {"NOTE", "note"}});
+    t.add_heading("type \033[2J");
+    t.add_row({text_cell("web\033]0;pwned\007"), text_cell("ok")});
+    t.add_detail("log\tline \033[31mred\033[0m \xff");
+    std::ostringstream out;
+    t.print_text(out, false);
+    const std::string text = out.str();
+    for (char c : text) CHECK_MESSAGE((static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t'), text);
+    CHECK(text.find("web\\x1b]0;pwned\\x07  ok") != std::string::npos);
+    CHECK(text.find("type \\x1b[2J") != std::string::npos);
+    CHECK(text.find("log\tline \\x1b[31mred\\x1b[0m \\xff") != std::string::npos);
+    // Columns are aligned on what is shown: the header's NOTE above "ok".
+    CHECK(text.find("NAME") + (text.find("ok") - text.find("web")) == text.find("NOTE"));
+    // JSON keeps its own escaping.
+    CHECK(t.row_json(0) == "{\"name\":\"web\\u001b]0;pwned\\u0007\",\"note\":\"ok\"}");
+}

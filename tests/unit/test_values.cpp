@@ -78,6 +78,16 @@ TEST_CASE("env, user and directive names") {
     CHECK_FALSE(is_valid_user_name("-shop"));
     CHECK_FALSE(is_valid_user_name("a b"));
     CHECK_FALSE(is_valid_user_name(std::string(32, 'a')));
+    // Numeric ids as systemd's parse_uid() and uid_is_valid() take them.
+    CHECK(is_valid_user_name("0"));
+    CHECK(is_valid_user_name("65534"));  // nobody
+    CHECK(is_valid_user_name("4294967294"));
+    CHECK_FALSE(is_valid_user_name("65535"));
+    CHECK_FALSE(is_valid_user_name("4294967295"));
+    CHECK_FALSE(is_valid_user_name("4294967296"));
+    CHECK_FALSE(is_valid_user_name("00"));
+    CHECK_FALSE(is_valid_user_name("0100"));
+    CHECK_FALSE(is_valid_user_name("99999999999"));
     CHECK(is_valid_directive_key("LimitCORE"));
     CHECK_FALSE(is_valid_directive_key("limitCore"));
     CHECK_FALSE(is_valid_directive_key("Limit-Core"));
@@ -114,4 +124,52 @@ TEST_CASE("control characters and quoting") {
     CHECK(has_control_chars("\x7f"));
     CHECK_FALSE(has_control_chars("/srv/shop ü"));
     CHECK(quoted("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\x01\"");
+}
+
+TEST_CASE("path_problem: what systemd's path_is_normalized() and path_is_valid() refuse") {
+    CHECK_FALSE(path_problem("/"));
+    CHECK_FALSE(path_problem("/srv/shop"));
+    CHECK_FALSE(path_problem("/srv/shop/"));  // path_is_normalized() takes a trailing slash
+    CHECK_FALSE(path_problem("/srv/.hidden/..x/x.."));
+    CHECK_FALSE(path_problem("/" + std::string(255, 'a')));
+    CHECK(path_problem("srv") == "is not absolute");
+    CHECK(path_problem("") == "is not absolute");
+    CHECK(path_problem("/srv/..") == "has a \"..\" component");
+    CHECK(path_problem("/../x") == "has a \"..\" component");
+    CHECK(path_problem("/srv/./x") == "has a \".\" component");
+    CHECK(path_problem("/.") == "has a \".\" component");
+    CHECK(path_problem("//srv") == "has an empty component (\"//\")");
+    CHECK(path_problem("/srv//") == "has an empty component (\"//\")");
+    CHECK(path_problem("/" + std::string(256, 'a')) == "has a component of 256 bytes (at most 255)");
+    std::string long_path;
+    while (long_path.size() < 4095) long_path += "/a";
+    long_path.resize(4095);
+    if (long_path.back() == '/') long_path.back() = 'b';
+    CHECK_FALSE(path_problem(long_path));
+    CHECK(path_problem(long_path + "c") == "is 4096 bytes long (at most 4095)");
+}
+
+TEST_CASE("program_problem: what systemd refuses as the program of ExecStart=") {
+    CHECK_FALSE(program_problem("/usr/bin/python3"));
+    CHECK_FALSE(program_problem("python3"));
+    CHECK_FALSE(program_problem("/opt/my app/run"));  // quoted in the unit
+    CHECK_FALSE(program_problem("/opt/100%/run"));    // written %%
+    CHECK_FALSE(program_problem(std::string(255, 'p')));
+    CHECK(program_problem(""));
+    CHECK(program_problem("."));
+    CHECK(program_problem(".."));
+    CHECK(program_problem("/"));
+    CHECK(program_problem("/usr/bin/"));
+    CHECK(program_problem("bin/run"));
+    CHECK(program_problem("my prog"));
+    CHECK(program_problem(std::string(256, 'p')));
+    CHECK(program_problem("/usr/" + std::string(256, 'p')));
+    CHECK(program_problem("/usr/../bin/sh"));
+    CHECK(program_problem("$HOME/run"));
+    CHECK(program_problem("/opt/$x"));
+    CHECK(program_problem("/opt/\"q\""));
+    CHECK(program_problem("/opt/it's"));
+    CHECK(program_problem("/opt/a\\b"));
+    CHECK(program_problem("/opt/a\x7f"));
+    for (char prefix : std::string("-@:+!|")) CHECK(program_problem(std::string(1, prefix) + "sleep"));
 }

@@ -185,6 +185,31 @@ check ready-never-time "apply took ${elapsed}s, wanted ≥ 3 s (start_timeout)" 
 check ready-never-timeout-logged "no start timeout in the journal" journal_has $u 'timed out|Failed with result .timeout'
 "$formation" -f "$work/never.toml" destroy >/dev/null 2>&1
 
+# Someone else listening on the port is not the instance being ready: only a
+# socket of the instance's own processes counts.
+"$python" -c 'import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 7312)); s.listen(); time.sleep(60)' &
+outsider=$!
+wait_for 5 listening 7312
+cat >"$work/squat.toml" <<EOF
+app = "pmsquat"
+
+[process.mute]
+command = ["$python", "-u", "$helpers/server.py", "never"]
+port = 7312
+ready = "port"
+start_timeout = "3s"
+EOF
+timed "$formation" -f "$work/squat.toml" apply
+u=pmsquat-mute@1.service
+want_rc ready-outsider-not-ready 1
+check ready-outsider-time "apply took ${elapsed}s, wanted ≥ 3 s: another process's socket made it ready" at_least "$elapsed" 3
+check ready-outsider-timeout "$(state $u) Result=$(prop $u Result), wanted a start timeout" \
+    journal_has $u 'timed out|Failed with result .timeout'
+kill $outsider; wait $outsider 2>/dev/null
+"$formation" -f "$work/squat.toml" destroy >/dev/null 2>&1
+
 ## 3. rolling restart ----------------------------------------------------------
 echo "## [${SECONDS}s] 3 rolling restart"
 cat >"$work/web.toml" <<EOF
@@ -249,13 +274,15 @@ info "startup: pmnotify-note@1=${notify_startup}s (READY=1 after 1 s), pmport-sl
     "after the rolling restart:$web_startups (listen after 0.3 s)"
 check startup-notify "pmnotify-note@1 took ${notify_startup}s, wanted ≥ 1 s" at_least "$notify_startup" 1.0
 check startup-port "pmport-slow@1 took ${port_startup}s, wanted ≥ 1.5 s" at_least "$port_startup" 1.5
+# formation status reports the same start-to-ready time systemd measured.
 "$formation" -f "$work/port.toml" status --json >"$work/status.json" 2>&1
-if grep -qiE '"(startup|start_up|ready|time_to_ready|startup_usec|ready_usec)[a-z_]*"' "$work/status.json"; then
-    info "formation status --json has a startup field: $(head -c 600 "$work/status.json")"
-else
-    info "formation status shows no start-to-ready time (columns: $(fw status 2>&1 | grep -m1 UNIT | tr -s ' '));" \
-        "JSON keys: $("$python" -c 'import json,sys; print(sorted(json.load(sys.stdin)["types"][0]["instances"][0]))' <"$work/status.json" 2>&1)"
-fi
+status_startup=$("$python" -c 'import json,sys
+i = json.load(sys.stdin)["types"][0]["instances"][0]
+print("%.3f" % (i["startup_usec"] / 1e6) if i.get("startup_usec") is not None else "none")' <"$work/status.json" 2>&1)
+info "formation status: pmport-slow@1 startup ${status_startup}s; systemd: ${port_startup}s"
+check status-startup "status --json startup of pmport-slow@1 is '${status_startup}', wanted systemd's ${port_startup}s (±0.05 s)" \
+    "$python" -c 'import sys; a, b = sys.argv[1:]; sys.exit(not (a != "none" and b != "?" and abs(float(a) - float(b)) <= 0.05))' \
+    "$status_startup" "$port_startup"
 "$formation" -f "$work/notify.toml" destroy >/dev/null 2>&1
 "$formation" -f "$work/port.toml" destroy >/dev/null 2>&1
 fw destroy >/dev/null 2>&1

@@ -245,6 +245,28 @@ def refusals():
                 '"/srv', "space"))
     out.append(("env_file_trailing_space", head + 'env_files = ["/etc/x.env "]\n[process.p]\ncommand = ["/bin/true"]\n',
                 '"/etc', "space"))
+    # Paths systemd would ignore ("path is not normalized, ignoring"), so the
+    # instance would run without its secrets or in the wrong directory.
+    out.append(("env_file_dot_dot", head + 'env_files = ["/etc/rt/../rt.env"]\n[process.p]\ncommand = ["/bin/true"]\n',
+                '"/etc', "component"))
+    out.append(("env_file_double_slash", head + 'env_files = ["-/etc//rt.env"]\n[process.p]\ncommand = ["/bin/true"]\n',
+                '"-/etc', "//"))
+    out.append(("wd_dot", head + '[process.p]\ncommand = ["/bin/true"]\nworking_directory = "/srv/./x"\n', '"/srv', "component"))
+    out.append(("writable_long_component", head + '[process.p]\ncommand = ["/bin/true"]\nwritable_paths = ["/srv/' + "w" * 256 + '"]\n',
+                '"/srv', "256 bytes"))
+    # Numeric ids systemd refuses (uid_is_valid(), no leading zeros).
+    for i, uid in enumerate(["4294967295", "65535", "00"]):
+        out.append((f"user_numeric_{i}", head + f'user = "{uid}"\n[process.p]\ncommand = ["/bin/true"]\n', f'"{uid}"', "numeric id"))
+    # Programs systemd refuses, or would look for under another name.
+    for i, prog in enumerate(["..", "/", "/usr/bin/", "/opt/$x/run", "p" * 256]):
+        out.append((f"argv0_invalid_{i}", head + f'[process.p]\ncommand = ["{prog}", "1"]\n', f'"{prog[:10]}', "command[0]"))
+    # A trailing backslash joins the next line of the unit.
+    out.append(("description_backslash", head + 'description = "x \\\\"\n[process.p]\ncommand = ["/bin/true"]\n',
+                '"x', "backslash"))
+    out.append(("raw_backslash", head + '[process.p]\ncommand = ["/bin/true"]\nsystemd.Service = ["Nice=1\\\\"]\n',
+                '"Nice', "backslash"))
+    out.append(("raw_unknown", head + '[process.p]\ncommand = ["/bin/true"]\nsystemd.Unit = ["Afterr=x.service"]\n',
+                '"Afterr', "systemd 252"))
     # An argv[0] starting with one of systemd's ExecStart= prefixes would be
     # taken as the prefix, not as part of the program name.
     for i, p in enumerate("-@:+!"):
