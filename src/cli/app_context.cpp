@@ -4,6 +4,7 @@
 #include <chrono>
 #include <thread>
 
+#include "cli/table.hpp"
 #include "compile/render.hpp"
 #include "host/atomic_file.hpp"
 #include "formation/values.hpp"
@@ -95,7 +96,8 @@ std::string last_log_lines(const std::string& unit, bool user, std::size_t lines
     q.manager_messages = false;
     std::string out;
     try {
-        for (const auto& e : systemd::read_journal(q)) out += "    " + e.message + '\n';
+        // An instance's bytes never reach the terminal raw.
+        for (const auto& e : systemd::read_journal(q)) out += "    " + terminal_safe(e.message, true) + '\n';
     } catch (const std::exception& e) {
         out += std::string("    (journal unreadable: ") + e.what() + ")\n";
     }

@@ -75,7 +75,7 @@ int run(Verb verb, const Globals& g, const Options& o) {
         // In the order of the roll, as each came back.
         for (const auto& u : units) {
             bool failed = std::any_of(report.failures.begin(), report.failures.end(),
-                                      [&u](const deploy::Failure& f) { return f.unit == u; });
+                                      [&u](const deploy::Failure& x) { return x.unit == u; });
             bool skipped = std::find(report.not_restarted.begin(), report.not_restarted.end(), u) != report.not_restarted.end();
             if (!failed && !skipped) std::cout << "restarted " << u << "\n";
         }

@@ -116,7 +116,21 @@ void Store::set_applied(const std::string& app, const std::string& text) const {
     if (applied(app) != text) write_file_atomic(paths_.applied_path(app), text, 0644);
 }
 
+namespace {
+
+// Temporary files an interrupted earlier write of `path` left beside it.
+void remove_leftovers(const fs::path& path) {
+    std::error_code ec;
+    const std::string prefix = "." + path.filename().string() + ".formation-";
+    for (fs::directory_iterator it(path.parent_path(), ec), end; !ec && it != end; it.increment(ec))
+        if (it->path().filename().string().starts_with(prefix)) fs::remove(it->path(), ec);
+}
+
+}  // namespace
+
 void Store::install(const std::string& app, const std::string& text) const {
+    remove_leftovers(paths_.installed_path(app));
+    remove_leftovers(paths_.last_good_path(app));
     // The last-good copy first: whenever APP.toml is new, so is its fallback.
     if (read_file(paths_.last_good_path(app)) != text) write_file_atomic(paths_.last_good_path(app), text, 0644);
     if (read_file(paths_.installed_path(app)) != text) write_file_atomic(paths_.installed_path(app), text, 0644);

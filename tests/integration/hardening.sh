@@ -73,7 +73,7 @@ hardening = "strict"
 writable_paths = ["/var/lib/hx"]
 T
 fm() {  # quiet unless it fails
-    "$formation" --unit-dir /etc/systemd/system "$@" >"$work/fm.out" 2>&1 || { local rc=$?; sed 's/^/    /' "$work/fm.out" | tail -20; return $rc; }
+    "$formation" "$@" >"$work/fm.out" 2>&1 || { local rc=$?; sed 's/^/    /' "$work/fm.out" | tail -20; return $rc; }
 }
 
 ok apply fm -f "$work/hx.toml" apply

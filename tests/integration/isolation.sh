@@ -12,7 +12,7 @@ case $formation in /*) ;; *) echo "isolation.sh: give FORMATION as an absolute p
 cd /  # inside the container getcwd() of the inherited directory fails
 work=$(mktemp -d /var/tmp/isolation.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-units=/etc/systemd/system
+units=/run/systemd/generator
 passed=0 failed=0
 ok() {  # ok NAME CMD...
     local name=$1; shift
@@ -47,7 +47,7 @@ port = 6100
 [process.gateway]
 command = ["sleep", "infinity"]
 T
-fm() { "$formation" --unit-dir "$units" "$@"; }
+fm() { "$formation" "$@"; }
 
 # The other app's whole state: its files (bytes and links), and every one of
 # its units with state and main PID. The snapshot must not change.
@@ -117,10 +117,10 @@ same reapply-api api-gateway "$work/gw.before"
 
 # destroy api: every api file and unit gone, api-gateway untouched.
 t destroy-api fm -a api destroy
-ok destroy-api-files bash -c "! ls -A '$units' '$units/multi-user.target.wants' '$units/.formation' | grep -qE '^api(\\.target|-(web|gateway)@|\\.)'"
+ok destroy-api-files bash -c "! ls -A '$units' '$units/multi-user.target.wants' /etc/formation /etc/formation/.last-good | grep -qE '^api(\\.target|-(web|gateway)@|\\.)'"
 ok destroy-api-units test "$(systemctl list-units --all --plain --no-legend 'api-web@*' 'api-gateway@*' | wc -l)" = 0
 same destroy-api api-gateway "$work/gw.before"
-ok destroy-api-again-refused bash -c "! '$formation' --unit-dir '$units' -a api destroy >/dev/null 2>&1"
+ok destroy-api-again-refused bash -c "! '$formation' -a api destroy >/dev/null 2>&1"
 same destroy-api-again api-gateway "$work/gw.before"
 
 # And the other way round: destroying api-gateway leaves a reinstalled api alone.
@@ -129,7 +129,7 @@ ok api-again-running wait_for 10 test "$(active_count 'api-gateway@*.service')" 
 snapshot api "$work/api.before"
 t destroy-gw fm -f "$work/gw.toml" destroy
 ok destroy-gw-units test "$(systemctl list-units --all --plain --no-legend 'api-gateway-*' 'api-gateway.target' | wc -l)" = 0
-ok destroy-gw-files bash -c "! ls -A '$units' '$units/multi-user.target.wants' '$units/.formation' | grep -qE '^api-gateway(\\.target|-|\\.)'"
+ok destroy-gw-files bash -c "! ls -A '$units' '$units/multi-user.target.wants' /etc/formation /etc/formation/.last-good | grep -qE '^api-gateway(\\.target|-|\\.)'"
 same destroy-gw api "$work/api.before"
 t destroy-api-last fm -a api destroy
 

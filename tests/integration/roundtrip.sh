@@ -41,7 +41,7 @@ sub() {  # sub NAME CMD...: a sub-check printing "X: N passed, M failed"; its co
 }
 
 python3 "$cases" gen "$work" || { echo "roundtrip: 0 passed, 1 failed (gen)"; exit 1; }
-fm() { "$formation" --unit-dir /etc/systemd/system -f "$work/roundtrip.toml" "$@"; }
+fm() { "$formation" -f "$work/roundtrip.toml" "$@"; }
 
 ok mkdirs python3 "$cases" mkdirs
 ok check fm check
