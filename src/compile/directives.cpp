@@ -43,6 +43,89 @@ void raw(std::string& out, const ProcessType& p, std::string_view section) {
         if (r.section == section) out += r.line + '\n';
 }
 
+// Hardening under a user manager (`--user`): what systemd 252 really applies
+// there, measured as an unprivileged user's lingering user@UID.service (see
+// tests/integration/user_manager.sh). A user manager has no capabilities, so:
+//  - anything that narrows the capability bounding set fails the start with
+//    "Failed to drop capabilities: Operation not permitted" (218/CAPABILITIES):
+//    CapabilityBoundingSet=, and the options that imply it: PrivateDevices=
+//    (CAP_MKNOD CAP_SYS_RAWIO), ProtectKernelModules= (CAP_SYS_MODULE),
+//    ProtectClock= (CAP_SYS_TIME CAP_WAKE_ALARM), ProtectKernelLogs=
+//    (CAP_SYSLOG). Inside systemd-nspawn the last three seem to work only
+//    because nspawn already took those capabilities away; on a host they fail.
+//  - the mount-namespace options (PrivateTmp=, ProtectSystem=, ProtectHome=,
+//    ProtectKernelTunables=, ProtectControlGroups=, ProtectProc=, ProcSubset=)
+//    are silently skipped: "Failed to unshare the mount namespace: Operation
+//    not permitted … assuming containerized execution and ignoring" (debug
+//    level). PrivateIPC= and ProtectHostname= are skipped with a warning.
+//    systemd 252 does not imply PrivateUsers= for them.
+//  - with PrivateUsers=yes all of them work (the service gets its own user
+//    namespace, in which it may mount and drop capabilities), but only where
+//    unprivileged user namespaces are allowed (Debian 12's default,
+//    kernel.unprivileged_userns_clone=1); elsewhere every start fails with
+//    "Failed to set up user namespacing for unprivileged user: Operation not
+//    permitted" (217/USER).
+//  - what is seccomp or a process attribute works everywhere:
+//    NoNewPrivileges=, SystemCallFilter=, SystemCallArchitectures=,
+//    RestrictAddressFamilies=, RestrictNamespaces=, RestrictRealtime=,
+//    RestrictSUIDSGID=, LockPersonality=, UMask=, RemoveIPC=.
+// So:
+//  default: only that last group — it runs wherever a user manager runs. The
+//    mount options would be no-ops without PrivateUsers=, and adding
+//    PrivateUsers= would make every app fail on a host without unprivileged
+//    user namespaces for little gain: the service runs as the user anyway, who
+//    cannot write the system, and ProtectHome=read-only would forbid what a
+//    user's app usually does, write in its own home.
+//  strict: opt-in, so it also takes PrivateUsers=yes and the namespace options
+//    (needs unprivileged user namespaces, see above). Not ProtectHome=yes: a
+//    user's app lives in its home, read-only instead, writable_paths open
+//    what it writes. Not ProtectProc=/ProcSubset=: procfs cannot be mounted in
+//    a user namespace that does not own the PID namespace, so systemd skips
+//    them. Not ProtectKernelLogs=: its /proc/kmsg mount fails in containers
+//    (226/NAMESPACE under nspawn), and an unprivileged user cannot read the
+//    kernel log anyway. Not DevicePolicy=: a user manager cannot install
+//    device filters; PrivateDevices= gives the service a minimal /dev.
+std::string user_hardening_directives(const ProcessType& p) {
+    if (p.hardening == Hardening::none) return {};
+    const bool strict = p.hardening == Hardening::strict;
+    std::string out;
+    if (strict)
+        out +=
+            "PrivateUsers=yes\n"
+            "PrivateTmp=yes\n"
+            "PrivateDevices=yes\n"
+            "ProtectKernelTunables=yes\n"
+            "ProtectKernelModules=yes\n"
+            "ProtectControlGroups=yes\n"
+            "ProtectClock=yes\n"
+            "ProtectHostname=yes\n"
+            "PrivateIPC=yes\n"
+            "ProtectSystem=strict\n"
+            "ProtectHome=read-only\n"
+            "CapabilityBoundingSet=\n"
+            "AmbientCapabilities=\n";
+    out +=
+        "NoNewPrivileges=yes\n"
+        "RestrictNamespaces=yes\n"
+        "RestrictRealtime=yes\n"
+        "RestrictSUIDSGID=yes\n"
+        "LockPersonality=yes\n"
+        "SystemCallArchitectures=native\n"
+        "SystemCallFilter=@system-service\n"
+        "SystemCallErrorNumber=EPERM\n";
+    if (!strict) {
+        out += "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK\n";
+        return out;
+    }
+    out +=
+        "RemoveIPC=yes\n"
+        "UMask=0077\n"
+        "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\n"
+        "SystemCallFilter=~@privileged @resources @mount @obsolete @debug @cpu-emulation @raw-io @reboot @swap @clock @module\n";
+    for (const auto& path : p.writable_paths) line(out, "ReadWritePaths", list_word(path));
+    return out;
+}
+
 }  // namespace
 
 std::string unit_directives(const ProcessType& p) {
@@ -76,7 +159,7 @@ std::string service_directives(const ProcessType& p, const CompileOptions& optio
     if (p.tasks_max) line(out, "TasksMax", std::to_string(*p.tasks_max));
     if (p.nofile) line(out, "LimitNOFILE", std::to_string(*p.nofile));
     if (p.nice) line(out, "Nice", std::to_string(*p.nice));
-    out += hardening_directives(p);
+    out += options.user_manager ? user_hardening_directives(p) : hardening_directives(p);
     return out;
 }
 

@@ -225,7 +225,11 @@ void follow_journal(const JournalQuery& q, const std::function<bool(const Journa
         widen_to_pattern(j.get());
         on_entry = false;
     }
-    auto filtered = [&](const JournalEntry& e) { return !q.follow_units || !wanted(j.get(), q, e) || sink(e); };
+    // Without follow_units the matches already filter; with it, skip what it does not want.
+    auto filtered = [&](const JournalEntry& e) {
+        if (q.follow_units && !wanted(j.get(), q, e)) return true;
+        return sink(e);
+    };
     while (read_forward(j.get(), q, on_entry, filtered)) {
         int r = sd_journal_wait(j.get(), UINT64_MAX);
         if (r == -EINTR) return;

@@ -1,5 +1,5 @@
-// libFuzzer target: any bytes through parse → validate → lint → compile →
-// plan → count editing. A refusal (FormationError) is fine; a crash, a leak,
+// libFuzzer target: any bytes through render (parse → validate → compile,
+// what the generator does) → lint → plan → count editing. A refusal (FormationError) is fine; a crash, a leak,
 // a sanitizer report or any other exception is a finding.
 #include <cstddef>
 #include <cstdint>
@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "compile/compile.hpp"
+#include "compile/render.hpp"
 #include "formation/count_edit.hpp"
 #include "formation/parse.hpp"
 #include "plan/plan.hpp"
@@ -21,14 +22,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     formation::lint_formation(f);
+    // The generator's path: the same bytes must render the same way.
+    formation::Rendered r = formation::render(text, "fuzz.toml", {}, f.app);
+    if (r.ok() != formation::validation_errors(f).empty()) __builtin_trap();
     formation::UnitSet set = formation::compile(f, {false, "/usr/bin/formation"});
     if (set.instances.empty() && !f.processes.empty()) {
         int total = 0;
         for (const auto& p : f.processes) total += p.count;
         if (total != 0) __builtin_trap();
     }
-    formation::Plan plan = formation::make_plan(set, formation::Observed{});
+    formation::Plan plan = formation::make_plan(nullptr, set, formation::Observed{}, true);
     if (plan.start.size() != set.instances.size()) __builtin_trap();
+    // Against itself, running: nothing to do.
+    formation::Observed running;
+    for (const auto& i : set.instances) running.active[i.unit] = "active";
+    running.active[set.app_target] = "active";
+    if (!formation::make_plan(&set, set, running, false).empty()) __builtin_trap();
     // Scaling every type to 2 must give text that parses to the same app.
     std::vector<std::pair<std::string, int>> counts;
     for (const auto& p : f.processes) counts.emplace_back(p.name, 2);
