@@ -263,7 +263,10 @@ else
 fi
 
 ## systemd unreachable: exit 3
-t status-no-bus 3 env XDG_RUNTIME_DIR=/nonexistent DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent "$formation" --user -f "$work/shop.toml" status
+# (installed for a user whose manager does not run)
+mkdir -p "$work/home/.config/formation" && cp "$work/shop.toml" "$work/home/.config/formation/shop.toml"
+t status-no-bus 3 env HOME="$work/home" XDG_CONFIG_HOME= XDG_RUNTIME_DIR=/nonexistent DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent "$formation" --user -f "$work/shop.toml" status
+has status-no-bus-says "$work/err" "cannot connect to the user manager"
 
 ## 500 instances: one ListUnits and one pipelined batch, not 500 round trips
 sed -e 's/^app = "shop"/app = "many"/' >"$work/many.toml" <<'T'
