@@ -203,7 +203,7 @@ std::string render(const Rendering& r) {
     t += "# Under systemd the processes run as root unless you set user (and group), e.g.\n";
     t += "# user = \"" + o.app + "\"\n";
     t += "app = \"" + o.app + "\"\n";
-    t += "# foreman runs the processes in the Procfile's directory.\n";
+    t += "# As with foreman, the processes run in the Procfile's directory.\n";
     t += "working_directory = " + toml_string(o.working_directory) + "\n";
     if (!r.secret_names.empty()) {
         std::string names;
@@ -215,9 +215,9 @@ std::string render(const Rendering& r) {
         t += "\n[env]\n";
         for (const auto& e : r.plain) t += e.name + " = " + toml_string(e.value) + "\n";
     }
-    t += "\n# Ports as foreman numbers them: " + std::to_string(r.base) +
-         " (PORT from the env files, or 5000) + 100 per type\n"
-         "# in Procfile order; instance i gets port + i - 1.\n";
+    t += "\n# Ports as foreman and honcho number them: from " + std::to_string(r.base) +
+         " (PORT in the env files, else 5000),\n"
+         "# 100 more for each type in Procfile order; instance i gets port + i - 1.\n";
     for (const auto& tp : r.types) {
         t += "\n";
         if (tp.name != tp.entry->name) t += "# " + quoted(tp.entry->name) + " in the Procfile.\n";
