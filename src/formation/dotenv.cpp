@@ -9,8 +9,7 @@
 //   FOO="a\tb"             "atb" (\X is X, \n is NL)  a TAB b                 --dialect
 //   FOO='a\nb'             a \ n b (literal)          a NL b (\n, \t always)  --dialect
 //   FOO="a\$b"             "a$b"                      "a\$b"                  --dialect
-//   FOO=\"x\"              "\"x\""                    "\"x\""... unquoted:    --dialect
-//                                                     "x" with quotes
+//   FOO=\"x\" (unquoted)   \"x\" (backslashes kept)   "x" (escapes read)     --dialect
 //   FOO="a" # c            the whole text, quotes     "a"                     --dialect; foreman: warning
 //   FOO=                   ""                         line ignored            --dialect; honcho: warning
 //   " FOO=a", "FOO = a"    line ignored               FOO = "a"               --dialect; foreman: warning
