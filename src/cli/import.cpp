@@ -74,8 +74,9 @@ std::string choose_app(const ImportArgs& a, const Globals& g, const fs::path& di
     std::string given = !a.app.empty() ? a.app : g.app;
     if (!given.empty()) {
         if (!is_valid_app_name(given))
-            throw CliError("--app " + formation::quoted(given) + " is not a valid app name: lowercase letters and digits, "
-                           "starting with a letter, with single \"-\" between them",
+            throw CliError("--app " + formation::quoted(given) +
+                               " is not a valid app name: lowercase letters and digits, starting with a letter, "
+                               "with single \"-\" between them",
                            exit_usage);
         return given;
     }

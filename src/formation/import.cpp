@@ -97,7 +97,8 @@ void apply_scale(std::vector<TypePlan>& types, const std::optional<std::string>&
     std::size_t start = 0;
     while (start <= spec.size()) {
         std::size_t comma = spec.find(',', start);
-        std::string_view piece = std::string_view(spec).substr(start, comma == std::string::npos ? comma : comma - start);
+        std::size_t len = comma == std::string::npos ? std::string::npos : comma - start;
+        std::string_view piece = std::string_view(spec).substr(start, len);
         start = comma == std::string::npos ? spec.size() + 1 : comma + 1;
         std::size_t eq = piece.find('=');
         auto n = eq == std::string_view::npos ? std::nullopt : parse_count(piece.substr(eq + 1));
@@ -136,7 +137,8 @@ int base_port(std::vector<EnvEntry>& env, std::vector<Diagnostic>& errors) {
     EnvEntry port = *it;
     env.erase(it);
     const std::string& v = port.value;
-    bool digits = !v.empty() && v.size() <= 5 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool digits = !v.empty() && v.size() <= 5 &&
+                  std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
     int value = digits ? std::stoi(v) : 0;
     if (value < 1 || value > 65535) {
         errors.push_back({port.where, "PORT must be a port number from 1 to 65535: the first process's port"});
@@ -199,7 +201,8 @@ std::string render(const Rendering& r) {
     std::vector<std::string> read = {o.procfile};
     read.insert(read.end(), o.env_files.begin(), o.env_files.end());
     t += "# Imported by `formation import` from " + sources(read) + ",\n";
-    t += "# read as " + std::string(dialect_name(o.dialect)) + " reads them. Review, then `formation check` and `formation apply`.\n";
+    t += "# read as " + std::string(dialect_name(o.dialect)) +
+         " reads them. Review, then `formation check` and `formation apply`.\n";
     t += "# Under systemd the processes run as root unless you set user (and group), e.g.\n";
     t += "# user = \"" + o.app + "\"\n";
     t += "app = \"" + o.app + "\"\n";
@@ -236,7 +239,8 @@ std::string render(const Rendering& r) {
 }
 
 std::string render_secrets(const ImportOptions& o, const std::vector<EnvEntry>& secret) {
-    std::string s = "# Secrets of app " + o.app + ", imported by `formation import` from " + sources(o.env_files) + ".\n";
+    std::string s =
+        "# Secrets of app " + o.app + ", imported by `formation import` from " + sources(o.env_files) + ".\n";
     s += "# systemd reads this file (EnvironmentFile=) when an instance starts. Keep it mode 0600.\n";
     for (const auto& e : secret) s += env_file_line(e.name, e.value);
     return s;

@@ -38,7 +38,8 @@ const ShellRule anywhere_rules[] = {
     {"(?:^|[^A-Za-z0-9_-])(rbenv|rvm|nvm|asdf|pyenv|nodenv|chruby|goenv|jenv|volta|fnm)(?:[^A-Za-z0-9_-]|$)",
      "% works through a login shell's profile (foreman's systemd export ran bash -lc); /bin/sh under systemd "
      "reads no profile, so give the interpreter's full path or set PATH in [env]", false},
-    {"(\\.bashrc|\\.bash_profile|\\.profile|\\.zshrc)", "reads %, written for an interactive or login shell, which systemd does not start", false},
+    {"(\\.bashrc|\\.bash_profile|\\.profile|\\.zshrc)",
+     "reads %, written for an interactive or login shell, which systemd does not start", false},
     {"\\$\\{?(PS|HONCHO_PROCESS_NAME)(?:[^A-Za-z0-9_]|$)",
      "foreman and honcho set % to the instance name (web.1); formation does not (its journal lines carry it)", false},
 };
