@@ -77,5 +77,6 @@ void add_restart(CLI::App& root, const Globals& g, Run& run);
 void add_destroy(CLI::App& root, const Globals& g, Run& run);
 void add_wait_ready(CLI::App& root, const Globals& g, Run& run);
 void add_list(CLI::App& root, const Globals& g, Run& run);
+void add_import(CLI::App& root, const Globals& g, Run& run);
 
 }  // namespace formation::cli
