@@ -10,7 +10,6 @@
 
 #include "cli/app_context.hpp"
 #include "cli/table.hpp"
-#include "systemd/journal.hpp"
 #include "compile/render.hpp"
 #include "deploy/execute.hpp"
 #include "plan/plan.hpp"
@@ -47,22 +46,6 @@ Observed observe(systemd::Manager& m, const UnitSet& set, const std::string& ins
         if (s.name == set.app_target) o.needs_reload = s.load_state != "loaded" || s.need_daemon_reload;
     }
     return o;
-}
-
-// systemd's own complaints about the units it just loaded ("…: Unknown key
-// name …, ignoring"): never left unseen in the journal.
-void report_load_warnings(const std::string& app, bool user, std::uint64_t since_usec) {
-    std::string dir = user ? std::string(std::getenv("XDG_RUNTIME_DIR") ? std::getenv("XDG_RUNTIME_DIR") : "") +
-                                 "/systemd/generator/"
-                           : "/run/systemd/generator/";
-    for (const auto& m : systemd::manager_messages_since(user, since_usec, dir + app)) {
-        // "DIR/NAME[/drop-in]:LINE: …" about this app's files only, not app-other's.
-        std::string name = m.substr(dir.size(), m.find_first_of("/:", dir.size()) - dir.size());
-        std::string rest = name.substr(std::min(name.size(), app.size()));
-        bool ours = name == app + ".target" ||
-                    (rest.starts_with("-") && rest.find('@') != std::string::npos && rest.find('-', 1) > rest.find('@'));
-        if (ours) std::cerr << "formation: warning: systemd: " << terminal_safe(m) << "\n";
-    }
 }
 
 }  // namespace
@@ -132,11 +115,7 @@ int converge(const Globals& g, const std::string& app, const DesiredFormation& d
     d.job_timeout_usec = bound;
     d.parallel = o.parallel;
     if (tty) d.progress = [](const std::string& what) { std::cerr << "formation: " << what << "…\n"; };
-    std::uint64_t started = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                           std::chrono::system_clock::now().time_since_epoch())
-                                                           .count());
     deploy::Report report = deploy::execute(plan, set.app_target, *manager, d);
-    if (plan.reload) report_load_warnings(app, g.user, started);
     print_report(report, app, g.user);
     if (report.ok()) store.set_applied(app, next.text);
     return report.ok() ? exit_ok : exit_failed;

@@ -238,23 +238,3 @@ void follow_journal(const JournalQuery& q, const std::function<bool(const Journa
 }
 
 }  // namespace formation::systemd
-
-namespace formation::systemd {
-
-std::vector<std::string> manager_messages_since(bool user, std::uint64_t since_usec, const std::string& prefix) {
-    std::vector<std::string> out;
-    sd_journal* raw = nullptr;
-    int flags = user ? SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_CURRENT_USER : SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM;
-    if (sd_journal_open(&raw, flags) < 0) return out;
-    JournalPtr j(raw);
-    // The manager's own lines: PID 1, or the user's manager (user@UID.service).
-    add_match(j.get(), user ? "_SYSTEMD_UNIT=user@" + std::to_string(getuid()) + ".service" : std::string("_PID=1"));
-    if (sd_journal_seek_realtime_usec(j.get(), since_usec) < 0) return out;
-    while (sd_journal_next(j.get()) > 0) {
-        auto message = field_value(j.get(), "MESSAGE");
-        if (message && message->compare(0, prefix.size(), prefix) == 0) out.push_back(*message);
-    }
-    return out;
-}
-
-}  // namespace formation::systemd

@@ -39,9 +39,5 @@ std::vector<JournalEntry> read_journal(const JournalQuery& q);
 // returns false or the process is interrupted.
 void follow_journal(const JournalQuery& q, const std::function<bool(const JournalEntry&)>& sink);
 
-// What the manager itself (PID 1, or the user's manager) logged since
-// `since_usec` whose text starts with `prefix` (e.g. the load warnings about
-// "/run/systemd/generator/shop-…"). Best effort: empty when unreadable.
-std::vector<std::string> manager_messages_since(bool user, std::uint64_t since_usec, const std::string& prefix);
 
 }  // namespace formation::systemd

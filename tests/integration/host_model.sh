@@ -85,19 +85,6 @@ check cmd-new-pid "web@1 kept its PID" test "$(prop shop-web@1.service MainPID)"
 run cmd-again 0 "$formation" -f "$work/shop.toml" apply
 check cmd-again-nothing "second apply did something: $(cat "$work/out")" has "$work/out" "^nothing to do$"
 
-## 4b. systemd's own load warnings about the units are shown by apply
-cat >"$work/warn.toml" <<'T'
-app = "warn"
-[process.web]
-command = "exec sleep infinity"
-[process.web.systemd]
-Service = ["PIDFile=/var/run/warn-web.pid"]
-T
-run warn-apply 0 "$formation" -f "$work/warn.toml" apply
-check warn-shown "apply did not pass on systemd's warning: $(cat "$work/err")" \
-    has "$work/err" "warning: systemd: /run/systemd/generator/warn-web@.service:[0-9]+: PIDFile= references a path below legacy directory /var/run/"
-run warn-destroy 0 "$formation" -a warn destroy
-
 ## 4c. A symlinked FILE stays a symlink when scale edits its count line
 mkdir -p "$work/repo"
 sleeper linked web=1 >"$work/repo/formation.toml"
