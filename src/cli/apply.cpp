@@ -2,6 +2,10 @@
 // (the generator makes the units) and converge the running instances.
 #include <CLI/CLI.hpp>
 
+#include <pwd.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <iostream>
 
 #include "cli/converge.hpp"
@@ -11,6 +15,19 @@
 namespace formation::cli {
 
 namespace {
+
+// A user manager without lingering runs only while the user has a session:
+// the app would stop at logout and not start at boot.
+void note_lingering(const std::string& app) {
+    const passwd* pw = ::getpwuid(::getuid());
+    if (!pw) return;
+    std::string user = pw->pw_name;
+    std::error_code ec;
+    if (std::filesystem::exists("/var/lib/systemd/linger/" + user, ec)) return;
+    std::cerr << "formation: note: lingering is off for " << user << ": " << app << " stops when " << user
+              << "'s last session ends and does not start at boot; `loginctl enable-linger " << user
+              << "` keeps it running\n";
+}
 
 struct ApplyOptions {
     bool dry_run = false;
@@ -24,8 +41,10 @@ int run_apply(const Globals& g, const ApplyOptions& o) {
         for (const auto& d : lint_formation(loaded.formation)) std::cerr << format_diagnostic(d, loaded.text, "warning");
     auto settle = parse_duration(o.settle);
     if (!settle) throw CliError("--settle: \"" + o.settle + "\" is not a duration (e.g. 500ms, 2s)", exit_usage);
-    return converge(g, loaded.formation.app, [&loaded](const auto&) { return loaded; },
-                    {o.dry_run, *settle, o.parallel});
+    int rc = converge(g, loaded.formation.app, [&loaded](const auto&) { return loaded; },
+                      {o.dry_run, *settle, o.parallel});
+    if (g.user && !o.dry_run && !g.quiet) note_lingering(loaded.formation.app);
+    return rc;
 }
 
 }  // namespace

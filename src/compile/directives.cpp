@@ -52,7 +52,10 @@ void raw(std::string& out, const ProcessType& p, std::string_view section) {
 //    (CAP_MKNOD CAP_SYS_RAWIO), ProtectKernelModules= (CAP_SYS_MODULE),
 //    ProtectClock= (CAP_SYS_TIME CAP_WAKE_ALARM), ProtectKernelLogs=
 //    (CAP_SYSLOG). Inside systemd-nspawn the last three seem to work only
-//    because nspawn already took those capabilities away; on a host they fail.
+//    because nspawn already took those capabilities away (dropping a
+//    capability the set lacks is a no-op: CapabilityBoundingSet=~CAP_SYS_MODULE
+//    starts there, ~CAP_MKNOD does not); on a host, whose user managers have
+//    the full set, they fail the same way.
 //  - the mount-namespace options (PrivateTmp=, ProtectSystem=, ProtectHome=,
 //    ProtectKernelTunables=, ProtectControlGroups=, ProtectProc=, ProcSubset=)
 //    are silently skipped: "Failed to unshare the mount namespace: Operation
