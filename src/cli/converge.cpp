@@ -18,18 +18,21 @@ namespace formation::cli {
 
 namespace {
 
-bool generated_by_us(const systemd::UnitState& s, const std::string& installed_path, bool user) {
+bool generated_by_us(const systemd::UnitState& s, const std::vector<std::string>& sources, bool user) {
     // Generator output directories: /run/systemd/generator{,.early,.late}
     // (user: $XDG_RUNTIME_DIR/systemd/generator…).
     bool in_generator_dir = user ? s.fragment_path.find("/systemd/generator") != std::string::npos
                                  : s.fragment_path.starts_with("/run/systemd/generator");
-    return in_generator_dir && s.source_path == installed_path;
+    return in_generator_dir && std::find(sources.begin(), sources.end(), s.source_path) != sources.end();
 }
 
 // The app's units as systemd has them: states, whether the installed file
 // changed since the last reload, and any unit name already taken by a unit
 // formation did not generate (refused, naming its file).
-Observed observe(systemd::Manager& m, const UnitSet& set, const std::string& installed_path, bool user) {
+Observed observe(systemd::Manager& m, const UnitSet& set, const host::Paths& paths, bool user) {
+    // Made by the generator from APP.toml in any directory of the search path.
+    std::vector<std::string> sources;
+    for (const auto& dir : paths.config_dirs) sources.push_back((dir / (set.app + ".toml")).string());
     Observed o;
     for (const auto& s : m.list_unit_states(app_unit_patterns(set.app)))
         if (s.name == set.app_target || parse_instance(set.app, s.name)) o.active[s.name] = s.active_state;
@@ -38,7 +41,7 @@ Observed observe(systemd::Manager& m, const UnitSet& set, const std::string& ins
     for (const auto& s : m.unit_states(probes)) {
         if (s.load_state == "masked")
             throw CliError(s.name + " is masked; formation will not install an app whose units are masked", exit_failed);
-        if (s.load_state == "loaded" && !generated_by_us(s, installed_path, user))
+        if (s.load_state == "loaded" && !generated_by_us(s, sources, user))
             throw CliError(s.name + " is already loaded from " + (s.fragment_path.empty() ? "memory" : s.fragment_path) +
                                ", which formation did not generate for app " + set.app + "; move it away (or choose " +
                                "another app name) first",
@@ -101,7 +104,7 @@ int converge(const Globals& g, const std::string& app, const DesiredFormation& d
         throw CliError("jobs queued for app " + app + " are still running after " + std::to_string(bound / usec_per_sec) +
                            " s; see `systemctl list-jobs`",
                        exit_failed);
-    Observed observed = observe(*manager, set, installed_path, g.user);
+    Observed observed = observe(*manager, set, store.paths(), g.user);
     bool install = !installed || installed->path != installed_path || installed->text != next.text;
     Plan plan = make_plan(converged_set, set, observed, install);
     if (!g.quiet || o.dry_run) std::cout << (o.dry_run ? "would:\n" : "") << describe_plan(plan, installed_path);

@@ -56,6 +56,9 @@ int main(int argc, char** argv) {
         return run ? run() : exit_usage;
     } catch (const InvalidFormation& e) {
         return print_invalid(e);
+    } catch (const FormationError& e) {
+        for (const auto& d : e.diagnostics()) std::cerr << format_diagnostic(d, {});
+        return exit_usage;
     } catch (const CliError& e) {
         std::cerr << "formation: " << e.what() << '\n';
         return e.code();

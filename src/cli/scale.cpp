@@ -45,18 +45,26 @@ int run_scale(const Globals& g, const ScaleOptions& o) {
     std::optional<LoadedFormation> file;
     if (with_file) file = load_formation(g.file);
     std::string app = with_file ? file->formation.app : resolve_app(g, o.app);
+    // FILE's new text first: a FILE whose count lines cannot be edited is
+    // refused before anything changes.
+    std::optional<std::string> updated;
+    if (file) {
+        select_types(file->formation, types_of(counts));
+        updated = set_counts(file->text, file->path, counts);
+    }
     int rc = converge(g, app, [&](const std::optional<host::InstalledFile>& installed) {
         if (!installed) throw CliError("app " + app + " is not installed; `formation apply` installs it first", exit_usage);
         LoadedFormation base = parse_loaded(installed->path.string(), installed->text);
         select_types(base.formation, types_of(counts));
         // Only the count lines change: comments, layout and the rest stay.
-        return parse_loaded(installed->path.string(), set_counts(base.text, base.path, counts));
+        try {
+            return parse_loaded(installed->path.string(), set_counts(base.text, base.path, counts));
+        } catch (const FormationError& e) {
+            throw InvalidFormation{e, base.text};
+        }
     }, {});
-    if (file) {
-        // Keep the user's file in step, count lines only (a link stays a link).
-        std::string updated = set_counts(file->text, file->path, counts);
-        if (updated != file->text) host::replace_file(file->path, updated);
-    }
+    // Keep the user's file in step, count lines only (a link stays a link).
+    if (file && *updated != file->text) host::replace_file(file->path, *updated);
     return rc;
 }
 

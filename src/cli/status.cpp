@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/app_context.hpp"
+#include "systemd/explain.hpp"
 #include "compile/render.hpp"
 #include "cli/common.hpp"
 #include "cli/table.hpp"
@@ -57,24 +58,12 @@ bool is_missing(const InstanceRow& r) {
     return r.desired && (r.state.load_state != "loaded" || r.state.active_state == "inactive");
 }
 
-std::string explain_result(const std::string& result) {
-    if (result == "exit-code") return "main process exited with a non-zero status";
-    if (result == "signal") return "main process was killed by a signal";
-    if (result == "core-dump") return "main process dumped core";
-    if (result == "timeout") return "timed out";
-    if (result == "start-limit-hit") return "restarted too often; systemd gave up";
-    if (result == "oom-kill") return "killed by the OOM killer";
-    if (result == "watchdog") return "watchdog timeout";
-    if (result == "resources") return "could not set up its resources";
-    return "failed";
-}
-
 std::string note_for(const InstanceRow& r) {
     const auto& s = r.state;
     if (is_failing(s)) {
         // systemd 252 keeps the first failure's Result when the start limit
         // is hit ("exit-code", not "start-limit-hit"); restarts tell.
-        std::string note = s.result + ": " + explain_result(s.result);
+        std::string note = s.result + ": " + systemd::explain_service_result(s.result);
         if (s.active_state == "failed" && s.n_restarts > 0 && s.result != "start-limit-hit")
             note += "; restarted " + std::to_string(s.n_restarts) + " times, then systemd gave up";
         return s.sub_state == "auto-restart" ? note + "; restarting" : note;
@@ -276,7 +265,11 @@ int run_status(const Globals& g, const StatusOptions& o) {
     UnitSet set = compile(f, install_options(g, loaded));
     auto manager = systemd::connect_manager(g.user);
     auto rows = gather(f, set, *manager);
-    auto types = summarize(set.types, rows);
+    // Types the formation no longer lists still show, with what runs of them.
+    std::vector<std::string> shown = set.types;
+    for (const auto& r : rows)
+        if (std::find(shown.begin(), shown.end(), r.type) == shown.end()) shown.push_back(r.type);
+    auto types = summarize(shown, rows);
 
     auto now = static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
