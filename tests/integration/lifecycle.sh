@@ -13,38 +13,11 @@ work=/var/tmp/formation-lifecycle
 rm -rf "$work" && mkdir -p "$work/none" && cd "$work" || exit 1
 units=/run/systemd/generator
 etc=/etc/formation
-passed=0 failed=0
+source "$(dirname "$0")/lib.sh"    # check, run, wait_for, prop, state, running, stopped, listening, has
 
 ## helpers ------------------------------------------------------------------
 
-# check NAME MESSAGE CMD...: CMD must succeed, else "FAIL NAME: MESSAGE".
-check() {
-    local name=$1 msg=$2; shift 2
-    if "$@"; then passed=$((passed + 1)); else echo "FAIL $name: $msg"; failed=$((failed + 1)); fi
-}
-# run NAME WANT_RC CMD...: runs CMD, output in $work/out and $work/err.
-run() {
-    local name=$1 want=$2; shift 2
-    local rc=0
-    "$@" >"$work/out" 2>"$work/err" || rc=$?
-    if [ "$rc" = "$want" ]; then passed=$((passed + 1)); else
-        echo "FAIL $name: '$*' exited $rc, wanted $want"
-        sed 's/^/    /' "$work/out" "$work/err" | head -40
-        failed=$((failed + 1))
-    fi
-}
-# wait_for SECONDS CMD...: until CMD succeeds; 1 on timeout.
-wait_for() {
-    local end=$((SECONDS + $1)); shift
-    until "$@"; do [ $SECONDS -ge $end ] && return 1; sleep 0.1; done
-}
-prop() { systemctl show -P "$2" "$1"; }                     # prop UNIT PROPERTY
 mprop() { systemctl show -P "$1"; }                         # mprop PROPERTY (the manager)
-state() { echo "$(prop "$1" ActiveState)/$(prop "$1" SubState)"; }
-running() { [ "$(state "$1")" = active/running ]; }
-stopped() { case $(prop "$1" ActiveState) in inactive|"") return 0 ;; *) return 1 ;; esac; }
-all_running() { local u; for u; do running "$u" || return 1; done; }
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pid() { prop "$1" MainPID; }
 pids() { local u; for u; do echo "$u $(pid "$u") $(prop "$u" ExecMainStartTimestampMonotonic)"; done; }
 # Every file of an app in the generator's directory, with its checksum.
@@ -81,7 +54,6 @@ ascending() {
 # The journal from here on: cursor=$(journal_mark); journal_since "$cursor".
 journal_mark() { journalctl -q -n 0 --show-cursor | sed -n 's/^-- cursor: //p'; }
 journal_since() { journalctl -q -o cat _PID=1 --after-cursor="$1"; }
-has() { grep -qE -- "$2" "$1"; }
 # Units of APP systemd still knows about (not those of APP-gateway).
 known_units() {  # known_units APP: "unit load active sub" lines
     systemctl list-units --all --plain --no-legend "$1.target" "$1-*@*.service" |
@@ -402,5 +374,4 @@ run gateway-destroy 0 gw destroy
 check gateway-destroy-units "systemd still knows: $(known_units api-gateway | tr '\n' ';')" test -z "$(known_units api-gateway)"
 check gateway-destroy-files "files of api-gateway left: $(files_of api-gateway | tr '\n' ' ')" test -z "$(files_of api-gateway)"
 
-echo "lifecycle: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish lifecycle

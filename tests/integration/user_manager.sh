@@ -11,43 +11,17 @@
 set -u
 formation=${1:-$(command -v formation)}
 [ -x "$formation" ] || { echo "user-manager: no formation binary ($formation)"; exit 1; }
-passed=0 failed=0
 app=notes
 port=18100
 
 ## helpers ------------------------------------------------------------------
 
-# check NAME MESSAGE CMD...: CMD must succeed, else "FAIL NAME: MESSAGE".
-check() {
-    local name=$1 msg=$2; shift 2
-    if "$@"; then passed=$((passed + 1)); else echo "FAIL $name: $msg"; failed=$((failed + 1)); fi
-}
-# run NAME WANT_RC CMD...: runs CMD, output in $out and $err.
-run() {
-    local name=$1 want=$2; shift 2
-    local rc=0
-    "$@" >"$out" 2>"$err" || rc=$?
-    if [ "$rc" = "$want" ]; then passed=$((passed + 1)); else
-        echo "FAIL $name: '$*' exited $rc, wanted $want"
-        sed 's/^/    /' "$out" "$err" | head -40
-        failed=$((failed + 1))
-    fi
-}
-# wait_for SECONDS CMD...: until CMD succeeds; 1 on timeout.
-wait_for() {
-    local end=$((SECONDS + $1)); shift
-    until "$@"; do [ $SECONDS -ge $end ] && return 1; sleep 0.1; done
-}
+source "$(dirname "$0")/lib.sh"    # check, run (output in $work/out, $work/err), wait_for
 same() {  # same NAME WHAT BEFORE AFTER
     if [ "$3" = "$4" ]; then passed=$((passed + 1)); else
         echo "FAIL $1: $2 changed"; diff <(echo "$3") <(echo "$4") | sed 's/^/    /' | head -20; failed=$((failed + 1)); fi
 }
 has() { grep -qiE -- "$2" "$1"; }
-finish() {
-    echo "user-manager: $passed passed, $failed failed"
-    [ "$failed" = 0 ]
-    exit
-}
 
 # A user with a user manager: USER's uid, and commands as USER with the
 # environment a login gives (no D-Bus address: sd-bus finds
@@ -90,7 +64,7 @@ active_instances() {
 known_units() { uctl list-units --all --plain --no-legend "$app.target" "$app-*@*.service" | awk '{print $1}'; }
 
 work=/home/alice/work
-out=/var/tmp/user-manager.out err=/var/tmp/user-manager.err
+out=$work/out err=$work/err   # where run puts what a command printed
 
 ## 0. a lingering user and its manager ----------------------------------------
 echo "## [${SECONDS}s] 0 user manager"
@@ -319,4 +293,4 @@ grep -qi linger "$out" "$err" || { echo "    (apply's output:)"; sed 's/^/    /'
 run bob-destroy 0 as bob "$formation" --user -f /home/bob/work/memo.toml destroy
 systemctl stop "user@$buid.service"
 
-finish
+finish user-manager
