@@ -56,7 +56,7 @@ write_boot() {  # write_boot WEB_COUNT
 app = "pmboot"
 
 [process.web]
-command = ["/usr/bin/python3", "-u", "$helpers/server.py", "0"]
+command = ["/usr/bin/python3", "-u", "/srv/formation-pm-server.py", "0"]
 count = $1
 port = 7350
 ready = "port"
@@ -79,6 +79,9 @@ pmboot-worker@1.service active/running"
 
 if "$sandbox" start "$state1" --upper "$bootdir/upper" --install "$(dirname "$formation")" >"$bootdir/boot1.log" 2>&1; then
     pass
+    # Where hardened instances can read it (PrivateTmp= hides /var/tmp, where
+    # a clone may live); the upper layer keeps it for the second boot.
+    in1 cp "$helpers/server.py" /srv/formation-pm-server.py
     # Apply 3 webs, then scale to 2 by applying again: a stale web@3 must not come back.
     write_boot 3
     out=$(in1 "$formation" -f "$bootdir/boot.toml" apply --settle 200ms 2>&1)

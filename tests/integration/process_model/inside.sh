@@ -9,6 +9,10 @@
 set -u
 formation=${1:?usage: inside.sh /abs/path/to/formation /abs/path/to/process_model}
 helpers=${2:?usage: inside.sh FORMATION HELPERS_DIR}
+# The instances run with the default hardening (PrivateTmp=, ProtectHome=):
+# a checkout under /var/tmp or /home is not visible to them. A copy in /srv
+# (the container's throwaway overlay) is, wherever the clone lives.
+rm -rf /srv/formation-process-model && cp -r "$helpers" /srv/formation-process-model && helpers=/srv/formation-process-model
 python=/usr/bin/python3
 work=/var/tmp/formation-process-model
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
