@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "host/atomic_file.hpp"
+
 namespace formation::generator {
 
 namespace fs = std::filesystem;
@@ -27,16 +29,11 @@ void make_parent(const fs::path& path) {
 void write_new_file(const fs::path& path, const std::string& content) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) fail("create", path, errno);
-    std::string_view rest = content;
-    while (!rest.empty()) {
-        ssize_t n = ::write(fd, rest.data(), rest.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int err = errno;
-            ::close(fd);
-            fail("write", path, err);
-        }
-        rest.remove_prefix(static_cast<std::size_t>(n));
+    try {
+        host::write_all(fd, content, path);
+    } catch (const host::DiskError& e) {
+        ::close(fd);
+        throw WriteError(e.what());
     }
     if (::close(fd) < 0) fail("close", path, errno);
 }

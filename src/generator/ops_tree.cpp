@@ -13,6 +13,7 @@
 #include <random>
 #include <set>
 
+#include "host/atomic_file.hpp"
 #include "plan/plan.hpp"
 
 namespace formation::generator {
@@ -70,15 +71,6 @@ bool is_type_name(std::string_view t) {
     return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     });
-}
-
-void write_all(int fd, std::string_view data, const std::string& what) {
-    while (!data.empty()) {
-        ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw TreeError("cannot write " + what + ": " + std::strerror(errno));
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
 }
 
 std::string temp_name(const std::string& leaf) {
@@ -260,8 +252,11 @@ void OpsTree::apply(const std::vector<TreeChange>& changes) const {
             Fd f(::openat(p.fd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
             if (f.fd < 0) throw TreeError("cannot create a temporary file for " + what + ": " + std::strerror(errno));
             try {
-                write_all(f.fd, c.new_content, what);
+                host::write_all(f.fd, c.new_content, what);
                 if (::fsync(f.fd) < 0) throw TreeError("cannot sync " + what + ": " + std::strerror(errno));
+            } catch (const host::DiskError& e) {
+                ::unlinkat(p.fd, tmp.c_str(), 0);
+                throw TreeError(e.what());
             } catch (...) {
                 ::unlinkat(p.fd, tmp.c_str(), 0);
                 throw;

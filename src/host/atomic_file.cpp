@@ -17,17 +17,6 @@ namespace {
     throw DiskError("cannot " + what + " " + path.string() + ": " + std::strerror(err));
 }
 
-void write_all(int fd, std::string_view data, const fs::path& path) {
-    while (!data.empty()) {
-        ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            fail("write", path, errno);
-        }
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
-}
-
 void fsync_dir(const fs::path& dir) {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) fail("open directory", dir, errno);
@@ -38,6 +27,17 @@ void fsync_dir(const fs::path& dir) {
 }
 
 }  // namespace
+
+void write_all(int fd, std::string_view data, const fs::path& path) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            fail("write", path, errno);
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
 
 std::optional<std::string> read_file(const fs::path& path, std::size_t limit) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);

@@ -24,6 +24,10 @@ constexpr std::size_t max_input_bytes = 1024 * 1024;
 // throws DiskError past it (so -f /dev/zero ends at once).
 std::optional<std::string> read_file(const std::filesystem::path& path, std::size_t limit = max_input_bytes);
 
+// Writes all of `data` to `fd` (retrying short writes and EINTR); throws
+// DiskError naming `path`.
+void write_all(int fd, std::string_view data, const std::filesystem::path& path);
+
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode = 0644);
 
 // Atomic replacement of a user's file that keeps its mode and owner (a 0600
