@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iostream>
 #include <thread>
 
 #include "cli/table.hpp"
@@ -68,8 +69,13 @@ CompileOptions install_options(const Globals& g, const InstalledFormation& f) {
     return install_options(g, f.installed_path);
 }
 
-std::vector<std::string> loaded_instances(systemd::Manager& m, const std::string& app,
-                                          const std::vector<std::string>&) {
+host::AppLock lock_app(const host::Store& store, const std::string& app) {
+    return store.lock(app, lock_timeout_sec(), [&app] {
+        std::cerr << "formation: waiting for another formation command on app " << app << "\n";
+    });
+}
+
+std::vector<std::string> loaded_instances(systemd::Manager& m, const std::string& app) {
     std::vector<std::string> out;
     // A glob can match more than the app's own (a "*" spans dashes): keep
     // only names that parse as this app's instances.

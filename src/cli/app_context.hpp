@@ -41,9 +41,10 @@ CompileOptions install_options(const Globals& g, const InstalledFormation& f);
 
 // Every loaded instance APP-TYPE@N.service of the app, of any type, listed
 // in the formation or not: whatever runs under the app's names is seen.
-// (`types`: the formation's; kept for callers that show them first.)
-std::vector<std::string> loaded_instances(systemd::Manager& m, const std::string& app,
-                                          const std::vector<std::string>& types);
+std::vector<std::string> loaded_instances(systemd::Manager& m, const std::string& app);
+
+// The app's lock, for a verb that changes it; says on stderr when it waits.
+host::AppLock lock_app(const host::Store& store, const std::string& app);
 
 // A bound on any wait for the app's jobs: its slowest start plus its
 // slowest stop, twice, and a minute of slack.

@@ -81,9 +81,7 @@ int converge(const Globals& g, const std::string& app, const DesiredFormation& d
     }
     std::optional<host::AppLock> lock;
     if (!o.dry_run)
-        lock.emplace(store.lock(app, lock_timeout_sec(), [&app] {
-            std::cerr << "formation: waiting for another formation command on app " << app << "\n";
-        }));
+        lock.emplace(lock_app(store, app));
     auto installed = store.installed(app);
     LoadedFormation next = desired(installed);
     const std::string installed_path = store.paths().installed_path(app).string();

@@ -17,12 +17,10 @@ namespace {
 int run_destroy(const Globals& g, const std::string& verb_app) {
     std::string app = resolve_app(g, verb_app);
     host::Store store = host_store(g);
-    host::AppLock lock = store.lock(app, lock_timeout_sec(), [&app] {
-        std::cerr << "formation: waiting for another formation command on app " << app << "\n";
-    });
+    host::AppLock lock = lock_app(store, app);
     auto installed = store.installed(app);
     auto m = systemd::connect_manager(g.user);
-    std::vector<std::string> units = loaded_instances(*m, app, {});
+    std::vector<std::string> units = loaded_instances(*m, app);
     if (!installed && units.empty())
         throw CliError("app " + app + " is not installed (no " + store.paths().installed_path(app).string() +
                            ") and none of its units is loaded",

@@ -105,7 +105,7 @@ std::vector<Source> select_sources(const Formation& f, const UnitSet& set, const
     std::vector<Source> all;
     for (const auto& i : set.instances) all.push_back({i.type, i.index, i.unit});
     auto manager = systemd::connect_manager(user);
-    for (const auto& unit : loaded_instances(*manager, f.app, set.types)) {
+    for (const auto& unit : loaded_instances(*manager, f.app)) {
         auto ref = parse_instance(f.app, unit);
         bool known = std::any_of(all.begin(), all.end(), [&unit](const Source& s) { return s.unit == unit; });
         if (ref && !known) all.push_back({ref->type, ref->index, unit});

@@ -28,7 +28,7 @@ struct Options {
 // named, including types the formation no longer lists).
 std::vector<std::string> to_stop(systemd::Manager& m, const std::string& app, const std::vector<std::string>& types) {
     std::vector<std::string> out;
-    for (auto& unit : loaded_instances(m, app, types)) {
+    for (auto& unit : loaded_instances(m, app)) {
         auto ref = parse_instance(app, unit);
         if (types.empty() || std::find(types.begin(), types.end(), ref->type) != types.end()) out.push_back(unit);
     }
@@ -38,9 +38,7 @@ std::vector<std::string> to_stop(systemd::Manager& m, const std::string& app, co
 int run(Verb verb, const Globals& g, const Options& o) {
     std::string app = resolve_app(g, o.app);
     host::Store store = host_store(g);
-    host::AppLock lock = store.lock(app, lock_timeout_sec(), [&app] {
-        std::cerr << "formation: waiting for another formation command on app " << app << "\n";
-    });
+    host::AppLock lock = lock_app(store, app);
     InstalledFormation f = load_installed(g, app);
     if (f.on_last_good && !g.quiet)
         std::cerr << "formation: warning: " << f.installed_path << " is invalid; acting on its last good formation\n";

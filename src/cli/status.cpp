@@ -186,7 +186,7 @@ std::vector<InstanceRow> gather(const Formation& f, const UnitSet& set, systemd:
             if (p.name == i.type && p.port) r.port = *p.port + i.index - 1;
         rows.push_back(std::move(r));
     }
-    for (auto& unit : loaded_instances(m, f.app, set.types)) {
+    for (auto& unit : loaded_instances(m, f.app)) {
         bool desired = std::any_of(rows.begin(), rows.end(), [&unit](const InstanceRow& r) { return r.unit == unit; });
         auto ref = parse_instance(f.app, unit);
         if (!desired && ref) rows.push_back({ref->type, ref->index, unit, false, std::nullopt, {}, {}});

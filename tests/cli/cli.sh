@@ -4,19 +4,7 @@ set -u
 formation=$1 tests=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-t() {  # t NAME EXPECTED_RC CMD... ; output in $work/out, $work/err
-    local name=$1 want=$2; shift 2
-    local rc=0
-    "$@" >"$work/out" 2>"$work/err" || rc=$?
-    if [ "$rc" = "$want" ]; then passed=$((passed+1)); else
-        echo "FAIL $name: exit $rc, wanted $want"; sed 's/^/    /' "$work/err" | head -20; failed=$((failed+1)); fi
-}
-has() {  # has NAME FILE PATTERN
-    if grep -qE -- "$3" "$2"; then passed=$((passed+1)); else
-        echo "FAIL $1: no /$3/ in $(basename "$2"):"; sed 's/^/    /' "$2" | head -20; failed=$((failed+1)); fi
-}
-ok() { if "$@"; then passed=$((passed+1)); else echo "FAIL: $*"; failed=$((failed+1)); fi; }
+source "$(dirname "$0")/lib.sh"    # t, has, hasnt, ok
 
 cat >"$work/f.toml" <<'T'
 app = "shop"
