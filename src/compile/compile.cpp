@@ -20,6 +20,14 @@ std::string instance_name(const std::string& app, const std::string& type, int i
     return app + "-" + type + "@" + std::to_string(index) + ".service";
 }
 
+std::string socket_template_name(const std::string& app, const std::string& type) {
+    return app + "-" + type + "@.socket";
+}
+
+std::string socket_name(const std::string& app, const std::string& type, int index) {
+    return app + "-" + type + "@" + std::to_string(index) + ".socket";
+}
+
 namespace {
 
 std::string source_name(const CompileOptions& options) { return escape_specifiers(printable(options.source_path)); }
@@ -46,13 +54,21 @@ std::string instance_dropin_path(const Formation& f, const ProcessType& p, int i
     return instance_name(f.app, p.name, index) + ".d/50-formation.conf";
 }
 
+// With a socket, each instance needs its own: started before it, and a
+// service stopped with its socket (the socket outlives service restarts).
+std::string socket_dependencies(const Formation& f, const ProcessType& p) {
+    if (!p.socket) return {};
+    std::string s = f.app + "-" + p.name + "@%i.socket";
+    return "Requires=" + s + "\nAfter=" + s + "\n";
+}
+
 UnitFile template_unit(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
         {"APP", f.app},
         {"TYPE", p.name},
         {"DESCRIPTION", description(f) + " (" + p.name + ".%i)"},
-        {"UNIT_DIRECTIVES", unit_directives(p)},
+        {"UNIT_DIRECTIVES", socket_dependencies(f, p) + unit_directives(p)},
         {"SERVICE_DIRECTIVES", service_directives(p, options)},
         {"RAW_SERVICE_DIRECTIVES", raw_service_directives(p)},
     };
@@ -69,6 +85,27 @@ UnitFile instance_dropin(const Formation& f, const ProcessType& p, int index, co
         {"SERVICE_DIRECTIVES", "Environment=PORT=" + port + "\n"},
     };
     return {instance_dropin_path(f, p, index), fill_template(templates::instance_conf, vars)};
+}
+
+UnitFile socket_template(const Formation& f, const ProcessType& p, const CompileOptions& options) {
+    std::map<std::string, std::string> vars{
+        {"SOURCE", source_name(options)},
+        {"APP", f.app},
+        {"TYPE", p.name},
+        {"DESCRIPTION", description(f) + " (" + p.name + ".%i socket)"},
+    };
+    return {socket_template_name(f.app, p.name), fill_template(templates::process_socket, vars)};
+}
+
+UnitFile socket_dropin(const Formation& f, const ProcessType& p, int index, const CompileOptions& options) {
+    std::map<std::string, std::string> vars{
+        {"SOURCE", source_name(options)},
+        {"TYPE", p.name},
+        {"INDEX", std::to_string(index)},
+        {"SOCKET_DIRECTIVES", "ListenStream=" + std::to_string(*p.port + index - 1) + "\n"},
+    };
+    return {socket_name(f.app, p.name, index) + ".d/50-formation.conf",
+            fill_template(templates::instance_socket_conf, vars)};
 }
 
 UnitFile app_target(const Formation& f, const std::vector<Instance>& instances, const CompileOptions& options) {
@@ -124,7 +161,19 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
                 inst.config += service_config(dropin.content);
                 set.files.push_back(std::move(dropin));
             }
+            if (p.socket) {
+                UnitFile dropin = socket_dropin(f, p, i, options);
+                inst.socket = socket_name(f.app, p.name, i);
+                inst.socket_config = service_config(dropin.content);
+                set.files.push_back(std::move(dropin));
+            }
             set.instances.push_back(std::move(inst));
+        }
+        if (p.socket) {
+            UnitFile stpl = socket_template(f, p, options);
+            for (auto& inst : set.instances)
+                if (inst.type == p.name) inst.socket_config = service_config(stpl.content) + inst.socket_config;
+            set.files.push_back(std::move(stpl));
         }
         set.files.push_back(std::move(tpl));
     }

@@ -145,6 +145,7 @@ std::string service_directives(const ProcessType& p, const CompileOptions& optio
     line(out, "ExecStart", exec_start(p));
     if (p.ready == Readiness::port)
         line(out, "ExecStartPost", exec_line({options.helper_path, "wait-ready", "--port"}) + " ${PORT}");
+    if (p.reload_signal) line(out, "ExecReload", "/bin/kill -s " + *p.reload_signal + " $MAINPID");
     line(out, "Restart", restart_value(p.restart));
     line(out, "RestartSec", format_timespan(p.restart_delay_usec));
     line(out, "TimeoutStartSec", format_timespan(p.start_timeout_usec));

@@ -52,7 +52,10 @@ bool reserved(std::string_view unit) {
 
 std::vector<std::string> unit_names(const Formation& f) {
     std::vector<std::string> out{app_target_name(f.app)};
-    for (const auto& p : f.processes) out.push_back(template_name(f.app, p.name));
+    for (const auto& p : f.processes) {
+        out.push_back(template_name(f.app, p.name));
+        if (p.socket) out.push_back(socket_template_name(f.app, p.name));
+    }
     return out;
 }
 

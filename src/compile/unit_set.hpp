@@ -23,6 +23,11 @@ struct Instance {
     // unit files without comments, Description= and SourcePath=. A changed
     // description, comment or source file name restarts nothing.
     std::string config;
+    // With socket = true: "shop-web@1.socket", which holds the instance's
+    // port, and its listen configuration (what decides restarting the
+    // socket). Empty without a socket.
+    std::string socket;
+    std::string socket_config;
 };
 
 struct UnitSet {

@@ -78,10 +78,33 @@ struct ProcessType {
     std::optional<unsigned> nofile;           // LimitNOFILE=
     std::optional<int> nice;                  // -20..19
 
+    // `formation reload`: ExecReload= sends this signal to the main process.
+    std::optional<std::string> reload_signal;  // normalized, e.g. "SIGHUP"
+
+    // systemd holds each instance's port in APP-TYPE@N.socket and hands it
+    // over through LISTEN_FDS (needs port).
+    bool socket = false;
+    SourcePos socket_where;
+    // A restarted instance must stay ready this long before the next one of
+    // a rolling restart goes down (load balancers' health checks see it up).
+    std::uint64_t min_ready_usec = 2 * usec_per_sec;
+
+    // The [hosts.*] this type runs on; empty: every host (or local, without hosts).
+    std::vector<std::string> hosts;
+    SourcePos hosts_where;
+
     Hardening hardening = Hardening::standard;
     std::vector<std::string> writable_paths;  // ReadWritePaths= (strict needs them)
 
     std::vector<RawDirective> raw;
+};
+
+// [hosts.NAME]: a machine the formation spans, reached over ssh.
+struct Host {
+    std::string name;
+    std::string address;       // an ssh destination: "host" or "user@host"
+    std::optional<int> port;   // ssh port; absent: ssh's own default/config
+    SourcePos where;           // the [hosts.NAME] header
 };
 
 struct Formation {
@@ -90,6 +113,7 @@ struct Formation {
     SourcePos app_where;
     std::string description;
     std::vector<ProcessType> processes;  // ordered by name
+    std::vector<Host> hosts;             // ordered by name; empty: this host only
 };
 
 }  // namespace formation

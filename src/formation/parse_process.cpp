@@ -191,6 +191,38 @@ void stop_signal(Context& c, const toml::node& n, Draft& d) {
     }
 }
 
+void reload_signal(Context& c, const toml::node& n, Draft& d) {
+    auto s = read_string(c, n, "reload_signal");
+    if (!s) return;
+    auto sig = normalize_signal(*s);
+    if (sig && *sig != "SIGKILL") {
+        d.pt.reload_signal = *sig;
+    } else {
+        c.error(n, "reload_signal must be one of SIGHUP, SIGUSR1, SIGUSR2, SIGINT, SIGQUIT, SIGTERM, SIGWINCH "
+                   "(got " + quoted(*s) + ")");
+    }
+}
+
+void socket(Context& c, const toml::node& n, Draft& d) {
+    d.pt.socket_where = c.pos(n.source());
+    const auto* b = n.as_boolean();
+    if (!b) {
+        c.error(n, "socket must be true or false (got " + describe(n) + ")");
+        return;
+    }
+    d.pt.socket = b->get();
+}
+
+void min_ready(Context& c, const toml::node& n, Draft& d) {
+    auto v = read_duration(c, n, "min_ready");
+    if (!v) return;
+    if (*v > 3600 * usec_per_sec) {
+        c.error(n, "min_ready must be at most 1h (got " + describe(n) + ")");
+        return;
+    }
+    d.pt.min_ready_usec = *v;
+}
+
 void ready(Context& c, const toml::node& n, Draft& d) {
     d.ready_where = c.pos(n.source());
     auto v = read_choice(c, n, "ready", {"simple", "notify", "port"});
@@ -301,7 +333,7 @@ struct Setting {
     bool in_defaults;  // valid in [defaults]
 };
 
-constexpr std::array<Setting, 25> settings{{
+constexpr std::array<Setting, 28> settings{{
     {"command", command, false, false},
     {"count", count, false, true},
     {"port", port, false, false},
@@ -318,6 +350,9 @@ constexpr std::array<Setting, 25> settings{{
     {"stop_signal", stop_signal, false, true},
     {"start_timeout", start_timeout, false, true},
     {"ready", ready, false, true},
+    {"reload_signal", reload_signal, false, true},
+    {"socket", socket, false, false},
+    {"min_ready", min_ready, false, true},
     {"memory_max", memory_max, false, true},
     {"cpu_quota", cpu_quota, false, true},
     {"cpu_weight", cpu_weight, false, true},
@@ -365,6 +400,9 @@ void finish_process(Context& c, const toml::table& table, Draft& d) {
     if (pt.command_where.line == 0) c.error(table, label + " has no command");
     if (pt.ready == Readiness::port && !pt.port)
         c.error(d.ready_where.line ? d.ready_where : pt.where, "ready = \"port\" needs port to be set in " + label);
+    if (pt.socket && !pt.port)
+        c.error(pt.socket_where, "socket = true needs port to be set in " + label +
+                                     ": each instance's socket listens on its port");
     if (pt.port) {
         if (*pt.port + pt.count - 1 > 65535)
             c.error(pt.port_where, "port " + std::to_string(*pt.port) + " with count " + std::to_string(pt.count) +
