@@ -20,6 +20,14 @@ std::string instance_name(const std::string& app, const std::string& type, int i
     return app + "-" + type + "@" + std::to_string(index) + ".service";
 }
 
+std::string slice_name(const std::string& app) {
+    // "-" in a slice name means nesting (my-shop.slice would sit inside
+    // my.slice, under app "my"'s limits): escape it as systemd-escape does.
+    std::string out;
+    for (char c : app) out += c == '-' ? std::string("\\x2d") : std::string(1, c);
+    return out + ".slice";
+}
+
 std::string socket_template_name(const std::string& app, const std::string& type) {
     return app + "-" + type + "@.socket";
 }
@@ -33,14 +41,17 @@ namespace {
 std::string source_name(const CompileOptions& options) { return escape_specifiers(printable(options.source_path)); }
 
 // The lines of a unit file that configure the service: not comments, not
-// Description= nor SourcePath= (they change no process).
+// Description=, SourcePath= nor After= (they change no process; ordering
+// against another type's instances changes whenever that type scales).
 std::string service_config(std::string_view text) {
     std::string out;
     while (!text.empty()) {
         auto nl = text.find('\n');
         std::string_view line = text.substr(0, nl == std::string_view::npos ? text.size() : nl + 1);
         text.remove_prefix(line.size());
-        if (line.starts_with("#") || line.starts_with("Description=") || line.starts_with("SourcePath=")) continue;
+        if (line.starts_with("#") || line.starts_with("Description=") || line.starts_with("SourcePath=") ||
+            line.starts_with("After="))
+            continue;
         out += line;
     }
     return out;
@@ -62,13 +73,29 @@ std::string socket_dependencies(const Formation& f, const ProcessType& p) {
     return "Requires=" + s + "\nAfter=" + s + "\n";
 }
 
+// after = ["migrate"]: after every instance of those types. Ordering only:
+// After= lines decide no restart (see service_config).
+std::string ordering(const Formation& f, const ProcessType& p) {
+    std::string out;
+    for (const auto& name : p.after) {
+        auto it = std::find_if(f.processes.begin(), f.processes.end(),
+                               [&](const ProcessType& q) { return q.name == name; });
+        if (it == f.processes.end() || it->count == 0) continue;
+        out += "After=";
+        for (int i = 1; i <= it->count; ++i) out += (i > 1 ? " " : "") + instance_name(f.app, name, i);
+        out += "\n";
+    }
+    return out;
+}
+
 UnitFile template_unit(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
         {"APP", f.app},
         {"TYPE", p.name},
         {"DESCRIPTION", description(f) + " (" + p.name + ".%i)"},
-        {"UNIT_DIRECTIVES", socket_dependencies(f, p) + unit_directives(p)},
+        {"UNIT_DIRECTIVES", socket_dependencies(f, p) + ordering(f, p) + unit_directives(p)},
+        {"SLICE", slice_name(f.app)},
         {"SERVICE_DIRECTIVES", service_directives(p, options)},
         {"RAW_SERVICE_DIRECTIVES", raw_service_directives(p)},
     };
@@ -106,6 +133,19 @@ UnitFile socket_dropin(const Formation& f, const ProcessType& p, int index, cons
     };
     return {socket_name(f.app, p.name, index) + ".d/50-formation.conf",
             fill_template(templates::instance_socket_conf, vars)};
+}
+
+UnitFile app_slice(const Formation& f, const CompileOptions& options) {
+    std::string limits;
+    if (f.memory_max) limits += "MemoryMax=" + std::to_string(*f.memory_max) + "\n";
+    if (f.cpu_quota) limits += "CPUQuota=" + std::to_string(*f.cpu_quota) + "%\n";
+    std::map<std::string, std::string> vars{
+        {"SOURCE", source_name(options)},
+        {"APP", f.app},
+        {"DESCRIPTION", description(f)},
+        {"SLICE_DIRECTIVES", limits},
+    };
+    return {slice_name(f.app), fill_template(templates::app_slice, vars)};
 }
 
 UnitFile app_target(const Formation& f, const std::vector<Instance>& instances, const CompileOptions& options) {
@@ -178,6 +218,7 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
         set.files.push_back(std::move(tpl));
     }
     set.files.push_back(app_target(f, set.instances, options));
+    set.files.push_back(app_slice(f, options));
     // Enabled for boot, as `systemctl enable` would; the generator makes the
     // link itself (generated units have no [Install] to enable).
     std::string wanted_by = options.user_manager ? "default.target" : "multi-user.target";

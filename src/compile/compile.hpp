@@ -38,6 +38,7 @@ std::vector<std::string> unit_names(const Formation& f);
 std::string app_target_name(const std::string& app);
 std::string template_name(const std::string& app, const std::string& type);  // "shop-web@.service"
 std::string instance_name(const std::string& app, const std::string& type, int index);
+std::string slice_name(const std::string& app);  // "shop.slice", "my\\x2dshop.slice"
 std::string socket_template_name(const std::string& app, const std::string& type);  // "shop-web@.socket"
 std::string socket_name(const std::string& app, const std::string& type, int index);  // "shop-web@1.socket"
 

@@ -28,7 +28,10 @@ std::string exec_start(const ProcessType& p) {
     // expanded by the shell. A simple command gets "exec" so the app itself,
     // not the shell, is the main process that receives SIGTERM.
     std::string script = is_simple_shell_command(p.command.line) ? prefix_exec(p.command.line) : p.command.line;
-    return exec_line({"/bin/sh", "-c", script});
+    std::vector<std::string> argv = p.shell;
+    argv.push_back("-c");
+    argv.push_back(std::move(script));
+    return exec_line(argv);
 }
 
 // A shell line that is not one simple command keeps /bin/sh as the main
@@ -133,6 +136,10 @@ std::string user_hardening_directives(const ProcessType& p) {
 
 std::string unit_directives(const ProcessType& p) {
     std::string out;
+    if (p.network_online) {
+        line(out, "Wants", "network-online.target");
+        line(out, "After", "network-online.target");
+    }
     line(out, "StartLimitIntervalSec", format_timespan(p.start_limit_interval_usec));
     line(out, "StartLimitBurst", std::to_string(p.start_limit_burst));
     raw(out, p, "Unit");
@@ -156,6 +163,9 @@ std::string service_directives(const ProcessType& p, const CompileOptions& optio
     if (!p.group.empty()) line(out, "Group", escape_specifiers(p.group));
     if (!p.working_directory.empty()) line(out, "WorkingDirectory", escape_specifiers(p.working_directory));
     for (const auto& [name, value] : p.env) line(out, "Environment", quote_env_assignment(name, value));
+    // Who the instance is: "web.2" (%i is the instance number).
+    line(out, "Environment", "FORMATION_INSTANCE=" + p.name + ".%i");
+    for (const auto& name : p.instance_env) line(out, "Environment", name + "=" + p.name + ".%i");
     for (const auto& file : p.env_files) line(out, "EnvironmentFile", escape_specifiers(file));
     if (p.memory_max) line(out, "MemoryMax", std::to_string(*p.memory_max));
     if (p.cpu_quota) line(out, "CPUQuota", std::to_string(*p.cpu_quota) + "%");
@@ -211,6 +221,8 @@ std::string hardening_directives(const ProcessType& p) {
             "CAP_MAC_ADMIN CAP_MAC_OVERRIDE CAP_SETPCAP CAP_SYS_PACCT CAP_SYS_TTY_CONFIG CAP_SYSLOG "
             "CAP_WAKE_ALARM CAP_BLOCK_SUSPEND CAP_LEASE CAP_IPC_LOCK CAP_BPF CAP_PERFMON "
             "CAP_CHECKPOINT_RESTORE CAP_SYS_CHROOT CAP_SYS_NICE CAP_AUDIT_READ CAP_AUDIT_WRITE\n";
+        // /usr, /boot, /etc and the home directories are read-only here too.
+        for (const auto& path : p.writable_paths) line(out, "ReadWritePaths", list_word(path));
         return out;
     }
     // Read-only everywhere but the declared paths, no capabilities, and a

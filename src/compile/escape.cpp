@@ -166,6 +166,10 @@ bool is_simple_shell_command(std::string_view line) {
             i = end;
             continue;
         }
+        // A redirect that duplicates or closes a descriptor (2>&1, >&2, <&-)
+        // or overrides noclobber (>|) is still part of one simple command.
+        const char prev = i > 0 ? line[i - 1] : '\0';
+        if ((c == '&' && (prev == '>' || prev == '<')) || (c == '|' && prev == '>')) continue;
         if (c == ';' || c == '&' || c == '|' || c == '(' || c == ')' || c == '\n') return false;
         bool space = c == ' ' || c == '\t';
         if (space) {

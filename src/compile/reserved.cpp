@@ -51,7 +51,7 @@ bool reserved(std::string_view unit) {
 }  // namespace
 
 std::vector<std::string> unit_names(const Formation& f) {
-    std::vector<std::string> out{app_target_name(f.app)};
+    std::vector<std::string> out{app_target_name(f.app), slice_name(f.app)};
     for (const auto& p : f.processes) {
         out.push_back(template_name(f.app, p.name));
         if (p.socket) out.push_back(socket_template_name(f.app, p.name));
@@ -64,6 +64,9 @@ std::vector<Diagnostic> reserved_name_errors(const Formation& f) {
     if (reserved(app_target_name(f.app)) || f.app == "systemd")
         out.push_back({f.app_where, "app \"" + f.app + "\" would make " + app_target_name(f.app) +
                                         ", a unit of systemd's own (systemd.special(7)); choose another name"});
+    else if (reserved(slice_name(f.app)))
+        out.push_back({f.app_where, "app \"" + f.app + "\" would make " + slice_name(f.app) +
+                                        ", a slice of systemd's own (systemd.special(7)); choose another name"});
     for (const auto& p : f.processes) {
         std::string unit = template_name(f.app, p.name);
         if (reserved(unit))

@@ -93,8 +93,21 @@ struct ProcessType {
     std::vector<std::string> hosts;
     SourcePos hosts_where;
 
+    // What runs a shell command line: argv before "-c LINE". Default /bin/sh,
+    // as a Procfile; e.g. {"/bin/bash", "-l"} for rbenv/nvm/asdf shims.
+    std::vector<std::string> shell{"/bin/sh"};
+    // Extra variables that, like FORMATION_INSTANCE, hold "TYPE.N" (foreman's
+    // PS, Heroku's DYNO).
+    std::vector<std::string> instance_env;
+
+    // Ordering: start after network-online.target (and pull it in).
+    bool network_online = false;
+    // Start after every instance of these process types (and stop before).
+    std::vector<std::string> after;
+    SourcePos after_where;
+
     Hardening hardening = Hardening::standard;
-    std::vector<std::string> writable_paths;  // ReadWritePaths= (strict needs them)
+    std::vector<std::string> writable_paths;  // ReadWritePaths= wherever hardening restricts writes
 
     std::vector<RawDirective> raw;
 };
@@ -114,6 +127,11 @@ struct Formation {
     std::string description;
     std::vector<ProcessType> processes;  // ordered by name
     std::vector<Host> hosts;             // ordered by name; empty: this host only
+
+    // App-wide limits on APP.slice, which holds every instance of the app
+    // (top-level memory_max/cpu_quota; in [defaults] they are per process).
+    std::optional<std::uint64_t> memory_max;
+    std::optional<unsigned> cpu_quota;
 };
 
 }  // namespace formation

@@ -3,6 +3,8 @@
 #include "formation/parse.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <tuple>
 
 #include "formation/parse_internal.hpp"
@@ -47,6 +49,15 @@ void read_description(Context& c, const toml::node& n, Formation& f) {
         c.error(n, "description must not end with a backslash, which systemd reads as a line continuation");
     else
         f.description = *s;
+}
+
+// Top-level memory_max/cpu_quota limit the whole app (its slice); the same
+// keys in [defaults] or [process.NAME] limit each instance.
+void read_app_limit(Context& c, const toml::key& k, const toml::node& v, Formation& f) {
+    Draft d;
+    apply_setting(c, k, v, Scope::process, d);
+    if (k.str() == "memory_max") f.memory_max = d.pt.memory_max;
+    else f.cpu_quota = d.pt.cpu_quota;
 }
 
 void read_defaults(Context& c, const toml::table& t, Draft& base) {
@@ -137,6 +148,45 @@ void check_port_overlap(Context& c, const Formation& f) {
     }
 }
 
+// after = [...] names other process types of the file, without cycles
+// (systemd would break a cycle by dropping a start job at random).
+void check_after(Context& c, const Formation& f) {
+    std::map<std::string, const ProcessType*> by_name;
+    for (const auto& p : f.processes) by_name[p.name] = &p;
+    for (const auto& p : f.processes) {
+        for (const auto& name : p.after) {
+            if (name == p.name) c.error(p.after_where, "[process." + p.name + "] cannot start after itself");
+            else if (!by_name.count(name))
+                c.error(p.after_where, "after: [process." + p.name + "] names \"" + name +
+                                           "\", which is not a process type of this file");
+        }
+    }
+    // Depth-first search; 0 unvisited, 1 on the stack, 2 done.
+    std::map<std::string, int> mark;
+    std::vector<std::string> stack;
+    std::function<bool(const ProcessType&)> visit = [&](const ProcessType& p) {
+        mark[p.name] = 1;
+        stack.push_back(p.name);
+        for (const auto& name : p.after) {
+            auto it = by_name.find(name);
+            if (it == by_name.end() || name == p.name) continue;
+            if (mark[name] == 1) {
+                std::string cycle;
+                auto from = std::find(stack.begin(), stack.end(), name);
+                for (auto i = from; i != stack.end(); ++i) cycle += *i + " → ";
+                c.error(it->second->after_where, "after makes a cycle: " + cycle + name);
+                return false;
+            }
+            if (mark[name] == 0 && !visit(*it->second)) return false;
+        }
+        stack.pop_back();
+        mark[p.name] = 2;
+        return true;
+    };
+    for (const auto& p : f.processes)
+        if (mark[p.name] == 0 && !visit(p)) break;
+}
+
 // systemd and the machine, not the file format, set the real limits; these
 // keep a mistyped count or a generated file from asking for absurd work.
 void check_total_instances(Context& c, const Formation& f) {
@@ -171,7 +221,7 @@ void sort_diagnostics(std::vector<Diagnostic>& ds) {
 }  // namespace
 
 std::vector<std::string_view> detail::top_level_names() {
-    std::vector<std::string_view> names{"app", "description", "defaults", "process"};
+    std::vector<std::string_view> names{"app", "description", "defaults", "process", "memory_max", "cpu_quota"};
     for (auto name : setting_names(Scope::app)) names.push_back(name);
     return names;
 }
@@ -207,6 +257,7 @@ Formation parse_formation(std::string_view text, const std::string& path) {
         else if (k.str() == "description") read_description(c, v, f);
         else if (k.str() == "defaults") defaults = &v;
         else if (k.str() == "process") processes = &v;
+        else if (k.str() == "memory_max" || k.str() == "cpu_quota") read_app_limit(c, k, v, f);
         else if (!apply_setting(c, k, v, Scope::app, base)) unknown_key(c, k, "at the top level", top_names);
     }
     // Keys are visited sorted, so [defaults] waits until the app level is read.
@@ -220,6 +271,7 @@ Formation parse_formation(std::string_view text, const std::string& path) {
     else c.error(SourcePos{path, 0, 0}, "no process types: add e.g. [process.web] with command = \"...\"");
     check_port_overlap(c, f);
     check_total_instances(c, f);
+    check_after(c, f);
 
     if (!c.diagnostics.empty()) {
         sort_diagnostics(c.diagnostics);

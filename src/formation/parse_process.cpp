@@ -149,6 +149,102 @@ void working_directory(Context& c, const toml::node& n, Draft& d) {
     if (auto v = read_path(c, n, "working_directory")) d.pt.working_directory = *v;
 }
 
+// "/bin/bash -l" (words split on spaces) or ["/bin/bash", "-l"].
+void shell(Context& c, const toml::node& n, Draft& d) {
+    std::vector<std::string> words;
+    if (const auto* arr = n.as_array()) {
+        for (const auto& item : *arr) {
+            auto w = read_string(c, item, "shell");
+            if (!w) return;
+            words.push_back(std::move(*w));
+        }
+    } else if (auto line = read_string(c, n, "shell")) {
+        std::size_t at = 0;
+        while (at < line->size()) {
+            std::size_t start = line->find_first_not_of(' ', at);
+            if (start == std::string::npos) break;
+            std::size_t end = line->find(' ', start);
+            if (end == std::string::npos) end = line->size();
+            words.push_back(line->substr(start, end - start));
+            at = end;
+        }
+    } else {
+        return;
+    }
+    if (words.empty() || words.front().empty() || words.front()[0] != '/') {
+        c.error(n, "shell must start with the absolute path of a shell, e.g. \"/bin/bash -l\" (got " + describe(n) +
+                       ")");
+        return;
+    }
+    if (auto problem = program_problem(words.front())) {
+        c.error(n, "shell " + quoted(words.front()) + " " + *problem);
+        return;
+    }
+    for (const auto& w : words) {
+        if (w.empty() || has_control_chars(w) || w.size() > 4096) {
+            c.error(n, "shell words must be non-empty, at most 4096 bytes, without control characters (got " +
+                           quoted(w) + ")");
+            return;
+        }
+        if (w == "-c") {
+            c.error(n, "shell must not include \"-c\": formation adds -c and the command line");
+            return;
+        }
+    }
+    d.pt.shell = std::move(words);
+}
+
+void instance_env(Context& c, const toml::node& n, Draft& d) {
+    const auto* arr = n.as_array();
+    if (!arr) {
+        c.error(n, "instance_env must be an array of variable names, e.g. [\"PS\"] (got " + describe(n) + ")");
+        return;
+    }
+    std::vector<std::string> names;
+    for (const auto& item : *arr) {
+        auto name = read_string(c, item, "instance_env");
+        if (!name) return;
+        if (!is_valid_env_name(*name) || *name == "PORT" || name->starts_with("FORMATION_") ||
+            name->starts_with("LISTEN_")) {
+            c.error(item, "instance_env " + quoted(*name) +
+                              " must be a variable name (letters, digits, \"_\", not starting with a digit), "
+                              "not PORT, FORMATION_* or LISTEN_*");
+            return;
+        }
+        if (std::find(names.begin(), names.end(), *name) == names.end()) names.push_back(std::move(*name));
+    }
+    d.pt.instance_env = std::move(names);
+}
+
+void network_online(Context& c, const toml::node& n, Draft& d) {
+    const auto* b = n.as_boolean();
+    if (!b) {
+        c.error(n, "network_online must be true or false (got " + describe(n) + ")");
+        return;
+    }
+    d.pt.network_online = b->get();
+}
+
+void after(Context& c, const toml::node& n, Draft& d) {
+    d.pt.after_where = c.pos(n.source());
+    const auto* arr = n.as_array();
+    if (!arr) {
+        c.error(n, "after must be an array of process type names, e.g. [\"migrate\"] (got " + describe(n) + ")");
+        return;
+    }
+    std::vector<std::string> names;
+    for (const auto& item : *arr) {
+        auto name = read_string(c, item, "after");
+        if (!name) return;
+        if (!is_valid_type_name(*name)) {
+            c.error(item, "after: " + quoted(*name) + " is not a process type name");
+            return;
+        }
+        if (std::find(names.begin(), names.end(), *name) == names.end()) names.push_back(std::move(*name));
+    }
+    d.pt.after = std::move(names);
+}
+
 void restart(Context& c, const toml::node& n, Draft& d) {
     auto v = read_choice(c, n, "restart", {"always", "on-failure", "no"});
     if (!v) return;
@@ -333,7 +429,7 @@ struct Setting {
     bool in_defaults;  // valid in [defaults]
 };
 
-constexpr std::array<Setting, 28> settings{{
+constexpr std::array<Setting, 32> settings{{
     {"command", command, false, false},
     {"count", count, false, true},
     {"port", port, false, false},
@@ -342,6 +438,10 @@ constexpr std::array<Setting, 28> settings{{
     {"user", user, true, true},
     {"group", group, true, true},
     {"working_directory", working_directory, true, true},
+    {"shell", shell, true, true},
+    {"instance_env", instance_env, true, true},
+    {"network_online", network_online, true, true},
+    {"after", after, false, false},
     {"restart", restart, false, true},
     {"restart_delay", restart_delay, false, true},
     {"start_limit_burst", start_limit_burst, false, true},
@@ -411,6 +511,14 @@ void finish_process(Context& c, const toml::table& table, Draft& d) {
             c.error(it->second.where, "PORT must not be set in env for " + label +
                                           ", which sets port: each instance gets PORT = port + N - 1");
     }
+    for (const char* name : {"FORMATION_APP", "FORMATION_INSTANCE"})
+        if (auto it = d.env.find(name); it != d.env.end())
+            c.error(it->second.where, std::string(name) + " must not be set in env: formation sets it for each "
+                                                          "instance (see ENVIRONMENT in formation.toml(5))");
+    for (const auto& name : pt.instance_env)
+        if (auto it = d.env.find(name); it != d.env.end())
+            c.error(it->second.where, name + " must not be set in env for " + label +
+                                          ": instance_env gives it each instance's name (" + pt.name + ".N)");
     for (auto& [name, entry] : d.env) {  // std::map: sorted by name
         pt.env.emplace_back(name, entry.value);
         pt.env_where.emplace_back(name, entry.where);

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "compile/compile.hpp"
 
 using namespace formation;
@@ -41,6 +43,7 @@ TEST_CASE("a formation compiles to an app target, templates and port drop-ins") 
                        "shop-web@2.service.d/50-formation.conf",
                        "shop-web@3.service.d/50-formation.conf",
                        "shop-worker@.service",
+                       "shop.slice",
                        "shop.target",
                    });
     REQUIRE(set.instances.size() == 5);
@@ -223,7 +226,8 @@ TEST_CASE("compiled paths have no '/' but the .d/ and .wants/ forms") {
         for (const auto& file : set.files) {
             std::string base = file.path.substr(file.path.find('/') == std::string::npos ? 0 : file.path.find('/') + 1);
             std::string first = file.path.substr(0, file.path.find('/'));
-            CHECK((first.rfind(f.app + "-", 0) == 0 || first == f.app + ".target" || base == f.app + ".target"));
+            CHECK((first.rfind(f.app + "-", 0) == 0 || first == f.app + ".target" || first == slice_name(f.app) ||
+                   base == f.app + ".target"));
         }
     }
 }
@@ -281,4 +285,63 @@ TEST_CASE("unit_limit_errors: an ExecStart= line of 1 MiB or more is refused at 
     CHECK(unit_limit_errors(f).empty());
     f.processes[1].command.argv.back() += "x";
     CHECK(unit_limit_errors(f).size() == 1);
+}
+
+TEST_CASE("every instance knows who it is, runs in the app's slice, under the chosen shell") {
+    Formation f = shop();
+    f.app = "my-shop";
+    f.memory_max = 1024;
+    f.cpu_quota = 150;
+    f.processes[0].shell = {"/bin/bash", "-l"};
+    f.processes[0].instance_env = {"PS"};
+    f.processes[1].after = {"web"};
+    f.processes[1].network_online = true;
+    UnitSet set = compile(f);
+    const UnitFile* web = set.find("my-shop-web@.service");
+    const UnitFile* worker = set.find("my-shop-worker@.service");
+    const UnitFile* slice = set.find("my\\x2dshop.slice");
+    REQUIRE(web);
+    REQUIRE(worker);
+    REQUIRE(slice);
+    CHECK(contains(web->content, "\nEnvironment=FORMATION_INSTANCE=web.%i\n"));
+    CHECK(contains(web->content, "\nEnvironment=PS=web.%i\n"));
+    CHECK(contains(web->content, "\nEnvironment=FORMATION_APP=my-shop\n"));
+    CHECK(contains(web->content, "\nSlice=my\\x2dshop.slice\n"));
+    CHECK(contains(web->content, "\nExecStart=\"/bin/bash\" \"-l\" \"-c\" \"exec bundle exec puma"));
+    CHECK_FALSE(contains(worker->content, "PS="));
+    CHECK(contains(worker->content, "\nAfter=my-shop-web@1.service my-shop-web@2.service my-shop-web@3.service\n"));
+    CHECK(contains(worker->content, "\nWants=network-online.target\nAfter=network-online.target\n"));
+    CHECK(contains(slice->content, "\n[Slice]\nMemoryMax=1024\nCPUQuota=150%\n"));
+    // Ordering against another type restarts nothing when that type scales.
+    Formation scaled = f;
+    scaled.processes[0].count = 5;
+    UnitSet after_scale = compile(scaled);
+    CHECK(after_scale.find("my-shop-worker@.service")->content != worker->content);
+    for (std::size_t i = 0; i < set.instances.size(); ++i)
+        if (set.instances[i].type == "worker") {
+            auto it = std::find_if(after_scale.instances.begin(), after_scale.instances.end(), [&](const Instance& x) {
+                return x.unit == set.instances[i].unit;
+            });
+            REQUIRE(it != after_scale.instances.end());
+            CHECK(it->config == set.instances[i].config);
+        }
+}
+
+TEST_CASE("socket = true: a socket per instance on its port, which the service requires") {
+    Formation f = shop();
+    f.processes[0].socket = true;
+    UnitSet set = compile(f);
+    REQUIRE(set.find("shop-web@.socket"));
+    const UnitFile* d2 = set.find("shop-web@2.socket.d/50-formation.conf");
+    REQUIRE(d2);
+    CHECK(contains(d2->content, "\n[Socket]\nListenStream=5001\n"));
+    CHECK(contains(set.find("shop-web@.service")->content, "\nRequires=shop-web@%i.socket\nAfter=shop-web@%i.socket\n"));
+    for (const auto& i : set.instances) {
+        if (i.type == "web") {
+            CHECK(i.socket == "shop-web@" + std::to_string(i.index) + ".socket");
+            CHECK(contains(i.socket_config, "ListenStream=" + std::to_string(4999 + i.index)));
+        } else {
+            CHECK(i.socket.empty());
+        }
+    }
 }

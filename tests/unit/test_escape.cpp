@@ -56,6 +56,15 @@ TEST_CASE("simple shell commands get exec, compound ones do not") {
     CHECK(is_simple_shell_command("run --at $(date +%s; echo x)"));
     CHECK(is_simple_shell_command("FOO=bar run"));
     CHECK(is_simple_shell_command("exec run"));
+    // Redirects are part of the one command: it still gets exec.
+    CHECK(is_simple_shell_command("run 2>&1"));
+    CHECK(is_simple_shell_command("run >>/var/log/x 2>&1 <&-"));
+    CHECK(is_simple_shell_command("run >&2"));
+    CHECK(is_simple_shell_command("run >| out"));
+    CHECK(prefix_exec("run 2>&1") == "exec run 2>&1");
+    CHECK_FALSE(is_simple_shell_command("run &>log"));  // dash: "run &" then ">log"
+    CHECK_FALSE(is_simple_shell_command("run 2>&1 | tee x"));
+    CHECK_FALSE(is_simple_shell_command("run & wait"));
     CHECK_FALSE(is_simple_shell_command("cd /srv && run"));
     CHECK_FALSE(is_simple_shell_command("a; b"));
     CHECK_FALSE(is_simple_shell_command("a | b"));

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "compile/render.hpp"
 #include "formation/parse.hpp"
 #include "formation/parse_internal.hpp"
 #include "formation/values.hpp"
@@ -428,7 +429,8 @@ TEST_CASE("the project corpus of bad files (tests/corpus/bad) is refused on the 
         if (!expect.empty() && expect.back() == '\r') expect.pop_back();
         std::vector<Diagnostic> ds;
         try {
-            parse_formation(text, entry.path().string());
+            // What `check` runs: the parser, then what systemd would refuse.
+            ds = validation_errors(parse_formation(text, entry.path().string()));
         } catch (const FormationError& e) {
             ds = e.diagnostics();
         }
