@@ -206,6 +206,11 @@ std::string render(const Rendering& r) {
     t += "# Under systemd the processes run as root unless you set user (and group), e.g.\n";
     t += "# user = \"" + o.app + "\"\n";
     t += "app = \"" + o.app + "\"\n";
+    t += o.dialect == Dialect::foreman
+             ? "# foreman tells each process its name in PS (web.1), as formation does in FORMATION_INSTANCE.\n"
+               "instance_env = [\"PS\"]\n"
+             : "# honcho tells each process its name in HONCHO_PROCESS_NAME (web.1), as formation does in\n"
+               "# FORMATION_INSTANCE.\ninstance_env = [\"HONCHO_PROCESS_NAME\"]\n";
     t += "# As with foreman, the processes run in the Procfile's directory.\n";
     t += "working_directory = " + toml_string(o.working_directory) + "\n";
     if (!r.secret_names.empty()) {
@@ -226,8 +231,8 @@ std::string render(const Rendering& r) {
         if (tp.name != tp.entry->name) t += "# " + quoted(tp.entry->name) + " in the Procfile.\n";
         if (tp.release) {
             t += "# Heroku's release phase: a one-off command run once per deploy, before the new\n"
-                 "# code starts, not a service. count = 0 keeps it from running; run it by hand in\n"
-                 "# the working directory, with the app's environment, before `formation apply`.\n";
+                 "# code starts, not a service. count = 0 keeps it from running; run it with the\n"
+                 "# app's environment by `formation run " + tp.name + " -- COMMAND` before restarting.\n";
         }
         t += "[process." + tp.name + "]\n";
         t += "command = " + toml_string(tp.entry->command) + "\n";

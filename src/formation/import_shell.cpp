@@ -37,11 +37,9 @@ const ShellRule anywhere_rules[] = {
     {"([A-Za-z_][A-Za-z0-9_]*=\\()", "\"%...)\" array assignment is bash syntax"},
     {"(?:^|[^A-Za-z0-9_-])(rbenv|rvm|nvm|asdf|pyenv|nodenv|chruby|goenv|jenv|volta|fnm)(?:[^A-Za-z0-9_-]|$)",
      "% works through a login shell's profile (foreman's systemd export ran bash -lc); /bin/sh under systemd "
-     "reads no profile, so give the interpreter's full path or set PATH in [env]", false},
+     "reads no profile: set shell = \"/bin/bash -l\", or give the interpreter's full path or PATH in [env]", false},
     {"(\\.bashrc|\\.bash_profile|\\.profile|\\.zshrc)",
      "reads %, written for an interactive or login shell, which systemd does not start", false},
-    {"\\$\\{?(PS|HONCHO_PROCESS_NAME)(?:[^A-Za-z0-9_]|$)",
-     "foreman and honcho set % to the instance name (web.1); formation does not (its journal lines carry it)", false},
 };
 
 std::string fill(const char* message, const std::string& construct) {
@@ -67,7 +65,9 @@ void check(const ShellRule& rule, const std::string& pattern, const ProcfileEntr
     int column = e.column + static_cast<int>(m.position(1));
     out.push_back({{file, e.line, column},
                    e.name + ": " + fill(rule.message, m.str(1)) +
-                       (rule.syntax ? " (formation runs Procfile lines with /bin/sh)" : "")});
+                       (rule.syntax ? " (formation runs Procfile lines with /bin/sh unless shell is set, e.g. "
+                                      "shell = \"/bin/bash -l\")"
+                                    : "")});
 }
 
 }  // namespace

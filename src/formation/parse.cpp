@@ -7,6 +7,7 @@
 #include <map>
 #include <tuple>
 
+#include "formation/import.hpp"
 #include "formation/parse_internal.hpp"
 #include "formation/values.hpp"
 
@@ -286,16 +287,12 @@ Formation parse_formation(std::string_view text, const std::string& path) {
 std::vector<Diagnostic> lint_formation(const Formation& f) {
     std::vector<Diagnostic> out;
     for (const auto& pt : f.processes) {
-        for (const auto& [name, where] : pt.env_where) {
-            std::string upper = name;
-            std::transform(upper.begin(), upper.end(), upper.begin(),
-                           [](char ch) { return ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch; });
-            bool secret = (upper.size() >= 4 && upper.compare(upper.size() - 4, 4, "_KEY") == 0) ||
-                          upper.find("SECRET") != std::string::npos || upper.find("PASSWORD") != std::string::npos ||
-                          upper.find("TOKEN") != std::string::npos;
-            if (secret)
-                out.push_back({where, "env " + name + " looks like a secret; inline env is written into "
-                                      "world-readable unit files, so put it in a file listed in env_files"});
+        for (std::size_t i = 0; i < pt.env_where.size() && i < pt.env.size(); ++i) {
+            const auto& [name, where] = pt.env_where[i];
+            if (looks_secret(name, pt.env[i].second))
+                out.push_back({where, "env " + name + " looks like a secret (its name, or a URL with credentials); "
+                                      "inline env is written into world-readable unit files, so put it in a file "
+                                      "listed in env_files"});
         }
     }
     sort_diagnostics(out);

@@ -232,8 +232,11 @@ TEST_CASE("shell warnings: bash syntax and version managers, at their column") {
         CHECK_MESSAGE(warns(fine).empty(), fine);
     for (const char* bashism : {"nvm use 18 && node .", "bash -c 'cat <(ls)'", "echo $'a\\n'", "x=(1 2)",
                                 "echo ${V/a/b}", "echo ${V:0:3}", "((n++))", "pushd /srv", "~/.asdf/shims/ruby x",
-                                ". ~/.profile && run", "echo $PS"})
+                                ". ~/.profile && run"})
         CHECK_MESSAGE(warns(bashism).size() == 1, bashism);
+    // PS is mapped (instance_env), not warned about.
+    CHECK(warns("echo $PS").empty());
+    CHECK(warns("nvm use 18")[0].message.find("shell = \"/bin/bash -l\"") != std::string::npos);
 }
 
 TEST_CASE("app names from directory names") {
