@@ -36,6 +36,8 @@ int run_destroy(const Globals& g, const std::string& verb_app) {
     std::vector<systemd::JobRequest> jobs;
     for (const auto& u : units) jobs.push_back({systemd::JobType::stop, u});
     jobs.push_back({systemd::JobType::stop, app_target_name(app)});
+    // A slice stays active after its last unit stops; the app leaves no trace.
+    jobs.push_back({systemd::JobType::stop, slice_name(app)});
     deploy::Report report;
     for (const auto& out : m->run_jobs(jobs, bound))
         if (!out.ok()) report.failures.push_back({out.unit, "stop", out.result});
