@@ -462,6 +462,23 @@ command = "work"
     CHECK(lint_formation(parse(design_example)).empty());
 }
 
+TEST_CASE("lint warns about URLs with credentials, whatever the name") {
+    Formation f = parse(R"(app = "a"
+[env]
+DATABASE_URL = "postgres://shop:hunter2@db/shop"
+SENTRY = "https://abc123@o1.ingest.sentry.io/5"
+HOMEPAGE = "https://example.com/a@b"
+MAILTO = "ops@example.com"
+[process.web]
+command = "run"
+)");
+    auto ws = lint_formation(f);
+    REQUIRE_MESSAGE(ws.size() == 2, dump(ws));
+    CHECK(ws[0].where.line == 3);
+    CHECK(ws[0].message.find("DATABASE_URL") != std::string::npos);
+    CHECK(ws[1].where.line == 4);
+}
+
 namespace {
 
 struct Hostile {
