@@ -116,8 +116,9 @@ run sig-remove 0 "$formation" -f "$work/sig.toml" apply
 check sig-plan-order "the stop is not planned before the install" \
     bash -c "grep -n 'stop    sig-drain@1' '$work/out' | cut -d: -f1 | { read a; b=\$(grep -n 'install ' '$work/out' | cut -d: -f1); [ \"\$a\" -lt \"\$b\" ]; }"
 check sig-stopped "sig-drain@1 is $(state sig-drain@1.service)" stopped sig-drain@1.service
+# journald reads the stdout stream asynchronously: give its last line a moment.
 check sig-own-signal "it was not stopped with SIGUSR1 (no 'drained on USR1' in its log)" \
-    bash -c "journalctl -q --after-cursor='$cursor' -u sig-drain@1.service -o cat | grep -q 'drained on USR1'"
+    wait_for 5 bash -c "journalctl -q --after-cursor='$cursor' -u sig-drain@1.service -o cat | grep -q 'drained on USR1'"
 check sig-template-gone "the template is still generated" test ! -e "$gen/sig-drain@.service"
 check sig-web-stays "sig-web@1 is $(state sig-web@1.service)" running sig-web@1.service
 

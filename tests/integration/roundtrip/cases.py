@@ -381,6 +381,11 @@ def verify(d, app):
             want_env = {k.encode(): v.encode() for k, v in env.items()}
             if port is not None:
                 want_env[b"PORT"] = str(port + i - 1).encode()
+            # Who the instance is (formation.toml(5), ENVIRONMENT).
+            want_env[b"FORMATION_APP"] = doc["app"].encode()
+            want_env[b"FORMATION_INSTANCE"] = f"{typ}.{i}".encode()
+            for name in doc["process"][typ].get("instance_env", doc.get("instance_env", [])):
+                want_env[name.encode()] = f"{typ}.{i}".encode()
             for k, w in sorted(want_env.items()):
                 g = got_env.get(k)
                 check(f"{unit} env {k.decode()}", g == w, f"got {show(g) if g is not None else 'nothing'}, want {show(w)}")
