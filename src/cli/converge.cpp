@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <ctime>
+#include <set>
 #include <cstdlib>
 #include <chrono>
 #include <iostream>
@@ -12,6 +14,7 @@
 #include "cli/table.hpp"
 #include "compile/render.hpp"
 #include "deploy/execute.hpp"
+#include "systemd/config_warnings.hpp"
 #include "plan/plan.hpp"
 
 namespace formation::cli {
@@ -52,6 +55,26 @@ Observed observe(systemd::Manager& m, const UnitSet& set, const host::Paths& pat
 }
 
 }  // namespace
+
+std::uint64_t now_realtime_usec() {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<std::uint64_t>(ts.tv_sec) * usec_per_sec + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
+}
+
+// What systemd ignored while loading the app's units ("…, ignoring"): a
+// value check cannot judge, such as one in a raw directive. systemd does not
+// refuse the unit, so neither does apply, but nobody should miss it.
+void print_config_warnings(bool user, std::uint64_t since, const UnitSet& set) {
+    std::set<std::string> ours{set.app_target, slice_name(set.app)};
+    for (const auto& i : set.instances) {
+        ours.insert(i.unit);
+        if (!i.socket.empty()) ours.insert(i.socket);
+    }
+    for (const auto& w : systemd::config_warnings(user, since, [&](const std::string& u) { return ours.count(u) > 0; }))
+        std::cerr << "formation: warning: systemd ignored a setting of " << w.unit << ": "
+                  << terminal_safe(w.message) << "\n";
+}
 
 void print_report(const deploy::Report& r, const std::string& app, bool user) {
     for (const auto& f : r.failures) {
@@ -116,8 +139,10 @@ int converge(const Globals& g, const std::string& app, const DesiredFormation& d
     d.job_timeout_usec = bound;
     d.parallel = o.parallel;
     if (tty) d.progress = [](const std::string& what) { std::cerr << "formation: " << what << "…\n"; };
+    const std::uint64_t began = now_realtime_usec();
     deploy::Report report = deploy::execute(plan, set.app_target, *manager, d);
     print_report(report, app, g.user);
+    print_config_warnings(g.user, began, set);
     if (report.ok()) store.set_applied(app, next.text);
     return report.ok() ? exit_ok : exit_failed;
 }

@@ -107,6 +107,21 @@ check slice-memory-2 "slice MemoryMax is now 2G" test "$(prop "$slice" MemoryMax
 check after-2 "bashy is now ordered after web@3 too" has <(prop my-shop-bashy@1.service After) 'my-shop-web@3.service'
 check plan-said "apply printed no restart" bash -c '! grep -q restart "$1"' _ "$work/out"
 
+# What systemd ignores while loading (a raw value check cannot judge) is
+# reported by apply, with the file and line systemd names.
+cat >"$work/warn.toml" <<'EOF'
+app = "warn"
+[process.web]
+command = "exec sleep infinity"
+systemd.Service = ["Nice=abc"]
+EOF
+run warn-apply 0 "$formation" -f "$work/warn.toml" apply
+check warn-reported "apply reports systemd's warning: $(cat "$work/err")" \
+    has "$work/err" "warning: systemd ignored a setting of warn-web@1.service: .*warn-web@.service:[0-9]+: Failed to parse nice priority 'abc', ignoring"
+run warn-apply-again 0 "$formation" -f "$work/warn.toml" apply
+check warn-not-repeated "a second apply with nothing to do loads nothing and says nothing" test ! -s "$work/err"
+run warn-destroy 0 "$formation" -a warn destroy
+
 # destroy: the slice goes too.
 run destroy 0 "$formation" -a my-shop destroy
 check destroy-slice "no active slice after destroy ($(prop "$slice" ActiveState))" stopped "$slice"
