@@ -61,16 +61,18 @@ void append_property(sd_bus_message* m, const BusProperty& p) {
         p.value);
 }
 
+// ExecStartEx with "no-env-expand" (a unit file's ":" prefix): systemd
+// would otherwise expand $VAR and turn "$$" into "$" in the words.
 void append_exec_start(sd_bus_message* m, const std::vector<std::string>& argv) {
-    check_message(sd_bus_message_open_container(m, 'r', "sv"), "ExecStart");
-    check_message(sd_bus_message_append(m, "s", "ExecStart"), "ExecStart");
-    check_message(sd_bus_message_open_container(m, 'v', "a(sasb)"), "ExecStart");
-    check_message(sd_bus_message_open_container(m, 'a', "(sasb)"), "ExecStart");
-    check_message(sd_bus_message_open_container(m, 'r', "sasb"), "ExecStart");
-    check_message(sd_bus_message_append(m, "s", argv.at(0).c_str()), "ExecStart");
+    check_message(sd_bus_message_open_container(m, 'r', "sv"), "ExecStartEx");
+    check_message(sd_bus_message_append(m, "s", "ExecStartEx"), "ExecStartEx");
+    check_message(sd_bus_message_open_container(m, 'v', "a(sasas)"), "ExecStartEx");
+    check_message(sd_bus_message_open_container(m, 'a', "(sasas)"), "ExecStartEx");
+    check_message(sd_bus_message_open_container(m, 'r', "sasas"), "ExecStartEx");
+    check_message(sd_bus_message_append(m, "s", argv.at(0).c_str()), "ExecStartEx");
     append_strings(m, argv);
-    check_message(sd_bus_message_append(m, "b", 0), "ExecStart");
-    for (int i = 0; i < 4; ++i) check_message(sd_bus_message_close_container(m), "ExecStart");
+    append_strings(m, {"no-env-expand"});
+    for (int i = 0; i < 4; ++i) check_message(sd_bus_message_close_container(m), "ExecStartEx");
 }
 
 void append_stdio(const Connection& c, sd_bus_message* m, const TransientSpec& spec) {

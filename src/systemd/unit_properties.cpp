@@ -314,7 +314,7 @@ std::optional<std::vector<BusProperty>> transient_properties(const std::string& 
     if (key == "EnvironmentFile") {
         std::string path = single();
         bool optional = !path.empty() && path[0] == '-';
-        return one(FileList{{optional ? path.substr(1) : path, optional}});
+        return std::vector<BusProperty>{{"EnvironmentFiles", FileList{{optional ? path.substr(1) : path, optional}}}};
     }
     return std::nullopt;
 }
