@@ -146,4 +146,50 @@ run reload-none-running 0 fm reload web
 check reload-none-running-says "says there was nothing to reload" has "$work/out" 'no running instance'
 
 "$formation" -a rr destroy >/dev/null 2>&1
+
+## --user: the same through a lingering user's manager ------------------------------
+id rruser >/dev/null 2>&1 || useradd -m rruser
+uid=$(id -u rruser)
+loginctl enable-linger rruser
+check user-manager "rruser's manager runs" wait_for 30 systemctl is-active -q "user@$uid.service"
+as_user() {  # as_user CMD...: as rruser, with a login's environment
+    (cd /home/rruser && exec setpriv --reuid="$uid" --regid="$(id -g rruser)" --init-groups \
+        env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/home/rruser USER=rruser LOGNAME=rruser \
+        XDG_RUNTIME_DIR="/run/user/$uid" ${TERM:+TERM=$TERM} "$@")
+}
+user_bus() { as_user systemctl --user is-system-running --wait >/dev/null; }
+check user-bus "rruser's manager answers" wait_for 30 user_bus
+mkdir -p /home/rruser/app
+sed -e 's|/srv/rr/data/hups.log|/home/rruser/app/hups.log|' -e 's/HUP$/USR1/' "$app/hup.sh" >/home/rruser/app/hup.sh
+cat >/home/rruser/app/ru.toml <<'EOF'
+app = "ru"
+working_directory = "/home/rruser/app"
+[env]
+WHO = "the user app"
+[process.web]
+command = ["/bin/sh", "/home/rruser/app/hup.sh"]
+reload_signal = "SIGUSR1"
+EOF
+chown -R rruser: /home/rruser/app
+ufm() { as_user "$formation" --user -a ru "$@"; }
+run user-apply 0 as_user "$formation" --user -f /home/rruser/app/ru.toml apply
+user_active() { [ "$(as_user systemctl --user show -P ActiveState ru-web@1.service)" = active ]; }
+check user-running "ru-web@1 runs" wait_for 20 user_active
+run user-status-7 7 ufm run web -- sh -c 'exit 7'
+run user-env 0 ufm run web -- sh -c 'echo "$WHO in $(pwd) as $(id -un)"'
+check user-env-out "env, directory and user" [ "$(cat "$work/out")" = "the user app in /home/rruser/app as rruser" ]
+echo "from a pipe" | ufm run web -- cat >"$work/out" 2>&1
+check user-pipe "stdin from a pipe" [ "$(cat "$work/out")" = "from a pipe" ]
+printf 'user-typed\n' | as_user script -qfec "$formation --user -a ru run web -- sh -c 'read x; echo got:\$x; tty; exit 4'" \
+    /dev/null >"$work/utty" 2>&1
+rc=$?
+check user-tty-status "exit status 4 through the terminal (got $rc)" [ "$rc" = 4 ]
+check user-tty-input "typed input reached the command" grep -q 'got:user-typed' "$work/utty"
+check user-tty-pts "the command has a terminal" grep -q '/dev/pts/' "$work/utty"
+upid=$(as_user systemctl --user show -P MainPID ru-web@1.service)
+run user-reload 0 ufm reload
+check user-reload-signal "ru-web@1 got SIGUSR1" wait_for 10 grep -qx "hup $upid" /home/rruser/app/hups.log
+check user-reload-pid "ru-web@1 kept its PID" [ "$(as_user systemctl --user show -P MainPID ru-web@1.service)" = "$upid" ]
+ufm destroy >/dev/null 2>&1
+
 finish run-reload
