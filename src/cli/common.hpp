@@ -78,5 +78,7 @@ void add_destroy(CLI::App& root, const Globals& g, Run& run);
 void add_wait_ready(CLI::App& root, const Globals& g, Run& run);
 void add_list(CLI::App& root, const Globals& g, Run& run);
 void add_import(CLI::App& root, const Globals& g, Run& run);
+void add_reload(CLI::App& root, const Globals& g, Run& run);
+void add_run(CLI::App& root, const Globals& g, Run& run);
 
 }  // namespace formation::cli

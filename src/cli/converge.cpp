@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cli/app_context.hpp"
+#include "cli/progress.hpp"
 #include "cli/table.hpp"
 #include "compile/render.hpp"
 #include "deploy/execute.hpp"
@@ -120,6 +121,7 @@ int converge(const Globals& g, const std::string& app, const DesiredFormation& d
     const UnitSet* converged_set = converged && converged->ok() ? &converged->set : nullptr;
 
     auto manager = systemd::connect_manager(g.user);
+    attach_progress(*manager, g);
     std::uint64_t bound = job_timeout_usec(next.formation);
     if (!o.dry_run && !deploy::wait_idle(*manager, app_unit_patterns(app), bound, real_sleep))
         throw CliError("jobs queued for app " + app + " are still running after " + std::to_string(bound / usec_per_sec) +

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/app_context.hpp"
+#include "cli/progress.hpp"
 #include "cli/converge.hpp"
 #include "compile/compile.hpp"
 #include "deploy/execute.hpp"
@@ -20,6 +21,7 @@ int run_destroy(const Globals& g, const std::string& verb_app) {
     host::AppLock lock = lock_app(store, app);
     auto installed = store.installed(app);
     auto m = systemd::connect_manager(g.user);
+    attach_progress(*m, g);
     std::vector<std::string> units = loaded_instances(*m, app);
     if (!installed && units.empty())
         throw CliError("app " + app + " is not installed (no " + store.paths().installed_path(app).string() +

@@ -41,8 +41,10 @@ int main(int argc, char** argv) {
     add_start(app, g, run);
     add_stop(app, g, run);
     add_restart(app, g, run);
+    add_reload(app, g, run);
     add_destroy(app, g, run);
     add_list(app, g, run);
+    add_run(app, g, run);
     add_wait_ready(app, g, run);
     add_import(app, g, run);
     try {

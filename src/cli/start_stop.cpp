@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/app_context.hpp"
+#include "cli/progress.hpp"
 #include "cli/converge.hpp"
 #include "deploy/execute.hpp"
 #include "plan/plan.hpp"
@@ -46,6 +47,7 @@ int run(Verb verb, const Globals& g, const Options& o) {
     std::vector<std::string> types = verb == Verb::stop ? o.types : select_types(f.formation, o.types);
     UnitSet set = compile(f.formation, install_options(g, f));
     auto m = systemd::connect_manager(g.user);
+    attach_progress(*m, g);
 
     deploy::Options d;
     d.sleep = real_sleep;

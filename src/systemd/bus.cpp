@@ -120,6 +120,28 @@ MessagePtr Connection::call(sd_bus_message* m, std::string_view what, std::uint6
     return MessagePtr(reply);
 }
 
+void Connection::subscribe() const {
+    if (subscribed_) return;
+    auto m = new_manager_call("Subscribe");
+    call(m.get(), "Subscribe");
+    subscribed_ = true;
+}
+
+SlotPtr Connection::match_signal(const char* path, const char* interface, const char* member,
+                                 sd_bus_message_handler_t callback, void* userdata) const {
+    sd_bus_slot* raw = nullptr;
+    const char* sender = through_bus_daemon() ? manager_service : nullptr;
+    int r = sd_bus_match_signal(bus_.get(), &raw, sender, path, interface, member, callback, userdata);
+    if (r < 0) throw call_failed(std::string("AddMatch ") + member, nullptr, r);
+    return SlotPtr(raw);
+}
+
+std::uint64_t monotonic_usec() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::uint64_t(ts.tv_sec) * 1000000 + std::uint64_t(ts.tv_nsec) / 1000;
+}
+
 bool Connection::process_until(const std::function<bool()>& done, std::uint64_t deadline_usec) const {
     auto lost = [this](int r) {
         return SystemdError("lost the connection to the " + manager_name(user_) + ": " + errno_text(r), {}, 3);
@@ -132,9 +154,7 @@ bool Connection::process_until(const std::function<bool()>& done, std::uint64_t 
         if (done()) return true;
         std::uint64_t wait = UINT64_MAX;
         if (deadline_usec) {
-            timespec ts{};
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            std::uint64_t now = std::uint64_t(ts.tv_sec) * 1000000 + std::uint64_t(ts.tv_nsec) / 1000;
+            std::uint64_t now = monotonic_usec();
             if (now >= deadline_usec) return false;
             wait = deadline_usec - now;
         }

@@ -84,10 +84,25 @@ public:
     // straight to systemd's private socket.
     bool through_bus_daemon() const { return sd_bus_is_bus_client(bus_.get()) > 0; }
 
+    // The manager sends job and unit signals only to subscribed clients;
+    // Subscribe once per connection (a second one is refused).
+    void subscribe() const;
+
+    // A match on one of the manager's signals (on the private socket signals
+    // carry no sender, so none is matched there).
+    SlotPtr match_signal(const char* path, const char* interface, const char* member,
+                         sd_bus_message_handler_t callback, void* userdata) const;
+
 private:
     BusPtr bus_;
     bool user_;
+    mutable bool subscribed_ = false;
 };
+
+std::uint64_t monotonic_usec();
+
+// The object path of a unit ("/org/freedesktop/systemd1/unit/shop_2dweb_401_2eservice").
+std::string unit_path(const std::string& unit);
 
 // Keeps up to `window` method calls awaiting replies: enough to hide round
 // trips, and below dbus-daemon's max_replies_per_connection (128 on the
@@ -134,6 +149,7 @@ class JobRunner {
 public:
     explicit JobRunner(const Connection& connection) : connection_(connection) {}
     std::vector<JobOutcome> run(const std::vector<JobRequest>& jobs, std::uint64_t timeout_usec);
+    void set_observer(JobObserver observer) { observer_ = std::move(observer); }
 
 private:
     struct Batch;
@@ -143,7 +159,12 @@ private:
     const Connection& connection_;
     SlotPtr job_removed_match_;
     Batch* batch_ = nullptr;  // the run() in progress, if any
+    JobObserver observer_;
 };
+
+// Transient services: start one and wait for its end (bus_transient.cpp).
+void start_transient(const Connection& connection, const TransientSpec& spec);
+TransientExit wait_transient(const Connection& connection, const std::string& unit);
 
 // Unit and Service properties of each unit, pipelined (bus_properties.cpp).
 std::vector<UnitState> read_unit_states(const Connection& connection,

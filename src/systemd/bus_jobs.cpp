@@ -1,7 +1,7 @@
 // Queueing jobs and waiting for them, as systemctl does: watch JobRemoved
 // and Subscribe first, queue every job without waiting (pipelined), then
 // process the bus until each queued job path has been removed.
-#include <ctime>
+#include <cstdint>
 #include <utility>
 
 #include "systemd/bus.hpp"
@@ -15,6 +15,7 @@ const char* method_for(JobType type) {
         case JobType::stop: return "StopUnit";
         case JobType::restart: return "RestartUnit";
         case JobType::try_restart: return "TryRestartUnit";
+        case JobType::reload: return "ReloadUnit";
     }
     return "StartUnit";
 }
@@ -55,16 +56,9 @@ struct JobRunner::Batch {
 
 void JobRunner::subscribe_once() {
     if (job_removed_match_) return;
-    sd_bus_slot* raw = nullptr;
-    // On systemd's private socket signals carry no sender: match on none.
-    const char* sender = connection_.through_bus_daemon() ? manager_service : nullptr;
-    int r = sd_bus_match_signal(connection_.get(), &raw, sender, manager_path, manager_interface,
-                                "JobRemoved", job_removed, this);
-    if (r < 0) throw call_failed("AddMatch JobRemoved", nullptr, r);
-    SlotPtr match(raw);
+    SlotPtr match = connection_.match_signal(manager_path, manager_interface, "JobRemoved", job_removed, this);
     // The manager only emits job signals on the bus while someone is subscribed.
-    auto m = connection_.new_manager_call("Subscribe");
-    connection_.call(m.get(), "Subscribe");
+    connection_.subscribe();
     job_removed_match_ = std::move(match);
 }
 
@@ -116,16 +110,42 @@ std::vector<JobOutcome> JobRunner::run(const std::vector<JobRequest>& jobs, std:
             batch.job_queued(i, path);
         });
     }
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    std::uint64_t deadline = timeout_usec ? std::uint64_t(ts.tv_sec) * 1000000 + std::uint64_t(ts.tv_nsec) / 1000 +
-                                                timeout_usec
-                                          : 0;
-    if (!pipeline.run([&batch] { return batch.unresolved == 0; }, deadline)) {
+    // Wait, waking about once a second for an observer (so it can say what
+    // is still waiting) and whenever a job is removed.
+    const std::uint64_t start = monotonic_usec();
+    const std::uint64_t deadline = timeout_usec ? start + timeout_usec : 0;
+    std::size_t reported = SIZE_MAX;
+    auto report = [&](bool finished) {
+        if (!observer_) return;
+        JobProgress p;
+        p.total = jobs.size();
+        p.done = jobs.size() - batch.unresolved;
+        for (std::size_t i = 0; i < jobs.size(); ++i)
+            if (batch.outcomes[i].result.empty()) p.waiting.push_back(&jobs[i]);
+        p.elapsed_usec = monotonic_usec() - start;
+        p.finished = finished;
+        observer_(p);
+        reported = batch.unresolved;
+    };
+    report(false);
+    bool timed_out = false;
+    while (batch.unresolved > 0) {
+        std::uint64_t now = monotonic_usec();
+        if (deadline && now >= deadline) {
+            timed_out = true;
+            break;
+        }
+        std::uint64_t until = deadline;
+        if (observer_ && (!until || now + 1000000 < until)) until = now + 1000000;
+        pipeline.run([&] { return batch.unresolved == 0 || (observer_ && batch.unresolved != reported); }, until);
+        if (batch.unresolved > 0) report(false);
+    }
+    if (timed_out) {
         std::string still = "still running after " + std::to_string(timeout_usec / 1000000) + " s";
         for (auto& o : batch.outcomes)
             if (o.result.empty()) o.result = still;
     }
+    report(true);
     return std::move(batch.outcomes);
 }
 

@@ -12,8 +12,6 @@
 #include "systemd/bus.hpp"
 
 namespace formation::systemd::bus {
-namespace {
-
 std::string unit_path(const std::string& unit) {
     char* raw = nullptr;
     int r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit.c_str(), &raw);
@@ -22,6 +20,8 @@ std::string unit_path(const std::string& unit) {
     std::free(raw);
     return path;
 }
+
+namespace {
 
 // Reads the variant of property `name` into `s` when it is one UnitState
 // keeps; returns false (variant unread) otherwise.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -45,7 +46,7 @@ struct UnitState {
     std::uint32_t job_id = 0;   // a job queued for the unit (list_unit_states only), 0 if none
 };
 
-enum class JobType { start, stop, restart, try_restart };
+enum class JobType { start, stop, restart, try_restart, reload };
 
 struct JobRequest {
     JobType type;
@@ -56,6 +57,39 @@ struct JobOutcome {
     std::string unit;
     std::string result;  // "done", "canceled", "timeout", "failed", "dependency", "skipped"; or the bus error
     bool ok() const { return result == "done" || result == "skipped"; }
+};
+
+// Where a run_jobs() call stands, for an observer that shows progress.
+struct JobProgress {
+    std::size_t total = 0;                  // jobs of the call
+    std::size_t done = 0;                   // removed (whatever their result)
+    std::vector<const JobRequest*> waiting; // not yet removed, in request order
+    std::uint64_t elapsed_usec = 0;         // since the call began
+    bool finished = false;                  // the last report of the call
+};
+using JobObserver = std::function<void(const JobProgress&)>;
+
+// A one-off service started with StartTransientUnit, as `systemd-run` makes it.
+struct TransientSpec {
+    std::string name;         // "shop-web-run-1a2b3c.service"
+    std::string description;
+    std::vector<std::string> argv;  // ExecStart=; argv[0] an absolute path
+    // [Service] settings in unit-file syntax, as a unit file (or
+    // `systemd-run -p`) would say them; see unit_properties.hpp for the keys.
+    std::vector<std::pair<std::string, std::string>> settings;
+    std::string instance;     // what %i and %I stand for in the settings
+    // Standard input, output and error: the terminal at tty_path when set
+    // (opened by systemd; the service gets it as controlling terminal),
+    // else these descriptors, passed to systemd.
+    std::string tty_path;
+    int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;
+};
+
+// How a transient service's main process ended.
+struct TransientExit {
+    std::string result;  // Service Result: success, exit-code, signal, core-dump, resources, …
+    int code = 0;        // ExecMainCode: CLD_EXITED, CLD_KILLED, CLD_DUMPED; 0 when it never ran
+    int status = 0;      // exit status, or the signal number
 };
 
 class Manager {
@@ -85,6 +119,24 @@ public:
     virtual std::vector<JobOutcome> run_jobs(const std::vector<JobRequest>& jobs, std::uint64_t timeout_usec) = 0;
 
     virtual void reset_failed(const std::vector<std::string>& units) = 0;
+
+    // Called while run_jobs waits: when it starts, when a job is removed,
+    // about once a second, and once at the end (`finished`). Runs inside
+    // the wait; it must not call back into the Manager.
+    virtual void set_job_observer(JobObserver observer) = 0;
+
+    // Starts a transient service (StartTransientUnit, mode "fail"), kept
+    // until it has ended (AddRef=yes) and garbage-collected once it has been
+    // waited for (CollectMode=inactive-or-failed). Returns once the start
+    // job is removed, whatever its result. Throws SystemdError when systemd
+    // refuses the unit, or std::invalid_argument for a setting it cannot
+    // carry.
+    virtual void start_transient(const TransientSpec& spec) = 0;
+
+    // Waits until a service started by start_transient() has ended (inactive
+    // or failed) and says how. Releases the unit, which systemd then
+    // collects.
+    virtual TransientExit wait_transient(const std::string& unit) = 0;
 };
 
 // Connects to the system manager, or the calling user's manager when `user`:

@@ -63,6 +63,9 @@ struct FakeManager final : systemd::Manager {
     void reset_failed(const std::vector<std::string>& units) override {
         for (const auto& u : units) calls.push_back("reset-failed " + u);
     }
+    void set_job_observer(systemd::JobObserver) override {}
+    void start_transient(const systemd::TransientSpec& spec) override { calls.push_back("transient " + spec.name); }
+    systemd::TransientExit wait_transient(const std::string&) override { return {"success", 1, 0}; }
 };
 
 std::size_t at(const std::vector<std::string>& calls, const std::string& call) {
