@@ -74,12 +74,15 @@ check identity-user "user, group, directory" [ "$(cat "$work/out")" = "$(printf 
 # The environment, exactly: what an instance got from systemd, less what only
 # an instance has (PORT from its drop-in, JOURNAL_STREAM), and less what every
 # process gets anew (INVOCATION_ID, SYSTEMD_EXEC_PID) or the shell adds (PWD, SHLVL, _).
-normalize() { grep -avE '^(INVOCATION_ID|SYSTEMD_EXEC_PID|JOURNAL_STREAM|PORT|PWD|SHLVL|_)=' | sort; }
+# FORMATION_INSTANCE names the process: web.1 for the instance, web.run for a one-off.
+normalize() { grep -avE '^(INVOCATION_ID|SYSTEMD_EXEC_PID|JOURNAL_STREAM|PORT|PWD|SHLVL|_|FORMATION_INSTANCE)=' | sort; }
 pid1=$(prop rr-web@1.service MainPID)
 tr '\0' '\n' </proc/"$pid1"/environ | normalize >"$work/instance.env"
 run env 0 fm run web -- env
 normalize <"$work/out" >"$work/run.env"
 check env-same "run sees the instance's environment" diff -u "$work/instance.env" "$work/run.env"
+check env-instance-name "a one-off is FORMATION_INSTANCE=web.run" grep -qx 'FORMATION_INSTANCE=web.run' "$work/out"
+check env-app-name "a one-off knows its app" grep -qx 'FORMATION_APP=rr' "$work/out"
 check env-inline "inline env" grep -qx 'GREETING=hello world' "$work/run.env"
 check env-percent "a % survives" grep -qx 'PERCENT=100%' "$work/run.env"
 check env-file "env_files" grep -qx 'SECRET_TOKEN=from-the-env-file' "$work/run.env"
