@@ -333,7 +333,7 @@ struct Setting {
     bool in_defaults;  // valid in [defaults]
 };
 
-constexpr std::array<Setting, 28> settings{{
+constexpr std::array<Setting, 29> settings{{
     {"command", command, false, false},
     {"count", count, false, true},
     {"port", port, false, false},
@@ -362,6 +362,7 @@ constexpr std::array<Setting, 28> settings{{
     {"hardening", hardening, false, true},
     {"writable_paths", writable_paths, false, true},
     {"systemd", systemd, false, true},
+    {"hosts", hosts_setting, false, false},
 }};
 
 bool allowed(const Setting& s, Scope scope) {
