@@ -92,6 +92,13 @@ int logs(const Context& c) {
     if (hosts.empty()) throw CliError("logs: no host runs the instances named", exit_usage);
 
     Printer printer;
+    // One width from the start: the formation's instances on the hosts read.
+    std::vector<Entry> names;
+    for (const Host* h : hosts)
+        for (const auto& p : f.processes)
+            if (runs_on(p, h->name) && p.count > 0)
+                names.push_back({0, h->name + "/" + p.name + "." + std::to_string(p.count), {}});
+    printer.widen(names);
     std::vector<Entry> backlog;
     std::vector<bool> past_backlog(hosts.size(), false);
     bool streaming = false;
