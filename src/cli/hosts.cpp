@@ -41,7 +41,7 @@ std::vector<std::string> verb_args(const CLI::App& verb, const std::vector<std::
         }
         const std::string name = "--" + o->get_lnames().front();
         if (name == "--help" || name == "--app" || std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
-        if (o->get_type_size_max() == 0) {
+        if (o->get_expected_max() == 0) {  // a flag
             out.push_back(name);
         } else {
             for (const auto& r : o->results()) out.push_back(name + "=" + r);

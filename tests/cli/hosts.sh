@@ -72,6 +72,9 @@ ok test "$(head -1 "$stdin_beta")" = 'host = "beta"  # this host'"'"'s share of 
 ok cmp <(tail -n +2 "$stdin_beta") "$work/f.toml"
 
 rm -f "$work"/argv.* "$work"/stdin.*
+t dry-run 0 fm -q apply --dry-run
+ok grep -qF -- "'-q' '-f' '-' 'apply' '--dry-run'" "$work"/argv.*
+rm -f "$work"/argv.* "$work"/stdin.*
 t restart-web 0 fm restart web
 ok test "$(ls "$work"/argv.* | wc -l)" = 1   # web runs on alpha only
 has restart-args "$work"/argv.* "'-a' 'shop' 'restart' '--' 'web'\$"
