@@ -1,5 +1,8 @@
 #include "cli/common.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
 
 #include "compile/render.hpp"
@@ -31,7 +34,25 @@ LoadedFormation parse_loaded(const std::string& path, std::string text) {
     }
 }
 
+// `-f -`: the formation on stdin (what a remote apply reads), read once.
+std::string read_stdin_once() {
+    static std::optional<std::string> text;
+    if (text) return *text;
+    text.emplace();
+    char buf[65536];
+    // A byte past the limit is enough for the parser to refuse the size.
+    while (text->size() <= 1024 * 1024) {
+        ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw CliError("-f -: cannot read stdin", exit_usage);
+        if (n == 0) break;
+        text->append(buf, static_cast<std::size_t>(n));
+    }
+    return *text;
+}
+
 LoadedFormation load_formation(const std::string& path) {
+    if (path == "-") return parse_loaded(path, read_stdin_once());
     std::optional<std::string> text;
     try {
         text = host::read_file(path);

@@ -24,6 +24,8 @@ struct Globals {
     bool user = false;
     std::string app;       // -a before the verb; a verb's own -a wins
     bool quiet = false;    // -q: only errors
+    std::string host;      // -H NAME: only this one of the formation's [hosts]
+    unsigned parallel_hosts = 1;  // hosts a verb acts on at a time
 };
 
 // A failure with a message for the user and the exit code it means.
@@ -48,7 +50,7 @@ struct LoadedFormation {
     Formation formation;
 };
 
-// Reads (at most 1 MiB), parses and validates everything the generator
+// Reads (at most 1 MiB; "-": stdin), parses and validates everything the generator
 // would (systemd's limits, reserved unit names); throws CliError
 // (unreadable) or InvalidFormation.
 LoadedFormation load_formation(const std::string& path);

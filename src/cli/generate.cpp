@@ -3,11 +3,13 @@
 // DIR's contents are untrusted; --check writes nothing anywhere.
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iostream>
 
 #include "cli/app_context.hpp"
 #include "cli/diff.hpp"
 #include "compile/compile.hpp"
+#include "formation/hosts.hpp"
 #include "generator/ops_tree.hpp"
 
 namespace formation::cli {
@@ -28,11 +30,10 @@ const char* verb_of(generator::TreeChange::Kind k) {
     return "";
 }
 
-int run_generate(const Globals& g, const GenerateOptions& o) {
-    LoadedFormation loaded = load_formation(g.file);
-    // The same bytes as the generator for this file installed on a host.
-    std::string installed_path = host_store(g).paths().installed_path(loaded.formation.app).string();
-    UnitSet set = compile(loaded.formation, install_options(g, installed_path));
+// `shown`: what each changed path is prefixed with ("alpha/" for a host's).
+int generate_into(const Globals& g, const std::string& out_dir, const UnitSet& set, bool check,
+                  const std::string& shown = {}) {
+    GenerateOptions o{out_dir, check};
     try {
         generator::OpsTree tree(o.out_dir, o.check);
         if (!o.check) tree.lock();
@@ -47,11 +48,31 @@ int run_generate(const Globals& g, const GenerateOptions& o) {
         tree.apply(changes);
         if (g.quiet) return exit_ok;
         if (changes.empty()) std::cout << o.out_dir << ": up to date (" << set.files.size() << " files)\n";
-        for (const auto& c : changes) std::cout << "  " << verb_of(c.kind) << c.path << '\n';
+        for (const auto& c : changes) std::cout << "  " << verb_of(c.kind) << shown << c.path << '\n';
     } catch (const generator::TreeError& e) {
         throw CliError(e.what(), exit_failed);
     }
     return exit_ok;
+}
+
+// With [hosts], DIR/NAME holds what host NAME's generator makes from its share.
+int run_generate(const Globals& g, const GenerateOptions& o) {
+    LoadedFormation loaded = load_formation(g.file);
+    // The same bytes as the generator for this file installed on a host.
+    std::string installed_path = host_store(g).paths().installed_path(loaded.formation.app).string();
+    const Formation& f = loaded.formation;
+    if (f.hosts.empty()) return generate_into(g, o.out_dir, compile(f, install_options(g, installed_path)), o.check);
+    int rc = exit_ok;
+    for (const auto& h : f.hosts) {
+        // DIR's contents are untrusted: a host's directory must not lead elsewhere.
+        std::string dir = o.out_dir + "/" + h.name;
+        std::error_code ec;
+        if (std::filesystem::is_symlink(dir, ec))
+            throw CliError(dir + " is a symbolic link; formation writes each host's units into a directory there", exit_failed);
+        rc = std::max(rc, generate_into(g, dir, compile(share_of(f, h.name), install_options(g, installed_path)), o.check,
+                                        h.name + "/"));
+    }
+    return rc;
 }
 
 }  // namespace

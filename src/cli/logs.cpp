@@ -14,6 +14,7 @@
 #include <charconv>
 #include <chrono>
 #include <csignal>
+#include <functional>
 #include <ctime>
 #include <iostream>
 #include <map>
@@ -39,6 +40,7 @@ struct LogsOptions {
     bool follow = false;
     int lines = -1;  // -1: not given
     std::string since;
+    bool json = false;
 };
 
 struct Selector {
@@ -183,6 +185,16 @@ void print_entry(const systemd::JournalEntry& e, Prefixes& prefixes) {
     std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
 }
 
+// --json: one object a line, the message as logged (what formation on
+// another host answers for a logs across [hosts]).
+void print_entry_json(const systemd::JournalEntry& e, const std::string& app) {
+    auto ref = parse_instance(app, e.unit);
+    std::string out = "{\"realtime_usec\":" + std::to_string(e.realtime_usec) + ",\"unit\":" + json_quote(e.unit) +
+                      ",\"instance\":" + json_quote(ref ? ref->type + "." + std::to_string(ref->index) : e.unit) +
+                      ",\"message\":" + json_quote(e.message) + "}\n";
+    std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
+}
+
 volatile std::sig_atomic_t stop_requested = 0;
 
 extern "C" void request_stop(int) { stop_requested = 1; }
@@ -215,8 +227,22 @@ int run_logs(const Globals& g, const LogsOptions& o) {
     if (lines > 0) q.last = static_cast<std::size_t>(lines);
 
     Prefixes prefixes(f.app, sources, set, stdout_wants_color());
+    std::function<void(const systemd::JournalEntry&)> print = [&prefixes](const auto& e) { print_entry(e, prefixes); };
+    if (o.json) print = [&f](const auto& e) { print_entry_json(e, f.app); };
+    if (o.json && o.follow) {
+        // The backlog, a {"following":true} line, then what comes after it:
+        // a reader merging several hosts sorts the backlogs first.
+        std::uint64_t from = now_usec();
+        for (const auto& e : systemd::read_journal(q)) {
+            print(e);
+            from = std::max(from, e.realtime_usec + 1);
+        }
+        std::cout << "{\"following\":true}" << std::endl;
+        q.last.reset();
+        q.since_usec = from;
+    }
     if (!o.follow) {
-        for (const auto& e : systemd::read_journal(q)) print_entry(e, prefixes);
+        for (const auto& e : systemd::read_journal(q)) print(e);
         std::cout.flush();
         return exit_ok;
     }
@@ -231,9 +257,9 @@ int run_logs(const Globals& g, const LogsOptions& o) {
         });
     };
     install_stop_handlers();
-    systemd::follow_journal(q, [&prefixes](const systemd::JournalEntry& e) {
+    systemd::follow_journal(q, [&print](const systemd::JournalEntry& e) {
         if (stop_requested) return false;
-        print_entry(e, prefixes);
+        print(e);
         std::cout.flush();  // a reader at the other end of a pipe sees each line now
         return true;
     });
@@ -251,6 +277,7 @@ void add_logs(CLI::App& root, const Globals& g, Run& run) {
     cmd->add_option("-n,--lines", opts->lines, "The last N entries across all instances (default 100; 0: all)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--since", opts->since, "\"10min\", \"2h ago\" or local \"YYYY-MM-DD HH:MM:SS\"");
+    cmd->add_flag("--json", opts->json, "One JSON object a line: realtime_usec, unit, instance, message");
     cmd->callback([&g, &run, opts] { run = [&g, opts] { return run_logs(g, *opts); }; });
 }
 

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/common.hpp"
+#include "cli/hosts.hpp"
 #include "generator/ops_tree.hpp"
 #include "host/atomic_file.hpp"
 #include "systemd/manager.hpp"
@@ -21,6 +22,7 @@ int print_invalid(const InvalidFormation& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 1 && std::string_view(argv[1]) == "remote") return run_remote(argc, argv);
     CLI::App app{"formation: run a process formation (formation.toml) through systemd"};
     app.set_version_flag("--version", std::string("formation ") + FORMATION_VERSION);
     app.require_subcommand(1);
@@ -29,6 +31,9 @@ int main(int argc, char** argv) {
     app.add_flag("--user", g.user, "Use the calling user's service manager");
     app.add_option("-a,--app", g.app, "An installed app, for verbs that work on the installed formation");
     app.add_flag("-q,--quiet", g.quiet, "Print only errors");
+    app.add_option("-H,--host", g.host, "Only this host of the formation's [hosts]");
+    app.add_option("--parallel-hosts", g.parallel_hosts, "Hosts a verb acts on at a time (default 1: a rolling deploy)")
+        ->check(CLI::Range(1, 1000));
     // Global options may come after the verb too: `formation status --user`.
     app.fallthrough();
     Run run;
@@ -55,6 +60,7 @@ int main(int argc, char** argv) {
     }
     g.file_given = app.count("--file") > 0;
     try {
+        if (auto rc = run_on_hosts(app, g)) return *rc;
         return run ? run() : exit_usage;
     } catch (const InvalidFormation& e) {
         return print_invalid(e);

@@ -221,8 +221,10 @@ void sort_diagnostics(std::vector<Diagnostic>& ds) {
 
 }  // namespace
 
+void detail::check_ports(Context& c, const Formation& f) { check_port_overlap(c, f); }
+
 std::vector<std::string_view> detail::top_level_names() {
-    std::vector<std::string_view> names{"app", "description", "defaults", "process", "memory_max", "cpu_quota"};
+    std::vector<std::string_view> names{"app", "description", "defaults", "process", "memory_max", "cpu_quota", "hosts", "host"};
     for (auto name : setting_names(Scope::app)) names.push_back(name);
     return names;
 }
@@ -251,6 +253,7 @@ Formation parse_formation(std::string_view text, const std::string& path) {
     Draft base;
     const toml::node* defaults = nullptr;
     const toml::node* processes = nullptr;
+    const toml::node *hosts = nullptr, *host = nullptr;
     const std::vector<std::string_view> top_names = top_level_names();
 
     for (const auto& [k, v] : root) {
@@ -259,6 +262,8 @@ Formation parse_formation(std::string_view text, const std::string& path) {
         else if (k.str() == "defaults") defaults = &v;
         else if (k.str() == "process") processes = &v;
         else if (k.str() == "memory_max" || k.str() == "cpu_quota") read_app_limit(c, k, v, f);
+        else if (k.str() == "hosts") hosts = &v;
+        else if (k.str() == "host") host = &v;
         else if (!apply_setting(c, k, v, Scope::app, base)) unknown_key(c, k, "at the top level", top_names);
     }
     // Keys are visited sorted, so [defaults] waits until the app level is read.
@@ -270,9 +275,11 @@ Formation parse_formation(std::string_view text, const std::string& path) {
         c.error(SourcePos{path, 0, 0}, "missing required key \"app\" (the name every unit starts with, e.g. app = \"shop\")");
     if (processes) read_processes(c, *processes, base, f);
     else c.error(SourcePos{path, 0, 0}, "no process types: add e.g. [process.web] with command = \"...\"");
-    check_port_overlap(c, f);
-    check_total_instances(c, f);
+    // Before a host's share is taken: `after` may name a type placed on
+    // other hosts (ordering then applies only among instances on one host).
     check_after(c, f);
+    read_hosts(c, hosts, host, processes, f);  // with the port checks, per host
+    check_total_instances(c, f);
 
     if (!c.diagnostics.empty()) {
         sort_diagnostics(c.diagnostics);

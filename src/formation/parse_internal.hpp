@@ -87,4 +87,13 @@ void finish_process(Context& c, const toml::table& table, Draft& d);
 std::optional<std::string> unknown_key(Context& c, const toml::key& key, std::string_view label,
                  const std::vector<std::string_view>& candidates);
 
+// [hosts] (parse_hosts.cpp): the `hosts` setting of a process type; the
+// [hosts.NAME] tables, placement and per-host port checks, and `host =`
+// (which leaves `f` as that host's share). Ports of types that share a
+// host must not overlap: check_ports.
+void hosts_setting(Context& c, const toml::node& n, Draft& d);
+void read_hosts(Context& c, const toml::node* hosts, const toml::node* host, const toml::node* processes, Formation& f);
+std::vector<std::string_view> host_key_names();
+void check_ports(Context& c, const Formation& f);
+
 }  // namespace formation::detail

@@ -429,7 +429,7 @@ struct Setting {
     bool in_defaults;  // valid in [defaults]
 };
 
-constexpr std::array<Setting, 32> settings{{
+constexpr std::array<Setting, 33> settings{{
     {"command", command, false, false},
     {"count", count, false, true},
     {"port", port, false, false},
@@ -462,6 +462,7 @@ constexpr std::array<Setting, 32> settings{{
     {"hardening", hardening, false, true},
     {"writable_paths", writable_paths, false, true},
     {"systemd", systemd, false, true},
+    {"hosts", hosts_setting, false, false},
 }};
 
 bool allowed(const Setting& s, Scope scope) {

@@ -1,0 +1,278 @@
+// Verbs across [hosts.*]: which ones, on which hosts, and the roll: one
+// host at a time (--parallel-hosts K: K at a time), each converged before
+// the next; the first host that fails stops the roll and is named, and the
+// hosts already done stay done. status and logs: hosts_status.cpp,
+// hosts_logs.cpp.
+#include "cli/hosts.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <iostream>
+
+#include "cli/hosts_internal.hpp"
+#include "formation/count_edit.hpp"
+#include "formation/hosts.hpp"
+#include "host/atomic_file.hpp"
+
+namespace formation::cli {
+
+namespace hosts {
+
+remote::Command remote_command(const Context& c, const Host& h, const std::vector<std::string>& args, std::string input) {
+    std::vector<std::string> a{"remote", "--expect", FORMATION_VERSION};
+    if (c.g.user) a.push_back("--user");
+    if (c.g.quiet) a.push_back("-q");
+    a.insert(a.end(), args.begin(), args.end());
+    return {remote::ssh_argv(h, a), std::move(input)};
+}
+
+std::vector<std::string> verb_args(const CLI::App& verb, const std::vector<std::string>& skip) {
+    std::vector<std::string> out, positionals;
+    for (const CLI::Option* o : verb.get_options()) {
+        if (o->count() == 0 || (o->get_lnames().empty() && !o->get_positional())) continue;
+        if (o->get_positional()) {
+            for (const auto& r : o->results()) positionals.push_back(r);
+            continue;
+        }
+        const std::string name = "--" + o->get_lnames().front();
+        if (name == "--help" || name == "--app" || std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+        if (o->get_expected_max() == 0) {  // a flag
+            out.push_back(name);
+        } else {
+            for (const auto& r : o->results()) out.push_back(name + "=" + r);
+        }
+    }
+    // After "--": a type or value can never pass for an option there.
+    if (!positionals.empty()) out.push_back("--");
+    out.insert(out.end(), positionals.begin(), positionals.end());
+    return out;
+}
+
+std::string label(const Host& h) {
+    return h.name + " (" + h.address + (h.port ? ":" + std::to_string(*h.port) : "") + ")";
+}
+
+int exit_code_of(const remote::Result& r) {
+    return r.exit_code >= 1 && r.exit_code <= 3 ? r.exit_code : exit_failed;
+}
+
+std::string failure(const Host& h, const remote::Result& r) {
+    if (r.exit_code == -1) return "could not run ssh: " + remote::last_line(r.err);
+    if (remote::unreachable(r)) return "unreachable: " + remote::last_line(r.err);
+    if (r.exit_code == 127) return "no formation there (installed on every host? ssh said: " + remote::last_line(r.err) + ")";
+    if (r.err.find("version mismatch") != std::string::npos) return remote::last_line(r.err);
+    if (r.exit_code == 2 && r.err.find("remote") != std::string::npos) {
+        // A formation too old to know `remote`: say which one it is.
+        auto v = remote::run_all({{remote::ssh_argv(h, {"--version"}), ""}});
+        std::string theirs = remote::last_line(v[0].out);
+        if (v[0].exit_code == 0 && theirs != std::string("formation ") + FORMATION_VERSION)
+            return "version mismatch: the host runs " + theirs + ", this is formation " FORMATION_VERSION +
+                   "; install one version on every host";
+    }
+    if (r.exit_code >= 128) return "its formation was killed by signal " + std::to_string(r.exit_code - 128);
+    return "failed (exit " + std::to_string(r.exit_code) + ")";
+}
+
+void print_prefixed(std::ostream& os, const std::string& name, std::string_view text) {
+    while (!text.empty()) {
+        auto nl = text.find('\n');
+        os << name << ": " << text.substr(0, nl) << '\n';
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+    }
+}
+
+namespace {
+
+// A host's command, or nullopt to leave it alone (nothing of the verb there).
+using MakeCommand = std::function<std::optional<remote::Command>(const Host&)>;
+
+std::string names(const std::vector<const Host*>& hs) {
+    std::string out;
+    for (const Host* h : hs) out += (out.empty() ? "" : ", ") + h->name;
+    return out;
+}
+
+// The roll. Returns the first failed host's exit code, or 0.
+int roll(const Context& c, const std::string& what, const MakeCommand& make, int* changed = nullptr) {
+    std::vector<const Host*> todo;
+    std::vector<remote::Command> commands;
+    for (const auto& h : c.hosts)
+        if (auto cmd = make(h)) todo.push_back(&h), commands.push_back(std::move(*cmd));
+    if (todo.empty()) throw CliError(what + ": nothing to do on any host", exit_usage);
+    std::vector<const Host*> done, failed;
+    int rc = exit_ok;
+    std::size_t at = 0;
+    for (; at < todo.size() && failed.empty(); at += c.g.parallel_hosts) {
+        std::size_t end = std::min(todo.size(), at + c.g.parallel_hosts);
+        std::vector<remote::Command> batch(commands.begin() + at, commands.begin() + end);
+        // One host at a time: its lines as they come; several: each host's in one piece.
+        remote::LineSink live;
+        if (batch.size() == 1)
+            live = [&](std::size_t, std::string_view line) {
+                std::cout << todo[at]->name << ": " << line << '\n' << std::flush;
+            };
+        auto results = remote::run_all(batch, live);
+        for (std::size_t k = 0; k < results.size(); ++k) {
+            const Host& h = *todo[at + k];
+            const auto& r = results[k];
+            if (!live) print_prefixed(std::cout, h.name, r.out);
+            std::cout.flush();
+            print_prefixed(std::cerr, h.name, r.err);
+            if (r.exit_code == 0) {
+                done.push_back(&h);
+                continue;
+            }
+            std::cerr << "formation: " << what << " failed on host " << label(h) << ": " << failure(h, r) << "\n";
+            if (failed.empty()) rc = exit_code_of(r);
+            failed.push_back(&h);
+            // A host whose formation ran changed, unless ssh or the version check stopped it first.
+            if (changed && !remote::unreachable(r) && r.err.find("version mismatch") == std::string::npos) ++*changed;
+        }
+    }
+    if (changed) *changed += static_cast<int>(done.size());
+    if (!failed.empty()) {
+        std::vector<const Host*> rest(todo.begin() + static_cast<std::ptrdiff_t>(std::min(at, todo.size())), todo.end());
+        std::cerr << "formation: the roll stopped at " << names(failed) << "; done: "
+                  << (done.empty() ? "none" : names(done)) << "; not reached: " << (rest.empty() ? "none" : names(rest))
+                  << " (run it again once the host is back)\n";
+    } else if (!c.g.quiet) {
+        std::cout << "formation: " << what << " done on " << names(done) << "\n";
+    }
+    return rc;
+}
+
+bool placed_on(const Formation& f, const std::string& type, const Host& h) {
+    for (const auto& p : f.processes)
+        if (p.name == type) return runs_on(p, h.name);
+    return true;  // not in the file: let the host say what it knows of it
+}
+
+int apply(const Context& c) {
+    std::vector<std::string> args{"-f", "-", "apply"};
+    for (auto& a : verb_args(c.verb)) args.push_back(std::move(a));
+    return roll(c, "apply", [&](const Host& h) {
+        return remote_command(c, h, args, share_text(c.file.text, h.name));
+    });
+}
+
+// start, stop, restart, reload, destroy: the verb itself on each host that
+// runs one of the named types (every host when none is named).
+int forward(const Context& c, const std::string& verb) {
+    const CLI::Option* types_opt = nullptr;
+    for (const CLI::Option* o : c.verb.get_options())
+        if (o->get_positional()) types_opt = o;
+    std::vector<std::string> types = types_opt ? types_opt->results() : std::vector<std::string>{};
+    std::vector<std::string> opts = verb_args(c.verb);
+    opts.erase(std::find(opts.begin(), opts.end(), "--"), opts.end());
+    return roll(c, verb, [&](const Host& h) -> std::optional<remote::Command> {
+        std::vector<std::string> args{"-a", c.file.formation.app, verb};
+        args.insert(args.end(), opts.begin(), opts.end());
+        std::vector<std::string> here;
+        for (const auto& t : types)
+            if (placed_on(c.file.formation, t, h)) here.push_back(t);
+        if (!types.empty() && here.empty()) return std::nullopt;
+        if (!here.empty()) args.push_back("--");
+        args.insert(args.end(), here.begin(), here.end());
+        return remote_command(c, h, args);
+    });
+}
+
+// scale TYPE=N…: counts are per host; each host that runs a named type
+// scales its installed formation, then FILE's count lines follow.
+int scale(const Context& c) {
+    std::vector<std::pair<std::string, int>> counts;
+    std::vector<std::string> given;
+    for (const CLI::Option* o : c.verb.get_options())
+        if (o->get_positional()) given = o->results();
+    for (const auto& a : given) {
+        auto eq = a.find('=');
+        std::string n = eq == std::string::npos ? "" : a.substr(eq + 1);
+        bool digits = !n.empty() && n.size() <= 4 && n.find_first_not_of("0123456789") == std::string::npos;
+        if (eq == 0 || !digits || std::stoi(n) > 1000)
+            throw CliError("scale: \"" + a + "\" is not TYPE=N with N from 0 to 1000", exit_usage);
+        std::string type = a.substr(0, eq);
+        if (std::none_of(c.file.formation.processes.begin(), c.file.formation.processes.end(),
+                         [&type](const ProcessType& p) { return p.name == type; }))
+            throw CliError("app " + c.file.formation.app + " has no process type \"" + type + "\"", exit_usage);
+        counts.emplace_back(type, std::stoi(n));
+    }
+    std::string updated = set_counts(c.file.text, c.file.path, counts);  // refused before anything changes
+    int changed = 0;
+    int rc = roll(c, "scale", [&](const Host& h) -> std::optional<remote::Command> {
+        std::vector<std::string> args{"-a", c.file.formation.app, "scale", "--"};
+        for (const auto& a : given)
+            if (placed_on(c.file.formation, a.substr(0, a.find('=')), h)) args.push_back(a);
+        if (args.size() == 4) return std::nullopt;
+        return remote_command(c, h, args);
+    }, &changed);
+    if (changed && updated != c.file.text) host::replace_file(c.file.path, updated);
+    return rc;
+}
+
+const std::vector<std::string> spanning{"apply", "scale", "start", "stop", "restart", "reload", "destroy", "status", "logs"};
+
+}  // namespace
+
+}  // namespace hosts
+
+std::optional<int> run_on_hosts(CLI::App& root, const Globals& g) {
+    auto subs = root.get_subcommands();
+    if (subs.empty()) return std::nullopt;
+    const CLI::App& verb = *subs.front();
+    const std::string name = verb.get_name();
+    bool spans = std::find(hosts::spanning.begin(), hosts::spanning.end(), name) != hosts::spanning.end();
+    bool with_app = !g.app.empty() || (verb.get_option_no_throw("--app") && verb.get_option_no_throw("--app")->count());
+    if (!spans || with_app) {
+        if (!g.host.empty())
+            throw CliError("-H " + g.host + ": " + (spans ? "names a host of FILE's [hosts]; -a APP is this host's app"
+                                                          : name + " does not run on hosts"),
+                           exit_usage);
+        return std::nullopt;
+    }
+    std::optional<LoadedFormation> file;
+    try {
+        file = load_formation(g.file);
+    } catch (...) {
+        if (!g.host.empty()) throw;
+        return std::nullopt;  // the verb says what is wrong with FILE
+    }
+    if (file->formation.hosts.empty()) {
+        if (!g.host.empty()) throw CliError("-H " + g.host + ": " + g.file + " has no [hosts]", exit_usage);
+        return std::nullopt;
+    }
+    hosts::Context c{g, verb, std::move(*file), {}};
+    for (const auto& h : c.file.formation.hosts)
+        if (g.host.empty() || h.name == g.host) c.hosts.push_back(h);
+    if (c.hosts.empty()) throw CliError("-H " + g.host + ": " + g.file + " has no [hosts." + g.host + "]", exit_usage);
+    if (name == "apply") return hosts::apply(c);
+    if (name == "scale") return hosts::scale(c);
+    if (name == "status") return hosts::status(c);
+    if (name == "logs") return hosts::logs(c);
+    return hosts::forward(c, name);
+}
+
+int run_remote(int argc, char** argv) {
+    if (argc < 4 || std::strcmp(argv[2], "--expect") != 0) {
+        std::cerr << "formation remote: usage: formation remote --expect VERSION ARGS… (run over ssh by formation)\n";
+        return exit_usage;
+    }
+    if (std::strcmp(argv[3], FORMATION_VERSION) != 0) {
+        std::cerr << "formation remote: version mismatch: this host runs formation " FORMATION_VERSION
+                  << ", the caller formation " << argv[3] << "; install one version on every host\n";
+        return exit_usage;
+    }
+    std::vector<char*> args{argv[0]};
+    for (int i = 4; i < argc; ++i) args.push_back(argv[i]);
+    args.push_back(nullptr);
+    ::execv("/proc/self/exe", args.data());
+    std::cerr << "formation remote: cannot run itself: " << std::strerror(errno) << "\n";
+    return exit_failed;
+}
+
+}  // namespace formation::cli

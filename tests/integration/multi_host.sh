@@ -1,0 +1,162 @@
+#!/bin/bash
+# One formation across hosts, against real systemd on every host: three
+# containers of tests/sandbox/hosts, each in its own network namespace with
+# sshd; host 1 is the operator, hosts 2 (alpha) and 3 (beta) run the app.
+# Runs on the machine (root): it boots and powers off the hosts itself.
+#
+#   multi_host.sh BUILD SOURCE_ROOT
+set -u
+build=$(cd "$1" && pwd) root=$(cd "$2" && pwd)
+hosts=$root/tests/sandbox/hosts
+work=$(mktemp -d)
+state=$(mktemp -d "${SANDBOX_STATE_DIR:-/run}/formation-hosts.XXXXXX")
+trap '"$hosts" stop "$state"; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+. "$root/tests/integration/lib.sh"
+
+"$hosts" start "$state" 3 --install "$build" || { echo "multi-host: hosts did not start"; exit 1; }
+
+on() { local i=$1; shift; "$hosts" exec "$state" "$i" "$@"; }   # on I CMD...
+op() { on 1 formation -f /srv/shop.toml "$@"; }                  # the operator
+alpha() { on 2 "$@"; }
+beta() { on 3 "$@"; }
+put() { on 1 sh -c 'mkdir -p /srv && cat > "$1"' sh "$1"; }      # put PATH < text
+pid_of() { on "$1" systemctl show -P MainPID "$2"; }             # pid_of I UNIT
+started_usec() { on "$1" systemctl show -P ExecMainStartTimestampMonotonic "$2"; }
+active_on() { local i=$1; shift; local u; for u; do [ "$(on "$i" systemctl is-active "$u")" = active ] || return 1; done; }
+inactive_on() { local i=$1; shift; local u; for u; do [ "$(on "$i" systemctl is-active "$u")" != active ] || return 1; done; }
+
+formation_v1() {
+    cat <<'EOF'
+app = "shop"
+
+[process.web]
+command = "while :; do echo web $PORT; sleep 0.5; done"
+count = 2
+port = 5000
+
+[process.worker]
+command = "while :; do echo tick; sleep 0.5; done"
+hosts = ["beta"]
+
+[hosts.alpha]
+address = "10.231.0.12"
+
+[hosts.beta]
+address = "root@10.231.0.13"
+EOF
+}
+
+## apply over two hosts from a third
+formation_v1 | put /srv/shop.toml
+run apply-both 0 op apply
+check apply-names-hosts "each host's lines prefixed" has "$work/out" '^alpha: ' 
+check apply-names-beta "beta's lines prefixed" has "$work/out" '^beta: '
+check apply-done "done on both" has "$work/out" 'apply done on alpha, beta'
+check alpha-web "alpha runs web@1,2" active_on 2 shop-web@1.service shop-web@2.service
+check alpha-no-worker "worker is placed on beta only" inactive_on 2 shop-worker@1.service
+check beta-all "beta runs web@1,2 and worker@1" active_on 3 shop-web@1.service shop-web@2.service shop-worker@1.service
+check alpha-share "alpha's installed file says which host it is" \
+    bash -c "'$hosts' exec '$state' 2 head -1 /etc/formation/shop.toml | grep -q '^host = \"alpha\"'"
+check no-app-on-operator "the operator runs nothing of the app" inactive_on 1 shop-web@1.service
+pids=$(pid_of 2 shop-web@1.service)/$(pid_of 3 shop-worker@1.service)
+run reapply 0 op apply
+check reapply-nothing "a second apply restarts nothing" test "$(pid_of 2 shop-web@1.service)/$(pid_of 3 shop-worker@1.service)" = "$pids"
+
+## status: one table with the hosts
+run status 0 op status
+check status-alpha "alpha's web in the table" has "$work/out" '^alpha: web 2/2 running'
+check status-beta "beta's worker in the table" has "$work/out" '^beta: worker 1/1 running'
+check status-host-column "rows start with the host" has "$work/out" '^ *beta +shop-worker@1.service +active/running'
+run status-json 0 op status --json
+check status-json-hosts "JSON has both hosts, reachable, with instances" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+hs = {h["host"]: h for h in d["hosts"]}
+assert d["app"] == "shop" and set(hs) == {"alpha", "beta"}, d
+assert all(h["reachable"] for h in hs.values())
+names = lambda h: sorted(i["unit"] for t in hs[h]["types"] for i in t["instances"])
+assert names("alpha") == ["shop-web@1.service", "shop-web@2.service"], names("alpha")
+assert "shop-worker@1.service" in names("beta")' "$work/out"
+
+## logs merged from both hosts
+sleep 1  # a few lines of each instance
+run logs 0 op logs -n 40
+check logs-alpha "alpha's web lines" has "$work/out" '^alpha/web\.1 +\| web 5000$'
+check logs-beta "beta's worker lines" has "$work/out" '^beta/worker\.1 +\| tick$'
+check logs-count "-n 40 across all hosts" test "$(grep -c '' "$work/out")" = 40
+# Merged by time, not host after host: the hosts alternate within the last lines.
+check logs-merged "hosts interleave" test "$(awk -F/ '{print $1}' "$work/out" | uniq | wc -l)" -gt 4
+run logs-follow 124 on 1 timeout 15 formation -f /srv/shop.toml logs -f -n 1 web
+check follow-both "-f follows both hosts" bash -c "grep -q '^alpha/web' '$work/out' && grep -q '^beta/web' '$work/out'"
+check follow-new "-f prints new lines after the backlog" test "$(grep -c '' "$work/out")" -gt 4
+
+## scale: count per host, FILE follows
+run scale 0 op scale web=3
+check scale-alpha "alpha runs web@3" active_on 2 shop-web@3.service
+check scale-beta "beta runs web@3" active_on 3 shop-web@3.service
+check scale-file "FILE's count line changed" bash -c "'$hosts' exec '$state' 1 grep -q '^count = 3' /srv/shop.toml"
+check scale-worker-alone "worker untouched" active_on 3 shop-worker@1.service
+
+## rolling restart across hosts: alpha done before beta begins
+a_before=$(pid_of 2 shop-web@1.service) b_before=$(pid_of 3 shop-web@1.service)
+run restart 0 op restart web
+check restart-alpha "alpha's web restarted" test "$(pid_of 2 shop-web@1.service)" != "$a_before"
+check restart-beta "beta's web restarted" test "$(pid_of 3 shop-web@1.service)" != "$b_before"
+# One kernel, one monotonic clock: every alpha instance started before any beta one.
+a_last=$(for i in 1 2 3; do started_usec 2 shop-web@$i.service; done | sort -n | tail -1)
+b_first=$(for i in 1 2 3; do started_usec 3 shop-web@$i.service; done | sort -n | head -1)
+check restart-rolls "one host at a time" test "$a_last" -lt "$b_first"
+b_before=$(pid_of 3 shop-web@1.service) a_before=$(pid_of 2 shop-web@1.service)
+run restart-one-host 0 on 1 formation -f /srv/shop.toml -H beta restart web
+check restart-H "-H beta restarts beta only" test "$(pid_of 3 shop-web@1.service)" != "$b_before"
+check restart-H-alpha "alpha left alone" test "$(pid_of 2 shop-web@1.service)" = "$a_before"
+
+## another formation version on a host is refused by name
+on 3 sh -c 'printf "#!/bin/sh\nshift 3\nexec formation remote --expect 0.0.0-other \"\$@\"\n" > /srv/other && chmod +x /srv/other'
+run version 2 on 1 env FORMATION_REMOTE_PROGRAM=/srv/other formation -f /srv/shop.toml -H beta restart
+check version-named "version mismatch named" has "$work/err" 'restart failed on host beta .*version mismatch'
+
+## a host powered off mid-apply
+formation_v1 | sed 's/count = 2/count = 1\nenv = { RELEASE = "2" }/' | put /srv/shop.toml
+on 1 sh -c 'formation -f /srv/shop.toml apply --settle 6s >/srv/apply.out 2>/srv/apply.err; echo $? >/srv/apply.rc' &
+applying=$!
+check alpha-reached "alpha gets the new file first" \
+    wait_for 60 bash -c "'$hosts' exec '$state' 2 grep -q RELEASE /etc/formation/shop.toml"
+"$hosts" poweroff "$state" 3
+wait $applying
+on 1 cat /srv/apply.out >"$work/out"; on 1 cat /srv/apply.err >"$work/err"
+check poweroff-rc "apply fails" test "$(on 1 cat /srv/apply.rc)" = 1
+check poweroff-named "the error names beta" has "$work/err" 'apply failed on host beta \(root@10\.231\.0\.13\): unreachable: '
+check poweroff-roll "alpha done, beta not" has "$work/err" 'the roll stopped at beta; done: alpha'
+check poweroff-alpha "alpha converged" active_on 2 shop-web@1.service
+check poweroff-alpha-scaled "alpha's web@2 stopped" inactive_on 2 shop-web@2.service
+check poweroff-alpha-env "alpha runs the new release" \
+    bash -c "'$hosts' exec '$state' 2 systemctl show -P Environment shop-web@1.service | grep -q RELEASE=2"
+
+## status with one host down
+run status-down 1 op status
+check status-down-beta "beta shown unreachable" has "$work/out" '^beta: unreachable: '
+check status-down-alpha "alpha still shown" has "$work/out" '^alpha: web 1/1 running'
+run status-down-json 1 op status --json
+check status-down-json "JSON: beta unreachable with an error" python3 -c '
+import json, sys
+hs = {h["host"]: h for h in json.load(open(sys.argv[1]))["hosts"]}
+assert hs["alpha"]["reachable"] and not hs["beta"]["reachable"] and hs["beta"]["error"], hs' "$work/out"
+
+## the host comes back; apply converges it
+"$hosts" boot "$state" 3
+check back-old "beta came back on its old formation" wait_for 60 active_on 3 shop-web@2.service
+run apply-back 0 op apply
+check back-converged "beta converged" inactive_on 3 shop-web@2.service
+check back-env "beta runs the new release" \
+    bash -c "'$hosts' exec '$state' 3 systemctl show -P Environment shop-web@1.service | grep -q RELEASE=2"
+check back-worker "beta's worker runs" active_on 3 shop-worker@1.service
+
+## destroy on every host
+run destroy 0 op destroy
+check destroyed-alpha "alpha's units gone" inactive_on 2 shop-web@1.service
+check destroyed-beta "beta's units gone" inactive_on 3 shop-web@1.service shop-worker@1.service
+check destroyed-file "beta's formation removed" bash -c "! '$hosts' exec '$state' 3 test -e /etc/formation/shop.toml"
+
+finish multi-host
