@@ -39,7 +39,8 @@ Observed observe(systemd::Manager& m, const UnitSet& set, const host::Paths& pat
     for (const auto& dir : paths.config_dirs) sources.push_back((dir / (set.app + ".toml")).string());
     Observed o;
     for (const auto& s : m.list_unit_states(app_unit_patterns(set.app)))
-        if (s.name == set.app_target || parse_instance(set.app, s.name)) o.active[s.name] = s.active_state;
+        if (s.name == set.app_target || parse_instance(set.app, s.name) || parse_socket(set.app, s.name))
+            o.active[s.name] = s.active_state;
     std::vector<std::string> probes{set.app_target};
     for (const auto& t : set.types) probes.push_back(set.app + "-" + t + "@1.service");
     for (const auto& s : m.unit_states(probes)) {

@@ -1,7 +1,7 @@
 // formation start | stop | restart [TYPE…]: one shape, as systemctl's
 // start/stop/restart share verb_start. Each acts on the installed formation
 // under the app's lock; stop reaches every loaded instance of the app,
-// listed in the formation or not.
+// listed in the formation or not, and their sockets.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -36,6 +36,26 @@ std::vector<std::string> to_stop(systemd::Manager& m, const std::string& app, co
     return out;
 }
 
+// The loaded sockets of `instances`: a stopped instance's socket would
+// start it again at the next connection.
+std::vector<std::string> sockets_of(systemd::Manager& m, const std::string& app, const std::vector<std::string>& instances) {
+    std::vector<std::string> out;
+    for (auto& s : m.list_unit_states({app + "-*@*.socket"})) {
+        auto ref = parse_socket(app, s.name);
+        if (ref && std::find(instances.begin(), instances.end(), ref->unit) != instances.end()) out.push_back(s.name);
+    }
+    return out;
+}
+
+// The restart steps of a roll: each instance with its type's min_ready;
+// its socket stays up.
+std::vector<Restart> roll_of(const UnitSet& set, const std::vector<std::string>& units) {
+    std::vector<Restart> steps;
+    for (const auto& i : set.instances)
+        if (std::find(units.begin(), units.end(), i.unit) != units.end()) steps.push_back({i.unit, false, {}, i.min_ready_usec});
+    return steps;
+}
+
 int run(Verb verb, const Globals& g, const Options& o) {
     std::string app = resolve_app(g, o.app);
     host::Store store = host_store(g);
@@ -60,12 +80,16 @@ int run(Verb verb, const Globals& g, const Options& o) {
         for (const auto& t : o.types) select_types(f.formation, {t});  // an unknown type with nothing running: say so
     if (verb == Verb::restart) {
         m->reset_failed(units);
-        report = deploy::rolling_restart(units, *m, d);
+        report = deploy::rolling_restart(roll_of(set, units), *m, d);
     } else {
         if (verb == Verb::start) m->reset_failed(units);  // a unit at its start limit stays failed until reset
         std::vector<systemd::JobRequest> jobs;
         auto type = verb == Verb::start ? systemd::JobType::start : systemd::JobType::stop;
         for (const auto& u : units) jobs.push_back({type, u});
+        // Queued after their services: systemd stops each socket once its
+        // service has drained. A start starts them through Requires=.
+        if (verb == Verb::stop)
+            for (const auto& s : sockets_of(*m, app, units)) jobs.push_back({type, s});
         if (o.types.empty()) jobs.push_back({type, set.app_target});
         for (const auto& out : m->run_jobs(jobs, d.job_timeout_usec))
             if (!out.ok()) report.failures.push_back({out.unit, verb == Verb::start ? "start" : "stop", out.result});
@@ -107,7 +131,7 @@ void add_stop(CLI::App& root, const Globals& g, Run& run) {
 }
 void add_restart(CLI::App& root, const Globals& g, Run& run) {
     add(root, g, run, Verb::restart, "restart",
-        "Rolling restart: each instance up and settled before the next goes down");
+        "Rolling restart: each instance ready and held up for its min_ready before the next goes down");
 }
 
 }  // namespace formation::cli

@@ -38,6 +38,9 @@ struct InstanceRow {
     // an env file may set another one, and a process started before an
     // edit keeps its own. Unset when the process cannot be read.
     std::optional<std::optional<int>> running_port;
+    // Its socket (socket = true, or one still loaded): systemd holds the
+    // port there; unset when it has none.
+    std::optional<systemd::UnitState> socket;
 };
 
 constexpr std::size_t journal_lines_of_failed = 5;
@@ -82,12 +85,23 @@ Cell state_cell(const systemd::UnitState& s) {
     return text_cell(s.active_state + "/" + s.sub_state, c);
 }
 
-std::vector<Column> status_columns() {
+// A socket column in the table only when some instance has a socket; in
+// JSON always ("socket": null without one).
+std::vector<Column> status_columns(bool sockets) {
     return {{"UNIT", "unit"},      {"", "type"},          {"", "index"},       {"STATE", ""},
             {"", "active_state"},  {"", "sub_state"},     {"", "result"},      {"PID", "pid", true},
             {"UPTIME", "uptime_usec", true}, {"STARTUP", "startup_usec", true},
             {"MEMORY", "memory_bytes", true}, {"RESTARTS", "restarts", true},
-            {"PORT", "port", true}, {"", "port_source"},   {"", "desired"},       {"NOTE", ""}};
+            {"PORT", "port", true}, {"", "port_source"},   {sockets ? "SOCKET" : "", "socket"},
+            {"", "desired"},       {"NOTE", ""}};
+}
+
+// "active/listening" (no service holds it now), "active/running", "failed/failed".
+Cell socket_cell(const InstanceRow& r) {
+    if (!r.socket) return null_cell();
+    const auto& s = *r.socket;
+    Color c = s.active_state == "active" ? Color::green : s.active_state == "failed" ? Color::red : Color::yellow;
+    return text_cell(s.active_state + "/" + s.sub_state, c);
 }
 
 // From "starting" to "started" (ready, for ready = notify/port) of the
@@ -171,6 +185,7 @@ std::vector<Cell> row_cells(const InstanceRow& r, std::uint64_t now_usec) {
             number_cell(s.n_restarts),
             port_cell(r),
             port_source_cell(r),
+            socket_cell(r),
             bool_cell(r.desired),
             text_cell(note_for(r))};
 }
@@ -181,7 +196,7 @@ std::vector<Cell> row_cells(const InstanceRow& r, std::uint64_t now_usec) {
 std::vector<InstanceRow> gather(const Formation& f, const UnitSet& set, systemd::Manager& m) {
     std::vector<InstanceRow> rows;
     for (const auto& i : set.instances) {
-        InstanceRow r{i.type, i.index, i.unit, true, std::nullopt, {}, {}};
+        InstanceRow r{i.type, i.index, i.unit, true, std::nullopt, {}, {}, {}};
         for (const auto& p : f.processes)
             if (p.name == i.type && p.port) r.port = *p.port + i.index - 1;
         rows.push_back(std::move(r));
@@ -189,8 +204,15 @@ std::vector<InstanceRow> gather(const Formation& f, const UnitSet& set, systemd:
     for (auto& unit : loaded_instances(m, f.app)) {
         bool desired = std::any_of(rows.begin(), rows.end(), [&unit](const InstanceRow& r) { return r.unit == unit; });
         auto ref = parse_instance(f.app, unit);
-        if (!desired && ref) rows.push_back({ref->type, ref->index, unit, false, std::nullopt, {}, {}});
+        if (!desired && ref) rows.push_back({ref->type, ref->index, unit, false, std::nullopt, {}, {}, {}});
     }
+    // Sockets: the formation's, and any other of the app systemd has loaded.
+    std::vector<std::string> sockets;
+    for (const auto& i : set.instances)
+        if (!i.socket.empty()) sockets.push_back(i.socket);
+    for (const auto& s : m.list_unit_states({f.app + "-*@*.socket"}))
+        if (parse_socket(f.app, s.name) && std::find(sockets.begin(), sockets.end(), s.name) == sockets.end())
+            sockets.push_back(s.name);
     auto type_rank = [&set](const std::string& t) { return std::find(set.types.begin(), set.types.end(), t) - set.types.begin(); };
     std::stable_sort(rows.begin(), rows.end(), [&type_rank](const InstanceRow& a, const InstanceRow& b) {
         auto ra = type_rank(a.type), rb = type_rank(b.type);
@@ -198,12 +220,20 @@ std::vector<InstanceRow> gather(const Formation& f, const UnitSet& set, systemd:
     });
     std::vector<std::string> units;
     for (const auto& r : rows) units.push_back(r.unit);
+    std::vector<std::size_t> socket_row;  // the row of each socket asked for
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (std::find(sockets.begin(), sockets.end(), socket_of(rows[i].unit)) != sockets.end()) {
+            units.push_back(socket_of(rows[i].unit));
+            socket_row.push_back(i);
+        }
     if (units.empty()) return rows;
-    auto states = m.unit_states(units);
+    auto states = m.unit_states(units);  // one pipelined batch
     for (std::size_t i = 0; i < rows.size(); ++i) {
         rows[i].state = std::move(states[i]);
         if (rows[i].state.main_pid) rows[i].running_port = process_port(rows[i].state.main_pid);
     }
+    for (std::size_t k = 0; k < socket_row.size(); ++k)
+        if (states[rows.size() + k].load_state == "loaded") rows[socket_row[k]].socket = std::move(states[rows.size() + k]);
     return rows;
 }
 
@@ -273,7 +303,8 @@ int run_status(const Globals& g, const StatusOptions& o) {
 
     auto now = static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-    Table table(status_columns(), 2);
+    bool sockets = std::any_of(rows.begin(), rows.end(), [](const InstanceRow& r) { return r.socket.has_value(); });
+    Table table(status_columns(sockets), 2);
     for (const auto& t : types) {
         table.add_heading(summary_line(t));
         for (auto i : t.rows) {

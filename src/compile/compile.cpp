@@ -195,6 +195,7 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
         UnitFile tpl = template_unit(f, p, options);
         for (int i = 1; i <= p.count; ++i) {
             Instance inst{p.name, i, instance_name(f.app, p.name, i), {tpl.path}, service_config(tpl.content)};
+            inst.min_ready_usec = p.min_ready_usec;
             if (p.port) {
                 UnitFile dropin = instance_dropin(f, p, i, options);
                 inst.files.push_back(dropin.path);

@@ -2,6 +2,7 @@
 // relative to a unit directory. A plain value: nothing here touches a disk.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ struct Instance {
     // socket). Empty without a socket.
     std::string socket;
     std::string socket_config;
+    // How long a rolling restart holds it up before the next goes down.
+    std::uint64_t min_ready_usec = 0;
 };
 
 struct UnitSet {

@@ -1,6 +1,7 @@
 #include "deploy/execute.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "systemd/explain.hpp"
 
@@ -29,18 +30,59 @@ std::vector<std::string> collect(const std::vector<systemd::JobOutcome>& outcome
     return ok;
 }
 
+bool went_down(const systemd::UnitState& s) {
+    return s.active_state == "failed" || s.active_state == "inactive" || s.sub_state == "auto-restart" ||
+           s.n_restarts > 0;
+}
+
+std::string why_down(const systemd::UnitState& s) {
+    return s.result.empty() || s.result == "success" ? "exited at once" : systemd::explain_service_result(s.result);
+}
+
 // Units whose job succeeded but which did not stay up for the settle time.
 void settle(const std::vector<std::string>& units, const char* action, systemd::Manager& m, const Options& o,
             Report& r) {
     if (units.empty() || o.settle_usec == 0) return;
     o.sleep(o.settle_usec);
-    for (const auto& s : m.unit_states(units)) {
-        bool down = s.active_state == "failed" || s.active_state == "inactive" || s.sub_state == "auto-restart" ||
-                    s.n_restarts > 0;
-        if (!down) continue;
-        std::string why = s.result.empty() || s.result == "success" ? "exited at once"
-                                                                    : systemd::explain_service_result(s.result);
-        r.failures.push_back({s.name, action, "did not stay up: " + why});
+    for (const auto& s : m.unit_states(units))
+        if (went_down(s)) r.failures.push_back({s.name, action, "did not stay up: " + why_down(s)});
+}
+
+std::string seconds(std::uint64_t usec) {
+    std::string s = std::to_string(usec / 1000000);
+    if (usec % 1000000) s += "." + std::to_string(usec % 1000000 / 100000);
+    return s + " s";
+}
+
+// Holds restarted units up for their min_ready (at least the settle time),
+// looking every poll: one that goes down, is restarted by systemd or has a
+// new main process fails. Returns early at the first failure.
+void hold(const std::vector<Restart>& batch, const std::vector<std::string>& units, systemd::Manager& m,
+          const Options& o, Report& r) {
+    std::uint64_t span = o.settle_usec;
+    for (const auto& step : batch)
+        if (std::find(units.begin(), units.end(), step.unit) != units.end()) span = std::max(span, step.min_ready_usec);
+    if (units.empty() || span == 0) return;
+    std::vector<std::uint32_t> pid;
+    for (std::uint64_t held = 0;;) {
+        auto states = m.unit_states(units);
+        bool failed = false;
+        for (std::size_t i = 0; i < states.size(); ++i) {
+            const auto& s = states[i];
+            if (pid.size() < states.size()) pid.push_back(s.main_pid);
+            std::string why;
+            if (went_down(s))
+                why = why_down(s);
+            else if (pid[i] && s.main_pid && s.main_pid != pid[i])
+                why = "its main process changed";
+            if (why.empty()) continue;
+            r.failures.push_back({s.name, "restart", "did not stay up for " + seconds(span) + " (min_ready): " + why});
+            failed = true;
+        }
+        if (failed || held >= span) return;
+        std::uint64_t step = std::min(std::max<std::uint64_t>(o.poll_usec, 1), span - held);
+        o.sleep(step);
+        held += step;
     }
 }
 
@@ -48,20 +90,49 @@ void progress(const Options& o, const std::string& what) {
     if (o.progress) o.progress(what);
 }
 
+// One batch of a roll: instances whose socket changes are stopped with
+// their old socket and started again (the start starts the new socket);
+// the others are restarted, which leaves their socket listening.
+std::vector<std::string> restart_batch(const std::vector<Restart>& batch, systemd::Manager& m, const Options& o,
+                                       Report& r) {
+    std::vector<JobRequest> stops, restarts;
+    for (const auto& step : batch) {
+        if (!step.cycle_socket) {
+            restarts.push_back({JobType::restart, step.unit});
+            continue;
+        }
+        stops.push_back({JobType::stop, step.unit});
+        if (!step.old_socket.empty()) stops.push_back({JobType::stop, step.old_socket});
+    }
+    std::vector<std::string> failed_stop;
+    for (const auto& out : m.run_jobs(stops, o.job_timeout_usec)) {
+        if (out.ok()) continue;
+        r.failures.push_back({out.unit, "restart", "could not stop: " + systemd::explain_job_result(out.result)});
+        failed_stop.push_back(out.unit);
+    }
+    for (const auto& step : batch)
+        if (step.cycle_socket && std::find(failed_stop.begin(), failed_stop.end(), step.unit) == failed_stop.end() &&
+            std::find(failed_stop.begin(), failed_stop.end(), step.old_socket) == failed_stop.end())
+            restarts.push_back({JobType::start, step.unit});
+    if (restarts.empty()) return {};
+    return collect(m.run_jobs(restarts, o.job_timeout_usec), "restart", r);
+}
+
 }  // namespace
 
-Report rolling_restart(const std::vector<std::string>& units, systemd::Manager& m, const Options& o) {
+Report rolling_restart(const std::vector<Restart>& steps, systemd::Manager& m, const Options& o) {
     Report r;
     const std::size_t step = std::max(1u, o.parallel);
-    for (std::size_t i = 0; i < units.size(); i += step) {
-        std::vector<std::string> batch(units.begin() + static_cast<std::ptrdiff_t>(i),
-                                       units.begin() + static_cast<std::ptrdiff_t>(std::min(units.size(), i + step)));
-        progress(o, "restart " + std::to_string(i + 1) + "/" + std::to_string(units.size()));
+    for (std::size_t i = 0; i < steps.size(); i += step) {
+        std::vector<Restart> batch(steps.begin() + static_cast<std::ptrdiff_t>(i),
+                                   steps.begin() + static_cast<std::ptrdiff_t>(std::min(steps.size(), i + step)));
+        progress(o, "restart " + std::to_string(i + 1) + "/" + std::to_string(steps.size()));
         std::size_t before = r.failures.size();
-        auto ok = collect(m.run_jobs(jobs(JobType::restart, batch), o.job_timeout_usec), "restart", r);
-        settle(ok, "restart", m, o, r);
+        auto ok = restart_batch(batch, m, o, r);
+        if (r.failures.size() == before) hold(batch, ok, m, o, r);
         if (r.failures.size() != before) {
-            r.not_restarted.assign(units.begin() + static_cast<std::ptrdiff_t>(i + batch.size()), units.end());
+            for (auto it = steps.begin() + static_cast<std::ptrdiff_t>(i + batch.size()); it != steps.end(); ++it)
+                r.not_restarted.push_back(it->unit);
             break;
         }
     }
@@ -72,9 +143,11 @@ Report execute(const Plan& plan, const std::string& app_target, systemd::Manager
     Report r;
     // Stopped while their units still exist: with their own stop signal,
     // timeout and kill mode, not systemd's defaults for a vanished unit.
-    if (!plan.stop.empty()) {
+    if (!plan.stop.empty() || !plan.stop_sockets.empty()) {
         progress(o, "stop " + std::to_string(plan.stop.size()));
-        collect(m.run_jobs(jobs(JobType::stop, plan.stop), o.job_timeout_usec), "stop", r);
+        auto stops = jobs(JobType::stop, plan.stop);
+        for (const auto& s : plan.stop_sockets) stops.push_back({JobType::stop, s});
+        collect(m.run_jobs(stops, o.job_timeout_usec), "stop", r);
     }
     if (!plan.reset_failed.empty()) m.reset_failed(plan.reset_failed);
     if (plan.install && o.install) o.install();

@@ -6,6 +6,8 @@
 // wait_idle), stop what goes away while its units still exist, forget
 // failed surplus, install the new formation, reload (the generator makes
 // the units), start, rolling restart, and check that what started stays up.
+// A stopped instance's socket is stopped in the same batch, queued after
+// its service: systemd stops the socket once the service has drained.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +25,10 @@ struct Options {
     std::function<void()> install;                  // publishes the formation (plan.install)
     // How long started instances must stay up to count as started (catches
     // commands that exit at once); 0: no check.
+    // A restarted instance is held up for at least this long too (and for
+    // its min_ready), looked at every poll_usec.
     std::uint64_t settle_usec = 500000;
+    std::uint64_t poll_usec = 250000;
     std::uint64_t job_timeout_usec = 0;  // bound on each wait for jobs; 0: none
     unsigned parallel = 1;               // instances restarted at a time
     std::function<void(const std::string& what)> progress;  // optional
@@ -43,9 +48,13 @@ struct Report {
 
 Report execute(const Plan& plan, const std::string& app_target, systemd::Manager& m, const Options& o);
 
-// Restarts `units`, `o.parallel` at a time, each batch up (and settled)
-// before the next goes down; the first batch that fails stops the roll.
-Report rolling_restart(const std::vector<std::string>& units, systemd::Manager& m, const Options& o);
+// Restarts `steps`, `o.parallel` at a time. A batch counts when its jobs
+// are done (systemd says the instances are ready: started, notified, or
+// listening, by their `ready`) and they then stay up, same main process, no
+// automatic restart, for their min_ready (at least settle_usec); only then
+// does the next batch go down. The first batch that fails stops the roll
+// and the rest stay on the old configuration.
+Report rolling_restart(const std::vector<Restart>& steps, systemd::Manager& m, const Options& o);
 
 // Waits until no unit matching `patterns` has a queued job; false when some
 // still have one after `timeout_usec`.

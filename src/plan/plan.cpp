@@ -25,8 +25,10 @@ const Instance* find_instance(const UnitSet* set, const std::string& unit) {
 
 }  // namespace
 
-std::optional<InstanceRef> parse_instance(const std::string& app, const std::string& unit) {
-    const std::string suffix = ".service";
+namespace {
+
+// "APP-TYPE@N" + suffix of the app.
+std::optional<InstanceRef> parse_unit(const std::string& app, const std::string& unit, const std::string& suffix) {
     if (unit.size() <= app.size() + 1 + suffix.size() || unit.compare(0, app.size(), app) != 0 ||
         unit[app.size()] != '-' || unit.compare(unit.size() - suffix.size(), suffix.size(), suffix) != 0)
         return std::nullopt;
@@ -40,8 +42,31 @@ std::optional<InstanceRef> parse_instance(const std::string& app, const std::str
     return InstanceRef{unit, rest.substr(0, at), std::stoi(index)};
 }
 
+// Highest index first, as instances go away.
+void sort_down(std::vector<InstanceRef>& refs) {
+    std::sort(refs.begin(), refs.end(), [](const InstanceRef& a, const InstanceRef& b) {
+        return a.index != b.index ? a.index > b.index : a.type < b.type;
+    });
+}
+
+}  // namespace
+
+std::optional<InstanceRef> parse_instance(const std::string& app, const std::string& unit) {
+    return parse_unit(app, unit, ".service");
+}
+
+std::optional<InstanceRef> parse_socket(const std::string& app, const std::string& unit) {
+    auto ref = parse_unit(app, unit, ".socket");
+    if (ref) ref->unit = unit.substr(0, unit.size() - 7) + ".service";
+    return ref;
+}
+
+std::string socket_of(const std::string& service) {
+    return service.substr(0, service.size() - std::string(".service").size()) + ".socket";
+}
+
 std::vector<std::string> app_unit_patterns(const std::string& app) {
-    return {app + "-*@*.service", app + ".target"};
+    return {app + "-*@*.service", app + "-*@*.socket", app + ".target"};
 }
 
 Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed& observed, bool install) {
@@ -50,20 +75,39 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
     plan.reload = install || observed.needs_reload;
 
     std::set<std::string> wanted;
+    std::set<std::string> sockets_decided;  // sockets the desired instances keep or cycle
+    std::vector<InstanceRef> sockets_down;
     for (const auto& inst : desired.instances) {
         wanted.insert(inst.unit);
+        const std::string socket = socket_of(inst.unit);
+        const std::string* socket_state = state_of(observed, socket);
+        const bool socket_runs = socket_state && is_running(*socket_state);
+        const Instance* before = find_instance(converged, inst.unit);
+        // Its listen settings changed, or whether it has a socket differs
+        // from whether one runs (unknown origin, or a socket stopped by hand).
+        const bool socket_changed =
+            (before && before->socket_config != inst.socket_config) || inst.socket.empty() == socket_runs;
+        if (!inst.socket.empty() || socket_changed) sockets_decided.insert(socket);
         const std::string* state = state_of(observed, inst.unit);
         if (!state || !is_running(*state)) {
             if (state && *state == "failed") plan.reset_failed.push_back(inst.unit);
             plan.start.push_back(inst.unit);
+            // A socket listening with old settings (or none wanted): stopped
+            // before the start, which starts the new one.
+            if (socket_changed && socket_runs) sockets_down.push_back(*parse_socket(desired.app, socket));
             continue;
         }
-        const Instance* before = find_instance(converged, inst.unit);
-        if (!before || before->config != inst.config) plan.restart.push_back(inst.unit);
+        if (!before || before->config != inst.config || socket_changed)
+            plan.restart.push_back({inst.unit, socket_changed, socket_changed && socket_runs ? socket : std::string(),
+                                    inst.min_ready_usec});
     }
 
     std::vector<InstanceRef> surplus;
     for (const auto& [unit, state] : observed.active) {
+        if (auto socket = parse_socket(desired.app, unit)) {
+            if (is_running(state) && !sockets_decided.count(unit)) sockets_down.push_back(*socket);
+            continue;
+        }
         if (wanted.count(unit)) continue;
         auto ref = parse_instance(desired.app, unit);
         if (!ref) continue;
@@ -74,10 +118,10 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
             // and failed after its formation is gone, and no verb sees it.
             plan.reset_failed.push_back(unit);
     }
-    std::sort(surplus.begin(), surplus.end(), [](const InstanceRef& a, const InstanceRef& b) {
-        return a.index != b.index ? a.index > b.index : a.type < b.type;
-    });
+    sort_down(surplus);
     for (const auto& s : surplus) plan.stop.push_back(s.unit);
+    sort_down(sockets_down);
+    for (const auto& s : sockets_down) plan.stop_sockets.push_back(socket_of(s.unit));
 
     const std::string* target = state_of(observed, desired.app_target);
     plan.start_target = !target || *target != "active";
@@ -88,13 +132,16 @@ std::string describe_plan(const Plan& plan, const std::string& installed_path) {
     if (plan.empty()) return "nothing to do\n";
     std::string out;
     for (const auto& u : plan.stop) out += "  stop    " + u + '\n';
+    for (const auto& u : plan.stop_sockets) out += "  stop    " + u + '\n';
     if (plan.install) out += "  install " + installed_path + '\n';
     if (plan.reload) out += "  reload  systemd (the generator makes the units)\n";
     for (const auto& u : plan.start) out += "  start   " + u + '\n';
-    for (const auto& u : plan.restart) out += "  restart " + u + '\n';
+    for (const auto& r : plan.restart)
+        out += "  restart " + r.unit + (r.cycle_socket ? " (and its socket: its listen settings changed)" : "") + '\n';
     for (const auto& u : plan.reset_failed)
         if (std::find(plan.start.begin(), plan.start.end(), u) == plan.start.end()) out += "  forget  " + u + " (failed)\n";
-    if (plan.start_target && plan.start.empty() && plan.restart.empty() && plan.stop.empty() && !plan.install)
+    if (plan.start_target && plan.start.empty() && plan.restart.empty() && plan.stop.empty() && plan.stop_sockets.empty() &&
+        !plan.install)
         out += "  start   the app target\n";
     return out;
 }

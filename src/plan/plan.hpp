@@ -2,6 +2,7 @@
 // Plan. Pure: the caller observes systemd and carries the plan out.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -13,27 +14,45 @@ namespace formation {
 
 struct Observed {
     // active_state of every loaded unit of the app: each instance of any
-    // type (listed in the formation or not) and the app target.
+    // type (listed in the formation or not), each instance's socket and the
+    // app target.
     std::map<std::string, std::string> active;
     // The loaded units are not those of the installed file (it changed
     // since the last daemon-reload, or the app's target is not loaded).
     bool needs_reload = false;
 };
 
+// One step of a rolling restart. A service restart leaves its socket alone
+// (systemd keeps listening, connections wait in its queue); when the
+// socket's own listen settings change, or the instance gains or loses its
+// socket, the step is: stop the service, stop its old socket, start the
+// service (which starts the new socket).
+struct Restart {
+    std::string unit;
+    bool cycle_socket = false;
+    std::string old_socket;  // the running socket to stop in a cycle; empty: none runs
+    std::uint64_t min_ready_usec = 0;
+    bool operator==(const Restart&) const = default;
+};
+
 struct Plan {
     bool install = false;                // publish the new formation file
     bool reload = false;                 // daemon-reload (runs the generator)
     std::vector<std::string> stop;       // instances going away, highest index first
+    // Sockets stopped with the stops, queued after them: systemd stops each
+    // after its service (After=), so a draining service keeps its queue and
+    // nothing re-activates it. Also sockets whose instance no longer has one.
+    std::vector<std::string> stop_sockets;
     std::vector<std::string> start;      // desired instances not running
-    std::vector<std::string> restart;    // running instances whose service configuration changed
+    std::vector<Restart> restart;        // running instances whose configuration changed
     // Failed instances: desired ones (also in start) and surplus ones
     // (forgotten, so no failed unit of the app outlives its formation).
     std::vector<std::string> reset_failed;
     bool start_target = false;           // the app target is not active
 
     bool empty() const {
-        return !install && !reload && stop.empty() && start.empty() && restart.empty() && reset_failed.empty() &&
-               !start_target;
+        return !install && !reload && stop.empty() && stop_sockets.empty() && start.empty() && restart.empty() &&
+               reset_failed.empty() && !start_target;
     }
 };
 
@@ -54,7 +73,15 @@ struct InstanceRef {
 };
 std::optional<InstanceRef> parse_instance(const std::string& app, const std::string& unit);
 
-// Globs that find every loaded unit of an app: its instances of any type and its target.
+// "APP-TYPE@N.socket" of the app: the instance it belongs to (its unit
+// named "….service").
+std::optional<InstanceRef> parse_socket(const std::string& app, const std::string& unit);
+
+// "shop-web@1.service" → "shop-web@1.socket".
+std::string socket_of(const std::string& service);
+
+// Globs that find every loaded unit of an app: its instances of any type,
+// their sockets and its target.
 std::vector<std::string> app_unit_patterns(const std::string& app);
 
 }  // namespace formation

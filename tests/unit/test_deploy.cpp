@@ -22,6 +22,11 @@ struct FakeManager final : systemd::Manager {
     std::map<std::string, std::string> after_job;  // unit → active state once its job ran
     std::map<std::string, std::string> active;     // unit → active state
     int pending_polls = 0;                         // list_unit_states reports a job this many times
+    // Pacing: the test's clock, when each unit's last job ran on it, and
+    // units that fail after being looked at this many times once their job ran.
+    const std::uint64_t* clock = nullptr;
+    std::map<std::string, std::uint64_t> job_at;
+    std::map<std::string, int> fails_after_looks;
 
     std::vector<UnitState> list_unit_states(const std::vector<std::string>&) override {
         calls.push_back("list");
@@ -41,8 +46,10 @@ struct FakeManager final : systemd::Manager {
         for (const auto& u : units) {
             UnitState s;
             s.name = u;
+            if (fails_after_looks.count(u) && fails_after_looks[u]-- == 0) active[u] = "failed";
             s.active_state = active.count(u) ? active[u] : "inactive";
             if (s.active_state == "failed") s.result = "exit-code";
+            if (s.active_state == "active") s.main_pid = 100;
             out.push_back(s);
         }
         return out;
@@ -54,6 +61,7 @@ struct FakeManager final : systemd::Manager {
         for (const auto& j : jobs) {
             const char* verb = j.type == JobType::start ? "start" : j.type == JobType::stop ? "stop" : "restart";
             calls.push_back(std::string(verb) + " " + j.unit);
+            if (clock) job_at[j.unit] = *clock;
             std::string r = result.count(j.unit) ? result[j.unit] : "done";
             active[j.unit] = after_job.count(j.unit) ? after_job[j.unit] : (j.type == JobType::stop ? "inactive" : "active");
             out.push_back({j.unit, r});
@@ -181,9 +189,9 @@ TEST_CASE("--parallel restarts K at a time") {
     auto o = rec.options();
     o.parallel = 2;
     o.settle_usec = 0;
-    std::vector<std::string> units;
-    for (const auto& i : set.instances) units.push_back(i.unit);
-    auto report = deploy::rolling_restart(units, m, o);
+    std::vector<Restart> steps;
+    for (const auto& i : set.instances) steps.push_back({i.unit, false, {}, 0});
+    auto report = deploy::rolling_restart(steps, m, o);
     CHECK(report.ok());
     // Two run_jobs calls of two: web@1 and web@2 together, then web@3 and web@4.
     CHECK(std::count(m.calls.begin(), m.calls.end(), "batch of 2") == 2);
@@ -202,4 +210,112 @@ TEST_CASE("wait_idle waits for jobs a killed run left, and gives up at its bound
     slept = 0;
     CHECK_FALSE(deploy::wait_idle(m, {"shop-*"}, 1000000, sleep));
     CHECK(slept == 1000000);
+}
+
+namespace {
+
+std::vector<Restart> roll(const UnitSet& set, std::uint64_t min_ready) {
+    std::vector<Restart> steps;
+    for (const auto& i : set.instances) steps.push_back({i.unit, false, {}, min_ready});
+    return steps;
+}
+
+}  // namespace
+
+TEST_CASE("a roll holds each instance up for its min_ready before the next goes down") {
+    FakeManager m;
+    UnitSet set = compile(app(3, 0));
+    running(set, m);
+    Recorder rec{&m.calls};
+    m.clock = &rec.slept;
+    auto o = rec.options();
+    o.settle_usec = 500000;
+    o.poll_usec = 250000;
+    auto report = deploy::rolling_restart(roll(set, 2000000), m, o);
+    CHECK(report.ok());
+    CHECK(m.job_at["shop-web@1.service"] == 0);
+    CHECK(m.job_at["shop-web@2.service"] == 2000000);
+    CHECK(m.job_at["shop-web@3.service"] == 4000000);
+    CHECK(rec.slept == 6000000);  // the last one is held too: the roll ends with every instance up
+}
+
+TEST_CASE("settle_usec is the least hold, and --parallel holds a batch together") {
+    FakeManager m;
+    UnitSet set = compile(app(4, 0));
+    running(set, m);
+    Recorder rec{&m.calls};
+    m.clock = &rec.slept;
+    auto o = rec.options();
+    o.settle_usec = 500000;
+    o.parallel = 2;
+    auto report = deploy::rolling_restart(roll(set, 0), m, o);
+    CHECK(report.ok());
+    CHECK(m.job_at["shop-web@2.service"] == 0);
+    CHECK(m.job_at["shop-web@3.service"] == 500000);
+    CHECK(m.job_at["shop-web@4.service"] == 500000);
+}
+
+TEST_CASE("an instance that dies during min_ready stops the roll, the rest stay on the old code") {
+    FakeManager m;
+    UnitSet set = compile(app(3, 0));
+    running(set, m);
+    Recorder rec{&m.calls};
+    m.clock = &rec.slept;
+    m.fails_after_looks["shop-web@2.service"] = 3;  // up at first, down after 0.5 s
+    auto o = rec.options();
+    o.poll_usec = 250000;
+    auto report = deploy::rolling_restart(roll(set, 2000000), m, o);
+    REQUIRE(report.failures.size() == 1);
+    CHECK(report.failures[0].unit == "shop-web@2.service");
+    CHECK(report.failures[0].action == "restart");
+    CHECK(report.failures[0].reason ==
+          "did not stay up for 2 s (min_ready): main process exited with a non-zero status");
+    CHECK(report.not_restarted == std::vector<std::string>{"shop-web@3.service"});
+    CHECK(std::count(m.calls.begin(), m.calls.end(), "restart shop-web@3.service") == 0);
+    CHECK(rec.slept == 2000000 + 750000);  // web@1 held, web@2 seen down at its fourth look
+}
+
+TEST_CASE("a restart that does not become ready stops the roll at once") {
+    FakeManager m;
+    UnitSet set = compile(app(3, 0));
+    running(set, m);
+    m.result["shop-web@1.service"] = "timeout";
+    m.after_job["shop-web@1.service"] = "failed";
+    Recorder rec{&m.calls};
+    auto report = deploy::rolling_restart(roll(set, 2000000), m, rec.options());
+    REQUIRE(report.failures.size() == 1);
+    CHECK(report.failures[0].unit == "shop-web@1.service");
+    CHECK(report.not_restarted == std::vector<std::string>{"shop-web@2.service", "shop-web@3.service"});
+    CHECK(rec.slept == 0);
+}
+
+TEST_CASE("a step whose socket changed stops the service and its socket, then starts the service") {
+    FakeManager m;
+    UnitSet set = compile(app(1, 0));
+    running(set, m);
+    Recorder rec{&m.calls};
+    auto report = deploy::rolling_restart({{"shop-web@1.service", true, "shop-web@1.socket", 0}}, m, rec.options());
+    CHECK(report.ok());
+    CHECK(before(m.calls, "stop shop-web@1.service", "stop shop-web@1.socket"));
+    CHECK(before(m.calls, "stop shop-web@1.socket", "start shop-web@1.service"));
+    CHECK(std::count(m.calls.begin(), m.calls.end(), "restart shop-web@1.service") == 0);
+}
+
+TEST_CASE("scale-down queues each socket's stop after the services, in one batch") {
+    FakeManager m;
+    Formation before_f = app(3, 0), after_f = app(1, 0);
+    for (auto* f : {&before_f, &after_f}) {
+        f->processes[0].port = 5000;
+        f->processes[0].socket = true;
+    }
+    UnitSet old_set = compile(before_f), new_set = compile(after_f);
+    Observed o = running(old_set, m);
+    for (const auto& i : old_set.instances) o.active[i.socket] = m.active[i.socket] = "active";
+    Recorder rec{&m.calls};
+    auto report = deploy::execute(make_plan(&old_set, new_set, o, true), new_set.app_target, m, rec.options());
+    CHECK(report.ok());
+    CHECK(at(m.calls, "stop shop-web@3.service") == at(m.calls, "batch of 4") + 1);
+    CHECK(before(m.calls, "stop shop-web@2.service", "stop shop-web@3.socket"));
+    CHECK(before(m.calls, "stop shop-web@2.socket", "install"));
+    CHECK(std::count(m.calls.begin(), m.calls.end(), "stop shop-web@1.socket") == 0);
 }

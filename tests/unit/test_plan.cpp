@@ -7,7 +7,7 @@ using namespace formation;
 
 namespace {
 
-Formation app(int web, int worker, const std::string& web_command = "run web") {
+Formation app(int web, int worker, const std::string& web_command = "run web", bool socket = false) {
     Formation f;
     f.source_path = "formation.toml";
     f.app = "shop";
@@ -16,6 +16,8 @@ Formation app(int web, int worker, const std::string& web_command = "run web") {
     w.command = {true, web_command, {}};
     w.count = web;
     w.port = 5000;
+    w.socket = socket;
+    w.min_ready_usec = 3000000;
     ProcessType k;
     k.name = "worker";
     k.command = {true, "run worker", {}};
@@ -24,12 +26,21 @@ Formation app(int web, int worker, const std::string& web_command = "run web") {
     return f;
 }
 
-// Every instance of `set` running, the target active.
+// Every instance of `set` running (and its socket), the target active.
 Observed running(const UnitSet& set) {
     Observed o;
-    for (const auto& i : set.instances) o.active[i.unit] = "active";
+    for (const auto& i : set.instances) {
+        o.active[i.unit] = "active";
+        if (!i.socket.empty()) o.active[i.socket] = "active";
+    }
     o.active[set.app_target] = "active";
     return o;
+}
+
+std::vector<std::string> units(const std::vector<Restart>& steps) {
+    std::vector<std::string> out;
+    for (const auto& s : steps) out.push_back(s.unit);
+    return out;
 }
 
 }  // namespace
@@ -84,7 +95,7 @@ TEST_CASE("a changed command restarts the running instances of that type only") 
     UnitSet before = compile(app(2, 2));
     UnitSet after = compile(app(2, 2, "run web --fast"));
     Plan p = make_plan(&before, after, running(before), true);
-    CHECK(p.restart == std::vector<std::string>{"shop-web@1.service", "shop-web@2.service"});
+    CHECK(units(p.restart) == std::vector<std::string>{"shop-web@1.service", "shop-web@2.service"});
 }
 
 TEST_CASE("a description, a comment or the source path restarts nothing") {
@@ -101,7 +112,7 @@ TEST_CASE("a description, a comment or the source path restarts nothing") {
 TEST_CASE("running instances of unknown origin are restarted") {
     UnitSet set = compile(app(1, 1));
     Plan p = make_plan(nullptr, set, running(set), true);
-    CHECK(p.restart == std::vector<std::string>{"shop-web@1.service", "shop-worker@1.service"});
+    CHECK(units(p.restart) == std::vector<std::string>{"shop-web@1.service", "shop-worker@1.service"});
 }
 
 TEST_CASE("failed and stopped instances are started, failed ones reset first") {
@@ -147,4 +158,69 @@ TEST_CASE("the printed plan lists stops before the install and the reload") {
           "  install /etc/formation/shop.toml\n"
           "  reload  systemd (the generator makes the units)\n"
           "  restart shop-web@1.service\n");
+}
+
+TEST_CASE("a restart carries its type's min_ready and leaves the socket alone") {
+    UnitSet before = compile(app(2, 0, "run web", true));
+    UnitSet after = compile(app(2, 0, "run web --new", true));
+    Plan p = make_plan(&before, after, running(before), true);
+    REQUIRE(p.restart.size() == 2);
+    CHECK(p.restart[0] == Restart{"shop-web@1.service", false, "", 3000000});
+    CHECK(p.stop_sockets.empty());
+}
+
+TEST_CASE("scaling down with sockets stops each instance and then its socket") {
+    UnitSet before = compile(app(3, 0, "run web", true));
+    UnitSet after = compile(app(1, 0, "run web", true));
+    Plan p = make_plan(&before, after, running(before), true);
+    CHECK(p.stop == std::vector<std::string>{"shop-web@3.service", "shop-web@2.service"});
+    CHECK(p.stop_sockets == std::vector<std::string>{"shop-web@3.socket", "shop-web@2.socket"});
+    CHECK(p.restart.empty());
+    CHECK(describe_plan(p, "x").starts_with("  stop    shop-web@3.service\n  stop    shop-web@2.service\n"
+                                            "  stop    shop-web@3.socket\n  stop    shop-web@2.socket\n"));
+}
+
+TEST_CASE("scaling up with sockets starts the instances, whose start starts their sockets") {
+    UnitSet before = compile(app(1, 0, "run web", true));
+    UnitSet after = compile(app(2, 0, "run web", true));
+    Plan p = make_plan(&before, after, running(before), true);
+    CHECK(p.start == std::vector<std::string>{"shop-web@2.service"});
+    CHECK(p.stop_sockets.empty());
+    CHECK(p.restart.empty());
+}
+
+TEST_CASE("a socket is cycled only when its listen settings change") {
+    Formation f = app(2, 0, "run web", true);
+    UnitSet before = compile(f);
+    f.processes[0].port = 6000;
+    UnitSet after = compile(f);
+    Plan p = make_plan(&before, after, running(before), true);
+    REQUIRE(p.restart.size() == 2);
+    CHECK(p.restart[1] == Restart{"shop-web@2.service", true, "shop-web@2.socket", 3000000});
+    CHECK(describe_plan(p, "x").find("restart shop-web@1.service (and its socket") != std::string::npos);
+}
+
+TEST_CASE("turning the socket on or off cycles the instance; an orphan socket is stopped") {
+    UnitSet plain = compile(app(1, 0)), with = compile(app(1, 0, "run web", true));
+    Plan on = make_plan(&plain, with, running(plain), true);
+    REQUIRE(on.restart.size() == 1);
+    CHECK(on.restart[0] == Restart{"shop-web@1.service", true, "", 3000000});
+    Plan off = make_plan(&with, plain, running(with), true);
+    REQUIRE(off.restart.size() == 1);
+    CHECK(off.restart[0] == Restart{"shop-web@1.service", true, "shop-web@1.socket", 3000000});
+    CHECK(off.stop_sockets.empty());
+    // A socket left listening for an instance that is not running and has none now.
+    Observed o = running(plain);
+    o.active.erase("shop-web@1.service");
+    o.active["shop-web@1.socket"] = "active";
+    Plan left = make_plan(&plain, plain, o, false);
+    CHECK(left.start == std::vector<std::string>{"shop-web@1.service"});
+    CHECK(left.stop_sockets == std::vector<std::string>{"shop-web@1.socket"});
+}
+
+TEST_CASE("sockets parse as their instance's, never another app's") {
+    CHECK(parse_socket("shop", "shop-web@2.socket")->unit == "shop-web@2.service");
+    CHECK_FALSE(parse_socket("shop", "shop-web@2.service"));
+    CHECK_FALSE(parse_socket("shop", "shop-gateway-web@1.socket"));
+    CHECK(socket_of("shop-web@2.service") == "shop-web@2.socket");
 }
