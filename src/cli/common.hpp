@@ -78,5 +78,6 @@ void add_destroy(CLI::App& root, const Globals& g, Run& run);
 void add_wait_ready(CLI::App& root, const Globals& g, Run& run);
 void add_list(CLI::App& root, const Globals& g, Run& run);
 void add_import(CLI::App& root, const Globals& g, Run& run);
+void add_complete(CLI::App& root, const Globals& g, Run& run);  // hidden, for the shell completions
 
 }  // namespace formation::cli
