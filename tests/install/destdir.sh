@@ -33,42 +33,44 @@ fi
 
 # --- the tree, exactly --------------------------------------------------------
 p=${prefix#/}
-# The zsh directory: Debian's vendor-completions only for prefix /usr.
+# PATH TYPE MODE [-> LINK TARGET]. The zsh directory: Debian's
+# vendor-completions only for prefix /usr.
 cat >"$work/expected" <<EOF
-d 755 opt
-d 755 $p
-d 755 $p/bin
-f 755 $p/bin/formation
-d 755 $p/lib
-d 755 $p/lib/systemd
-d 755 $p/lib/systemd/system-generators
-f 755 $p/lib/systemd/system-generators/formation-generator
-d 755 $p/lib/systemd/user-generators
-l 777 $p/lib/systemd/user-generators/formation-user-generator -> $prefix/lib/systemd/system-generators/formation-generator
-d 755 $p/share
-d 755 $p/share/bash-completion
-d 755 $p/share/bash-completion/completions
-f 644 $p/share/bash-completion/completions/formation
-d 755 $p/share/doc
-d 755 $p/share/doc/formation
-d 755 $p/share/doc/formation/examples
-f 644 $p/share/doc/formation/examples/formation.toml
-d 755 $p/share/fish
-d 755 $p/share/fish/vendor_completions.d
-f 644 $p/share/fish/vendor_completions.d/formation.fish
-d 755 $p/share/man
-d 755 $p/share/man/man1
-f 644 $p/share/man/man1/formation.1
-d 755 $p/share/man/man5
-f 644 $p/share/man/man5/formation.toml.5
-d 755 $p/share/man/man8
-f 644 $p/share/man/man8/formation-generator.8
-l 777 $p/share/man/man8/formation-user-generator.8 -> formation-generator.8
-d 755 $p/share/zsh
-d 755 $p/share/zsh/site-functions
-f 644 $p/share/zsh/site-functions/_formation
+opt d 755
+$p d 755
+$p/bin d 755
+$p/bin/formation f 755
+$p/lib d 755
+$p/lib/systemd d 755
+$p/lib/systemd/system-generators d 755
+$p/lib/systemd/system-generators/formation-generator f 755
+$p/lib/systemd/user-generators d 755
+$p/lib/systemd/user-generators/formation-user-generator l 777 -> $prefix/lib/systemd/system-generators/formation-generator
+$p/share d 755
+$p/share/bash-completion d 755
+$p/share/bash-completion/completions d 755
+$p/share/bash-completion/completions/formation f 644
+$p/share/doc d 755
+$p/share/doc/formation d 755
+$p/share/doc/formation/examples d 755
+$p/share/doc/formation/examples/formation.toml f 644
+$p/share/fish d 755
+$p/share/fish/vendor_completions.d d 755
+$p/share/fish/vendor_completions.d/formation.fish f 644
+$p/share/man d 755
+$p/share/man/man1 d 755
+$p/share/man/man1/formation.1 f 644
+$p/share/man/man5 d 755
+$p/share/man/man5/formation.toml.5 f 644
+$p/share/man/man8 d 755
+$p/share/man/man8/formation-generator.8 f 644
+$p/share/man/man8/formation-user-generator.8 l 777 -> formation-generator.8
+$p/share/zsh d 755
+$p/share/zsh/site-functions d 755
+$p/share/zsh/site-functions/_formation f 644
 EOF
-(cd "$root" && find . -mindepth 1 -printf '%y %m %P -> %l\n' | sed 's/ -> $//' | LC_ALL=C sort) >"$work/actual"
+(cd "$root" && find . -mindepth 1 -printf '%P %y %m -> %l\n' | sed 's/ -> $//' | LC_ALL=C sort) >"$work/actual"
+LC_ALL=C sort -o "$work/expected" "$work/expected"
 same tree "$work/expected" "$work/actual"
 
 bin=$root$prefix/bin
@@ -84,9 +86,9 @@ has version "$work/out" "^formation [0-9]"
 mkdir -p "$work/etc"
 printf 'app = "shop"\n[process.web]\ncommand = "run"\nport = 5000\nready = "port"\n' >"$work/etc/shop.toml"
 t generator-helper 0 env FORMATION_CONFIG_DIRS="$work/etc" FORMATION_HELPER= "$gen" --dry-run
-has generator-helper "$work/out" "ExecStartPost=$prefix/bin/formation wait-ready"
+has generator-helper "$work/out" "ExecStartPost=\"$prefix/bin/formation\" \"wait-ready\""
 t generate-helper 0 env FORMATION_CONFIG_DIRS="$work/etc" FORMATION_HELPER= "$bin/formation" -f "$work/etc/shop.toml" generate -o "$work/units"
-has generate-helper "$work/units/shop-web@.service" "ExecStartPost=$prefix/bin/formation wait-ready"
+has generate-helper "$work/units/shop-web@.service" "ExecStartPost=\"$prefix/bin/formation\" \"wait-ready\""
 
 # --- man pages render -----------------------------------------------------------
 for page in man1/formation.1 man5/formation.toml.5 man8/formation-generator.8 man8/formation-user-generator.8; do
@@ -167,26 +169,26 @@ fi
 if command -v zsh >/dev/null; then
     zcomp=$root$prefix/share/zsh/site-functions
     ok zsh -n "$zcomp/_formation"
-    zsh_complete() {  # zsh_complete LINE: what the terminal shows after LINE<TAB>
+    zsh_complete() {  # zsh_complete LINE [TABS]: what the terminal shows after LINE<TAB>…
         # shellcheck disable=SC2016
         timeout 20 zsh -f -c '
             zmodload zsh/zpty
             zpty z zsh -f -i
             zpty -w z "PS1=\"> \"; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -D; print READY-\$((6*7))"
             zpty -r -m z out "*READY-42*"
-            zpty -n -w z "$2"$'"'"'\t'"'"'
+            zpty -n -w z "$2$3"
             sleep 1
             all=
             while zpty -r -t z chunk; do all+=$chunk; done
             zpty -d z
-            print -r -- "$all"' zsh "$zcomp" "$1" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' | tr -d '\r'
+            print -r -- "$all"' zsh "$zcomp" "$1" "${2:-$'\t'}" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' | tr -d '\r'
     }
     zsh_complete "formation sc" >"$work/z1"
     has "zsh: formation sc" "$work/z1" "formation scale"
     zsh_complete "formation -a " >"$work/z2"
     has "zsh: formation -a (blog)" "$work/z2" "blog"
     has "zsh: formation -a (shop)" "$work/z2" "shop"
-    zsh_complete "formation -a shop scale " >"$work/z3"
+    zsh_complete "formation -a shop scale " $'\t\t' >"$work/z3"   # the second TAB lists
     has "zsh: formation -a shop scale (web=)" "$work/z3" "web="
     has "zsh: formation -a shop scale (worker=)" "$work/z3" "worker="
     zsh_complete "formation -a shop scale wo" >"$work/z4"
