@@ -78,6 +78,15 @@ t check-not-quiet 0 "$formation" -f "$work/f.toml" check
 has check-not-quiet "$work/out" "ok: app shop"
 has check-not-quiet "$work/err" "warning: .*API_KEY"
 
+# import: its warnings and notes are not errors.
+mkdir -p "$work/shop"
+printf 'web: source env.sh && run web\n' >"$work/shop/Procfile"
+t import-warns 0 "$formation" import "$work/shop/Procfile"
+has import-warns "$work/err" "warning: .*source"
+t import-quiet 0 "$formation" -q import "$work/shop/Procfile"
+empty import-quiet-stderr "$work/err"
+has import-quiet-stdout "$work/out" "^app = \"shop\""
+
 # --- list --json (systemd unreachable here or not: the shape holds) --------------
 mkdir -p "$work/etc"
 cp "$work/f.toml" "$work/etc/shop.toml"
