@@ -33,6 +33,7 @@ struct ApplyOptions {
     bool dry_run = false;
     std::string settle = "500ms";
     unsigned parallel = 1;
+    bool json = false;
 };
 
 int run_apply(const Globals& g, const ApplyOptions& o) {
@@ -42,7 +43,7 @@ int run_apply(const Globals& g, const ApplyOptions& o) {
     auto settle = parse_duration(o.settle);
     if (!settle) throw CliError("--settle: \"" + o.settle + "\" is not a duration (e.g. 500ms, 2s)", exit_usage);
     int rc = converge(g, loaded.formation.app, [&loaded](const auto&) { return loaded; },
-                      {o.dry_run, *settle, o.parallel});
+                      {o.dry_run, *settle, o.parallel, o.json});
     if (g.user && !o.dry_run && !g.quiet) note_lingering(loaded.formation.app);
     return rc;
 }
@@ -57,6 +58,7 @@ void add_apply(CLI::App& root, const Globals& g, Run& run) {
         ->capture_default_str();
     cmd->add_option("--parallel", opts->parallel, "Instances restarted at a time")->check(CLI::Range(1, 1000))
         ->capture_default_str();
+    cmd->add_flag("--json", opts->json, "Print the plan (and each action's result) as one JSON object");
     cmd->callback([&g, &run, opts] { run = [&g, opts] { return run_apply(g, *opts); }; });
 }
 

@@ -82,5 +82,6 @@ void add_list(CLI::App& root, const Globals& g, Run& run);
 void add_import(CLI::App& root, const Globals& g, Run& run);
 void add_reload(CLI::App& root, const Globals& g, Run& run);
 void add_run(CLI::App& root, const Globals& g, Run& run);
+void add_complete(CLI::App& root, const Globals& g, Run& run);  // hidden, for the shell completions
 
 }  // namespace formation::cli

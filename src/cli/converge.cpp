@@ -56,6 +56,23 @@ Observed observe(systemd::Manager& m, const UnitSet& set, const host::Paths& pat
     return o;
 }
 
+// One action of the plan: {"action":…,"unit"|"path":…} and, once carried
+// out, "result" (done, failed, skipped) and "reason".
+std::string action_json(const std::string& action, const std::string& unit, const std::string& path,
+                        const deploy::Report* r) {
+    std::string out = "{\"action\":" + json_quote(action);
+    if (!unit.empty()) out += ",\"unit\":" + json_quote(unit);
+    if (!path.empty()) out += ",\"path\":" + json_quote(path);
+    if (!r) return out + "}";
+    auto failed = std::find_if(r->failures.begin(), r->failures.end(), [&](const deploy::Failure& f) {
+        return !unit.empty() && f.unit == unit && f.action == action;
+    });
+    bool skipped = action == "restart" &&
+                   std::find(r->not_restarted.begin(), r->not_restarted.end(), unit) != r->not_restarted.end();
+    if (failed != r->failures.end()) return out + ",\"result\":\"failed\",\"reason\":" + json_quote(failed->reason) + "}";
+    return out + ",\"result\":" + (skipped ? "\"skipped\"" : "\"done\"") + ",\"reason\":null}";
+}
+
 }  // namespace
 
 std::uint64_t now_realtime_usec() {
@@ -76,6 +93,31 @@ void print_config_warnings(bool user, std::uint64_t since, const UnitSet& set) {
     for (const auto& w : systemd::config_warnings(user, since, [&](const std::string& u) { return ours.count(u) > 0; }))
         std::cerr << "formation: warning: systemd ignored a setting of " << w.unit << ": "
                   << terminal_safe(w.message) << "\n";
+}
+
+std::string plan_json(const Plan& plan, const std::string& app, const std::string& app_target,
+                      const std::string& installed_path, const deploy::Report* r) {
+    std::vector<std::pair<std::string, std::string>> units;  // (action, unit), in the order carried out
+    std::string actions;
+    auto add = [&](const std::string& action, const std::string& unit, const std::string& path = "") {
+        actions += (actions.empty() ? "" : ",") + action_json(action, unit, path, r);
+        if (!unit.empty()) units.emplace_back(action, unit);
+    };
+    for (const auto& u : plan.stop) add("stop", u);
+    for (const auto& u : plan.stop_sockets) add("stop", u);
+    if (plan.install) add("install", "", installed_path);
+    if (plan.reload) add("reload", "");
+    for (const auto& u : plan.start) add("start", u);
+    if (plan.start_target) add("start", app_target);
+    for (const auto& r : plan.restart) add("restart", r.unit);
+    for (const auto& u : plan.reset_failed)
+        if (std::find(plan.start.begin(), plan.start.end(), u) == plan.start.end()) add("forget", u);
+    if (r)  // a failure no action names (none expected) is still reported
+        for (const auto& f : r->failures)
+            if (std::find(units.begin(), units.end(), std::pair(f.action, f.unit)) == units.end()) add(f.action, f.unit);
+    return "{\"app\":" + json_quote(app) + ",\"formation\":" + json_quote(installed_path) +
+           ",\"dry_run\":" + (r ? "false" : "true") + ",\"actions\":[" + actions + "],\"ok\":" +
+           (r ? (r->ok() ? "true" : "false") : "null") + "}\n";
 }
 
 void print_report(const deploy::Report& r, const std::string& app, bool user) {
@@ -131,7 +173,9 @@ int converge(const Globals& g, const std::string& app, const DesiredFormation& d
     Observed observed = observe(*manager, set, store.paths(), g.user);
     bool install = !installed || installed->path != installed_path || installed->text != next.text;
     Plan plan = make_plan(converged_set, set, observed, install);
-    if (!g.quiet || o.dry_run) std::cout << (o.dry_run ? "would:\n" : "") << describe_plan(plan, installed_path);
+    if (o.json && o.dry_run) std::cout << plan_json(plan, app, set.app_target, installed_path, nullptr);
+    else if (!o.json && (!g.quiet || o.dry_run))
+        std::cout << (o.dry_run ? "would:\n" : "") << describe_plan(plan, installed_path);
     if (o.dry_run) return exit_ok;
 
     bool tty = ::isatty(STDERR_FILENO) && !g.quiet;
@@ -146,6 +190,7 @@ int converge(const Globals& g, const std::string& app, const DesiredFormation& d
     deploy::Report report = deploy::execute(plan, set.app_target, *manager, d);
     print_report(report, app, g.user);
     print_config_warnings(g.user, began, set);
+    if (o.json) std::cout << plan_json(plan, app, set.app_target, installed_path, &report);
     if (report.ok()) store.set_applied(app, next.text);
     return report.ok() ? exit_ok : exit_failed;
 }

@@ -19,6 +19,7 @@ struct ConvergeOptions {
     bool dry_run = false;
     std::uint64_t settle_usec = 500000;
     unsigned parallel = 1;
+    bool json = false;  // the plan (and the outcome) as one JSON object instead of lines
 };
 
 // `desired` gets the installed formation (nullopt when none) and returns
@@ -29,6 +30,10 @@ using DesiredFormation = std::function<LoadedFormation(const std::optional<host:
 // Returns the exit code: 0 when every desired instance runs, 1 when some
 // failed (reported with their last journal lines).
 int converge(const Globals& g, const std::string& app, const DesiredFormation& desired, const ConvergeOptions& o);
+
+// The plan as apply --json prints it; with a report, each action's result.
+std::string plan_json(const Plan& plan, const std::string& app, const std::string& app_target,
+                      const std::string& installed_path, const deploy::Report* report);
 
 // Job failures with the process's last journal lines, and what a stopped
 // roll left on the old configuration; on stderr.

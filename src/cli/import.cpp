@@ -85,7 +85,8 @@ std::string choose_app(const ImportArgs& a, const Globals& g, const fs::path& di
         throw CliError("cannot make an app name from the directory name " + formation::quoted(dir.filename().string()) +
                            "; give one with --app NAME",
                        exit_usage);
-    std::cerr << "formation: app " << *derived << " (from the directory name; --app NAME to choose another)\n";
+    if (!g.quiet)
+        std::cerr << "formation: app " << *derived << " (from the directory name; --app NAME to choose another)\n";
     return *derived;
 }
 
@@ -124,19 +125,19 @@ int run_import(const Globals& g, const ImportArgs& a) {
     ImportResult r;
     try {
         Procfile pf = parse_procfile(procfile_text, a.procfile, dialect);
-        print(pf.warnings, src, "warning");
+        if (!g.quiet) print(pf.warnings, src, "warning");
         std::vector<EnvFile> envs;
         for (const auto& p : env_names) {
             envs.push_back(parse_dotenv(src[p], p, dialect));
-            print(envs.back().warnings, src, "warning");
+            if (!g.quiet) print(envs.back().warnings, src, "warning");
         }
         r = import_formation(pf, merge_env(envs), o);
     } catch (const FormationError& e) {
         print(e.diagnostics(), src, "error");
         return exit_usage;
     }
-    print(r.warnings, src, "warning");
-    print(r.notes, src, "note");
+    if (!g.quiet) print(r.warnings, src, "warning");
+    if (!g.quiet) print(r.notes, src, "note");
 
     if (a.output.empty()) {
         if (!r.secrets.empty()) {
