@@ -48,7 +48,7 @@ public:
     // What writing `set` would change; throws TreeError on a conflict.
     std::vector<TreeChange> plan(const UnitSet& set) const;
     // Carries the changes out: each file atomically (temporary + rename in
-    // its own directory), removals last.
+    // its own directory), removals last; two syncfs in all, not an fsync per file.
     void apply(const std::vector<TreeChange>& changes) const;
 
 private:
