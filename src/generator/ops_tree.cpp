@@ -105,11 +105,16 @@ void OpsTree::lock() {
 
 // A descriptor of rel's parent directory (walked without following links),
 // -2 when a directory on the way is absent and !create.
-int OpsTree::open_parent(const std::string& rel, bool create, std::string* leaf) const {
+int OpsTree::open_parent(const std::string& rel, bool create, std::string* leaf, bool* created) const {
     auto parts = split(rel);
     *leaf = parts.back();
+    if (created) *created = false;
     if (fd_ < 0) return -2;
-    int cur = ::openat(fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (parts.size() == 1) return ::openat(fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int cur = fd_;  // not ours to close; every later one is
+    auto release = [this](int fd) {
+        if (fd != fd_) ::close(fd);
+    };
     std::string walked = dir_.string();
     for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
         walked += "/" + parts[i];
@@ -117,13 +122,14 @@ int OpsTree::open_parent(const std::string& rel, bool create, std::string* leaf)
         if (next < 0 && errno == ENOENT && create) {
             if (::mkdirat(cur, parts[i].c_str(), 0755) < 0 && errno != EEXIST) {
                 int err = errno;
-                ::close(cur);
+                release(cur);
                 throw TreeError("cannot create directory " + walked + ": " + std::strerror(err));
             }
             next = ::openat(cur, parts[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (created && i + 2 == parts.size()) *created = true;
         }
         int err = errno;
-        ::close(cur);
+        release(cur);
         if (next < 0 && err == ENOENT) return -2;
         if (next < 0 && (err == ELOOP || err == ENOTDIR))
             throw TreeError(walked + " is a symlink or not a directory; formation follows no link inside " +
@@ -262,10 +268,12 @@ void OpsTree::apply(const std::vector<TreeChange>& changes) const {
             if (c.kind == TreeChange::Kind::remove) continue;
             std::string leaf;
             const std::string what = (dir_ / c.path).string();
-            Fd p(open_parent(c.path, true, &leaf));
-            // Leftovers of an interrupted earlier run for this file.
-            for (const auto& name : list_dir(p.fd))
-                if (name.starts_with("." + leaf + ".formation-")) ::unlinkat(p.fd, name.c_str(), 0);
+            bool fresh = false;
+            Fd p(open_parent(c.path, true, &leaf, &fresh));
+            // Leftovers of an interrupted earlier run for this file (none in a directory just made).
+            if (!fresh)
+                for (const auto& name : list_dir(p.fd))
+                    if (name.starts_with("." + leaf + ".formation-")) ::unlinkat(p.fd, name.c_str(), 0);
             std::string tmp = temp_name(leaf);
             if (c.symlink) {
                 if (::symlinkat(c.new_content.c_str(), p.fd, tmp.c_str()) < 0)
@@ -283,7 +291,7 @@ void OpsTree::apply(const std::vector<TreeChange>& changes) const {
                     throw;
                 }
             }
-            note_fs(p.fd);
+            if (!fresh) note_fs(p.fd);
             pending.push_back({p.fd, tmp, leaf, what});
             p.fd = -1;  // owned by pending now
         }

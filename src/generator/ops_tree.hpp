@@ -58,7 +58,8 @@ private:
     };
     Entry read(const std::string& rel) const;
     std::vector<std::string> owned_candidates(const std::string& app) const;
-    int open_parent(const std::string& rel, bool create, std::string* leaf) const;
+    // *created: the parent itself was just made (so it is empty, on its parent's filesystem).
+    int open_parent(const std::string& rel, bool create, std::string* leaf, bool* created = nullptr) const;
 
     std::filesystem::path dir_;
     int fd_ = -1;
