@@ -209,17 +209,17 @@ if hv:
     p()
     p("| level / candidate | exposure | ms per start | over none |")
     p("|---|---|---|---|")
-    for v in ("none", "default", "nomount", "nomount+devices+kernel", "strict"):
+    for v in ("none", "default", "nomount", "nomount-devices-kernel", "strict"):
         if v in per:
             label = {"nomount": "default without its mount-namespace groups (candidate)",
-                     "nomount+devices+kernel": "default without tmp, fs, proc (candidate)"}.get(v, v)
+                     "nomount-devices-kernel": "default without tmp, fs, proc (candidate)"}.get(v, v)
             p(f"| {label} | {he[v]:.1f} | {per[v]:.2f} | {per[v] - none_ms:+.2f} |")
     with open(os.path.join(work, "hardening.dat"), "w") as d:
         d.write("# group cost_ms exposure_saved\n")
         for g, cost, saved, _, _, _ in ranked:
             d.write(f"{g} {cost:.3f} {saved:.2f}\n")
     with open(os.path.join(work, "levels.dat"), "w") as d:
-        for v in ("default", "nomount", "nomount+devices+kernel", "strict"):
+        for v in ("default", "nomount", "nomount-devices-kernel", "strict"):
             if v in per:
                 d.write(f"{v} {per[v] - none_ms:.3f} {none_e - he[v]:.2f}\n")
     p()
