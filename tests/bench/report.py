@@ -103,14 +103,17 @@ if ns_of("overhead"):
                 wait = SETTLE_MS * 1000 * n
             nowait = ratio(f - wait, b) if wait else ""
             p(f"| {case} | {n} | {runs('overhead', case, n)} | {ms(f)} | {ms(b)} | {ratio(f, b)} | {nowait} |")
-    N = max(ns_of("overhead"))
-    f, b = get("overhead", "apply --settle 0s", N, "formation"), get("overhead", "apply --settle 0s", N, "systemctl")
-    if f and b:
-        targets.append((f"apply --settle 0s ≤ 1.05× daemon-reload + systemctl start at N={N}", f / b <= 1.05, ratio(f, b)))
-    f = get("overhead", "apply", N, "formation")
-    if f and b:
-        targets.append((f"apply (500 ms settle taken out) ≤ 1.05× at N={N}", (f - SETTLE_MS * 1000) / b <= 1.05,
-                        f"{ratio(f - SETTLE_MS * 1000, b)} ({ratio(f, b)} with the settle)"))
+    # ≤ 1.05× systemctl doing the same work, at the largest N each verb was measured at, waits taken out.
+    for case in cases_of("overhead"):
+        n_meas = [n for n in ns_of("overhead") if get("overhead", case, n, "systemctl")]
+        if not n_meas:
+            continue
+        N = max(n_meas)
+        f, b = get("overhead", case, N, "formation"), get("overhead", case, N, "systemctl")
+        wait = SETTLE_MS * 1000 * (N if case == "restart" else 1) if case in ("apply", "scale up", "restart") else 0
+        detail = ratio(f - wait, b) + (f" ({ratio(f, b)} with formation's waits)" if wait else "")
+        targets.append((f"{case} ≤ 1.05× systemctl at N={N}" + (" (waits taken out)" if wait else ""),
+                        (f - wait) / b <= 1.05, detail))
 
 # ---------------------------------------------------------------- everyday
 if ns_of("everyday"):
