@@ -72,6 +72,9 @@ write_app() {
         echo "[process.web]"
         echo 'command = ["/bin/sleep", "infinity"]'
         echo "port = 5000"
+        # 500 hardened starts at once queue in PID 1 past the default 30 s
+        # TimeoutStartSec= on 2 busy cores (instances failed with 'timeout').
+        echo 'start_timeout = "10min"'
         [ -n "${5:-}" ] && echo "hardening = \"$5\""
         echo "count = $3"
         if [ -n "${4:-}" ]; then
