@@ -426,7 +426,7 @@ rss() {
     m stop -q -a rss stop
     m start -q -a rss start
     m destroy -q -a rss destroy
-    m import import "$W/Procfile" -m "web=$n,worker=3" -o "$W/imported.toml"
+    m import import "$W/Procfile" -m "web=2,worker=1" -o "$W/imported.toml"  # ports: 100 per type
     rm -rf "$W/rss-gen" "$W/imported.toml"
 }
 

@@ -332,6 +332,7 @@ set title 'Hardening: exposure saved against start cost per instance'
 set xlabel 'extra CPU ms per instance start (PID 1 + instance, over no hardening)'
 set ylabel 'systemd-analyze security exposure saved'
 unset logscale
+set offsets 0, graph 0.25, graph 0.08, 0
 set key bottom right
 set grid
 plot '{work}/hardening.dat' u 2:3 w p pt 7 ps 1 t 'one group alone', \
