@@ -48,7 +48,7 @@ public:
     // What writing `set` would change; throws TreeError on a conflict.
     std::vector<TreeChange> plan(const UnitSet& set) const;
     // Carries the changes out: each file atomically (temporary + rename in
-    // its own directory), removals last.
+    // its own directory), removals last; two syncfs in all, not an fsync per file.
     void apply(const std::vector<TreeChange>& changes) const;
 
 private:
@@ -58,7 +58,8 @@ private:
     };
     Entry read(const std::string& rel) const;
     std::vector<std::string> owned_candidates(const std::string& app) const;
-    int open_parent(const std::string& rel, bool create, std::string* leaf) const;
+    // *created: the parent itself was just made (so it is empty, on its parent's filesystem).
+    int open_parent(const std::string& rel, bool create, std::string* leaf, bool* created = nullptr) const;
 
     std::filesystem::path dir_;
     int fd_ = -1;
