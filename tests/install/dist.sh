@@ -47,8 +47,10 @@ if [ -f "$tarball.sha256sum" ] && (cd "$(dirname "$tarball")" && sha256sum -c --
     fail "no valid $tarball.sha256sum"; fi
 
 # Exactly the committed files, under one top directory.
-git -C "$src" ls-tree -r --name-only HEAD | LC_ALL=C sort >"$work/committed"
-tar -tJf "$tarball" | grep -v '/$' | LC_ALL=C sort >"$work/listed"
+# Names as bytes on both sides: git and tar would quote a "\" differently
+# (golden trees hold my\x2dshop.slice).
+git -C "$src" ls-tree -r -z --name-only HEAD | tr '\0' '\n' | LC_ALL=C sort >"$work/committed"
+tar --quoting-style=literal -tJf "$tarball" | grep -v '/$' | LC_ALL=C sort >"$work/listed"
 if sed "s|^|$top/|" "$work/committed" | diff -u - "$work/listed" >"$work/diff"; then pass; else
     fail "the tarball is not exactly HEAD's files:"; head -40 "$work/diff" | sed 's/^/    /'; fi
 
