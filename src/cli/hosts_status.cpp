@@ -36,8 +36,8 @@ std::string dump(const remote::Json& j) {
         }
         case K::object: {
             std::string out = "{";
-            for (std::size_t i = 0; i < j.object.size(); ++i)
-                out += (i ? "," : "") + json_quote(j.object[i].first) + ":" + dump(j.object[i].second);
+            for (std::size_t i = 0; i < j.keys.size(); ++i)
+                out += (i ? "," : "") + json_quote(j.keys[i]) + ":" + dump(j.values[i]);
             return out + "}";
         }
     }

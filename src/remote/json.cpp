@@ -54,7 +54,9 @@ private:
                 blanks();
                 std::string key = string();
                 expect(':');
-                v.object.emplace_back(std::move(key), value(depth + 1));
+                Json member = value(depth + 1);
+                v.keys.push_back(std::move(key));
+                v.values.push_back(std::move(member));
             } while (eat(','));
             expect('}');
         } else if (ch == '[') {
@@ -163,8 +165,8 @@ private:
 }  // namespace
 
 const Json* Json::get(std::string_view key) const {
-    for (const auto& [k, v] : object)
-        if (k == key) return &v;
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        if (keys[i] == key) return &values[i];
     return nullptr;
 }
 

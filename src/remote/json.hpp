@@ -24,7 +24,10 @@ struct Json {
     double number = 0;
     std::string string;  // also the number's text as written
     std::vector<Json> array;
-    std::vector<std::pair<std::string, Json>> object;  // in the order written
+    // Members in the order written: keys[i] names values[i]. (Two vectors,
+    // not a vector of pairs: std::pair may not hold the incomplete Json.)
+    std::vector<std::string> keys;
+    std::vector<Json> values;
 
     // The member `key`, or nullptr (also when this is not an object).
     const Json* get(std::string_view key) const;

@@ -90,7 +90,10 @@ TEST_CASE("every setting formation compiles can be carried, at every hardening l
             CHECK(rs.spec.name == "shop-web-run-abcd.service");
             CHECK(rs.spec.argv.back() == "db:migrate");
             CHECK(rs.skipped_raw.empty());
-            for (const auto& [key, value] : rs.spec.settings) {
+            for (const auto& setting : rs.spec.settings) {
+                // Not a structured binding: clang 14 cannot capture one in doctest's lambdas.
+                const std::string& key = setting.first;
+                const std::string& value = setting.second;
                 CAPTURE(key);
                 CHECK_NOTHROW(CHECK(systemd::transient_properties(key, value, "run")));
                 CHECK(key != "ExecStart");
