@@ -129,4 +129,9 @@ std::vector<std::string> desired_instances(const UnitSet& set, const std::vector
     return out;
 }
 
+void warn_if_last_good(const Globals& g, const InstalledFormation& f) {
+    if (f.on_last_good && !g.quiet)
+        std::cerr << "formation: warning: " << f.installed_path << " is invalid; acting on its last good formation\n";
+}
+
 }  // namespace formation::cli

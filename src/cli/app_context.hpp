@@ -31,6 +31,8 @@ struct InstalledFormation : LoadedFormation {
     std::vector<Diagnostic> installed_errors;  // why APP.toml was not used
 };
 InstalledFormation load_installed(const Globals& g, const std::string& app);
+// The warning of the verbs that act on a loaded formation when it is the last good copy.
+void warn_if_last_good(const Globals& g, const InstalledFormation& f);
 
 // Shorthand used by status and logs: load_installed(g, resolve_app(g, verb_app)).
 InstalledFormation resolve_formation(const Globals& g, const std::string& verb_app);

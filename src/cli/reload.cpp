@@ -44,8 +44,7 @@ int run(const Globals& g, const Options& o) {
     host::Store store = host_store(g);
     host::AppLock lock = lock_app(store, app);
     InstalledFormation f = load_installed(g, app);
-    if (f.on_last_good && !g.quiet)
-        std::cerr << "formation: warning: " << f.installed_path << " is invalid; acting on its last good formation\n";
+    warn_if_last_good(g, f);
     auto types = reloadable(f.formation, o.types);
     auto m = systemd::connect_manager(g.user);
     attach_progress(*m, g);

@@ -61,8 +61,7 @@ int run(Verb verb, const Globals& g, const Options& o) {
     host::Store store = host_store(g);
     host::AppLock lock = lock_app(store, app);
     InstalledFormation f = load_installed(g, app);
-    if (f.on_last_good && !g.quiet)
-        std::cerr << "formation: warning: " << f.installed_path << " is invalid; acting on its last good formation\n";
+    warn_if_last_good(g, f);
     // stop may name a type the formation no longer has, if instances of it still run.
     std::vector<std::string> types = verb == Verb::stop ? o.types : select_types(f.formation, o.types);
     UnitSet set = compile(f.formation, install_options(g, f));
