@@ -14,6 +14,7 @@
 #include <functional>
 #include <iostream>
 
+#include "cli/count_changes.hpp"
 #include "cli/hosts_internal.hpp"
 #include "formation/count_edit.hpp"
 #include "formation/hosts.hpp"
@@ -186,28 +187,17 @@ int forward(const Context& c, const std::string& verb) {
 // scale TYPE=N…: counts are per host; each host that runs a named type
 // scales its installed formation, then FILE's count lines follow.
 int scale(const Context& c) {
-    std::vector<std::pair<std::string, int>> counts;
     std::vector<std::string> given;
     for (const CLI::Option* o : c.verb.get_options())
         if (o->get_positional()) given = o->results();
-    for (const auto& a : given) {
-        auto eq = a.find('=');
-        std::string n = eq == std::string::npos ? "" : a.substr(eq + 1);
-        bool digits = !n.empty() && n.size() <= 4 && n.find_first_not_of("0123456789") == std::string::npos;
-        if (eq == 0 || !digits || std::stoi(n) > 1000)
-            throw CliError("scale: \"" + a + "\" is not TYPE=N with N from 0 to 1000", exit_usage);
-        std::string type = a.substr(0, eq);
-        if (std::none_of(c.file.formation.processes.begin(), c.file.formation.processes.end(),
-                         [&type](const ProcessType& p) { return p.name == type; }))
-            throw CliError("app " + c.file.formation.app + " has no process type \"" + type + "\"", exit_usage);
-        counts.emplace_back(type, std::stoi(n));
-    }
-    std::string updated = set_counts(c.file.text, c.file.path, counts);  // refused before anything changes
+    auto changes = parse_count_changes(given);
+    // FILE's counts: TYPE=+N from FILE's own (each host changes its installed count alike).
+    std::string updated = set_counts(c.file.text, c.file.path, resolve_counts(changes, c.file.formation));  // refused before anything changes
     int changed = 0;
     int rc = roll(c, "scale", [&](const Host& h) -> std::optional<remote::Command> {
         std::vector<std::string> args{"-a", c.file.formation.app, "scale", "--"};
-        for (const auto& a : given)
-            if (placed_on(c.file.formation, a.substr(0, a.find('=')), h)) args.push_back(a);
+        for (const auto& ch : changes)
+            if (placed_on(c.file.formation, ch.type, h)) args.push_back(ch.text);
         if (args.size() == 4) return std::nullopt;
         return remote_command(c, h, args);
     }, &changed);

@@ -47,6 +47,17 @@ std::vector<std::string> sockets_of(systemd::Manager& m, const std::string& app,
     return out;
 }
 
+// The failed ones among `units`: a unit at its start limit stays failed
+// until reset, and a failed one is not restarted by a restart job. Only
+// those are reset (one listing, not a call per instance).
+std::vector<std::string> failed_of(systemd::Manager& m, const std::string& app, const std::vector<std::string>& units) {
+    std::vector<std::string> out;
+    for (const auto& s : m.list_unit_states({app + "-*@*.service"}))
+        if (s.active_state == "failed" && std::find(units.begin(), units.end(), s.name) != units.end())
+            out.push_back(s.name);
+    return out;
+}
+
 // The restart steps of a roll: each instance with its type's min_ready;
 // its socket stays up.
 std::vector<Restart> roll_of(const UnitSet& set, const std::vector<std::string>& units) {
@@ -77,11 +88,11 @@ int run(Verb verb, const Globals& g, const Options& o) {
         verb == Verb::stop ? to_stop(*m, app, types) : desired_instances(set, o.types);
     if (verb == Verb::stop && !o.types.empty() && units.empty())
         for (const auto& t : o.types) select_types(f.formation, {t});  // an unknown type with nothing running: say so
+    if (verb != Verb::stop)
+        if (auto failed = failed_of(*m, app, units); !failed.empty()) m->reset_failed(failed);
     if (verb == Verb::restart) {
-        m->reset_failed(units);
         report = deploy::rolling_restart(roll_of(set, units), *m, d);
     } else {
-        if (verb == Verb::start) m->reset_failed(units);  // a unit at its start limit stays failed until reset
         std::vector<systemd::JobRequest> jobs;
         auto type = verb == Verb::start ? systemd::JobType::start : systemd::JobType::stop;
         for (const auto& u : units) jobs.push_back({type, u});

@@ -80,8 +80,21 @@ int open_private(bool user, sd_bus** out) {
     return 0;
 }
 
+// As systemctl does (bus_connect_transport_systemd): root talks to the
+// system manager, and a user to their own manager, straight through
+// systemd's private socket, which the manager answers itself; the bus daemon
+// is the fallback (and the way for anyone else, e.g. `apply --dry-run` as a
+// normal user). The direct socket spares every call and signal a hop through
+// dbus-daemon: at 500 instances that was most of formation's overhead over
+// systemctl.
 Connection::Connection(bool user) : user_(user) {
     sd_bus* raw = nullptr;
+    bool direct_first = user || ::geteuid() == 0;
+    int pr = direct_first ? open_private(user, &raw) : -EPERM;
+    if (pr >= 0) {
+        bus_.reset(raw);
+        return;
+    }
     int r = user ? sd_bus_open_user(&raw) : sd_bus_open_system(&raw);
     // sd_bus_open_* connects at once: a missing or refusing bus socket fails here.
     if (r >= 0) {
@@ -89,7 +102,7 @@ Connection::Connection(bool user) : user_(user) {
         return;
     }
     int bus_error = r < 0 ? r : -ECONNREFUSED;
-    int pr = open_private(user, &raw);
+    if (!direct_first) pr = open_private(user, &raw);
     if (pr >= 0) {
         bus_.reset(raw);
         return;

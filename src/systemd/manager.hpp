@@ -139,11 +139,12 @@ public:
     virtual TransientExit wait_transient(const std::string& unit) = 0;
 };
 
-// Connects to the system manager, or the calling user's manager when `user`:
-// through the bus daemon, or, as systemctl does, straight to systemd's
-// private socket when there is no bus daemon (/run/systemd/private, or
-// $XDG_RUNTIME_DIR/systemd/private). Throws SystemdError (exit code 3)
-// naming what it tried and why it failed.
+// Connects to the system manager, or the calling user's manager when `user`.
+// As systemctl does: root (and a user for their own manager) straight
+// through systemd's private socket (/run/systemd/private, or
+// $XDG_RUNTIME_DIR/systemd/private), else through the bus daemon; each is
+// the other's fallback. Throws SystemdError (exit code 3) naming what it
+// tried and why it failed.
 std::unique_ptr<Manager> connect_manager(bool user);
 
 }  // namespace formation::systemd

@@ -37,8 +37,8 @@ fi
 # Runs of the slow cases at N (the whole run must stay well under 30 minutes).
 # At N=500 one run: a run of the overhead or the peers there takes minutes.
 runs_at() { if [ "$1" -ge 500 ]; then echo 1; else echo "$BASE_RUNS"; fi; }
-# A rolling restart holds each instance 500 ms (the settle) before the next:
-# at N=500 that is over 4 minutes a run, so restart is measured at N=10 only.
+# A rolling restart holds each instance 2 s (the default min_ready) before the next:
+# at N=500 that is over 16 minutes a run, so restart is measured at N=10 only.
 RESTART_MAX=10
 DAILY=20
 
@@ -96,43 +96,50 @@ log "formation $("$fm" --version 2>&1 | head -1), $(systemctl --version | head -
 # ------------------------------------------------------------- overhead
 # formation's own overhead over systemctl doing the same work on the same
 # generated units (default hardening: what users get).
+# Runs at N: one run at N=500 takes about six minutes, so three there.
+overhead_runs() { if [ "$1" -ge 500 ]; then echo $(( quick ? 1 : 3 )); else echo $(( quick ? BASE_RUNS : 5 )); fi; }
+# After a destroy or a stop the kernel still tears down the instances'
+# mount namespaces and cgroups for a while: wait until PID 1 has no jobs
+# and give it a second, so neither side starts in the other's wake.
+quiesce() { while [ -n "$(systemctl list-jobs --no-legend 2>/dev/null)" ]; do sleep 0.1; done; sleep 1; }
 overhead() {
-    local n=$1 r k half=$(( $1 / 2 )) RUNS; RUNS=$(runs_at "$1")
+    local n=$1 r k half=$(( $1 / 2 )) RUNS; RUNS=$(overhead_runs "$1")
     local F=$W/bench.toml H=$W/bench-half.toml
     write_app "$F" bench "$n"; write_app "$H" bench "$half"
     local all; all=$(units bench web 1 "$n")
     local upper; upper=$(units bench web $((half + 1)) "$n")
     local a=() a0=() noop=() st=() sd=() su=() rs=() sp=() sa=()
     local ba=() bst=() bsd=() bsu=() brs=() bsp=() bsa=()
-    # Each formation verb is followed by systemctl doing the same work from
-    # the same state (the by-hand steps leave the installed file as formation
-    # would), so both see the same load.
+    # Each formation verb and systemctl doing the same work run from the
+    # same state, one after the other; which goes first alternates from run
+    # to run (A B, B A, …), so a drift in the machine's load favours neither.
+    # The by-hand steps leave the installed file as formation would.
     # shellcheck disable=SC2086
+    f_apply()  { destroy bench; quiesce; T a "$fm" -q -f "$F" apply; }
+    s_apply()  { destroy bench; quiesce; T ba eval 'by_hand_install "$F" bench && systemctl start $all bench.target'; }
+    f_apply0() { destroy bench; quiesce; T a0 "$fm" -q -f "$F" apply --settle 0s; }
+    f_scale()  { quiesce; T sd "$fm" -q -a bench scale web=$half; quiesce; T su "$fm" -q -a bench scale web=$n; }
+    s_scale()  { quiesce; T bsd eval 'systemctl stop $upper && by_hand_install "$H" bench'
+                 quiesce; T bsu eval 'by_hand_install "$F" bench && systemctl start $upper'; }
+    f_restart() { T rs "$fm" -q -a bench restart; }
+    s_restart() { T brs eval 'for u in $all; do systemctl restart $u || exit 1; done'; }
+    f_stopstart() { quiesce; T sp "$fm" -q -a bench stop; quiesce; T sa "$fm" -q -a bench start; }
+    s_stopstart() { quiesce; T bsp systemctl stop $all bench.target; quiesce; T bsa systemctl start $all bench.target; }
+    both() {  # both NAME: formation's and systemctl's NAME, in this run's order
+        if [ $((r % 2)) = 1 ]; then "f_$1"; "s_$1"; else "s_$1"; "f_$1"; fi
+    }
     for r in $(seq 1 "$RUNS"); do
         log "overhead N=$n run $r/$RUNS"
-        destroy bench
-        T a "$fm" -q -f "$F" apply
+        both apply  # leaves the app running, installed
         for k in $(seq 1 $(( (FAST + RUNS - 1) / RUNS ))); do
             T noop "$fm" -q -f "$F" apply
             T st "$fm" -a bench status
             T bst systemctl show -p Id,ActiveState,SubState,MainPID,NRestarts,MemoryCurrent,ActiveEnterTimestamp $all
         done
-        T sd "$fm" -q -a bench scale web=$half
-        T su "$fm" -q -a bench scale web=$n
-        T bsd eval 'systemctl stop $upper && by_hand_install "$H" bench'
-        T bsu eval 'by_hand_install "$F" bench && systemctl start $upper'
-        if [ "$n" -le "$RESTART_MAX" ]; then
-            T rs "$fm" -q -a bench restart
-            T brs eval 'for u in $all; do systemctl restart $u || exit 1; done'
-        fi
-        T sp "$fm" -q -a bench stop
-        T sa "$fm" -q -a bench start
-        T bsp systemctl stop $all bench.target
-        T bsa systemctl start $all bench.target
-        destroy bench
-        T a0 "$fm" -q -f "$F" apply --settle 0s
-        destroy bench
-        T ba eval 'by_hand_install "$F" bench && systemctl start $all bench.target'
+        both scale
+        [ "$n" -le "$RESTART_MAX" ] && both restart
+        both stopstart
+        f_apply0
         destroy bench
     done
     rec overhead apply "$n" formation a;              rec overhead apply "$n" systemctl ba
@@ -232,8 +239,8 @@ everyday() {
     local sc=() st=() noop=() rs=() bsc=() bst=() brs=() ver=() lu=() r
     for r in $(seq 1 "$FAST"); do
         log "everyday run $r/$FAST"
-        T sc "$fm" -q -a daily scale web=$((n + 1))
-        q "$fm" -q -a daily scale web=$n
+        T sc "$fm" -q -a daily scale web=+1
+        q "$fm" -q -a daily scale web=-1
         T bsc eval 'by_hand_install "$P" daily && systemctl start daily-web@$((n + 1)).service'
         q eval 'systemctl stop daily-web@$((n + 1)).service && by_hand_install "$F" daily'
         T st "$fm" -a daily status

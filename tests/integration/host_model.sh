@@ -104,12 +104,15 @@ app = "sig"
 command = "exec sleep infinity"
 [process.drain]
 # Ignores SIGTERM, leaves on SIGUSR1 with a last word.
-command = ["/usr/bin/python3", "-c", "import signal,sys,time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\ndef bye(*a):\n    print('drained on USR1', flush=True); sys.exit(0)\nsignal.signal(signal.SIGUSR1, bye)\nwhile True: time.sleep(1)\n"]
+command = ["/usr/bin/python3", "-c", "import signal,sys,time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\ndef bye(*a):\n    print('drained on USR1', flush=True); sys.exit(0)\nsignal.signal(signal.SIGUSR1, bye)\nprint('handlers set', flush=True)\nwhile True: time.sleep(1)\n"]
 stop_signal = "SIGUSR1"
 stop_timeout = "3s"
 T
 run sig-apply 0 "$formation" -f "$work/sig.toml" apply
 check sig-running "sig-drain@1 is $(state sig-drain@1.service)" wait_for 5 running sig-drain@1.service
+# Python installs its handler a moment after exec: a SIGUSR1 before that kills it silently.
+check sig-handlers "sig-drain@1 never said its handlers were set" \
+    wait_for 20 bash -c "journalctl -q -u sig-drain@1.service -o cat | grep -q 'handlers set'"
 cursor=$(journalctl -q -n 0 --show-cursor | sed -n 's/^-- cursor: //p')
 sed -i '/^\[process.drain\]/,$d' "$work/sig.toml"
 run sig-remove 0 "$formation" -f "$work/sig.toml" apply

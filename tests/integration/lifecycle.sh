@@ -235,6 +235,20 @@ check scale-by-app-running "api-web@2 is $(state api-web@2.service) after scale 
 check scale-by-app-stored "the installed api.toml does not say count = 2" grep -q '^count = 2' "$etc/api.toml"
 check scale-by-app-file-alone "scale -a changed api.toml" grep -q '^count = 1 # web instances$' "$work/api.toml"
 gateway_untouched scale-by-app
+# Relative counts start from the installed formation (2 here, FILE says 1),
+# under the lock: two `web=+1` at once both land.
+run scale-plus-one 0 fm scale web=+1
+check scale-plus-one-running "api-web@3 is $(state api-web@3.service) after scale web=+1" running api-web@3.service
+check scale-plus-one-file "api.toml's count line is not 'count = 3 # web instances'" grep -q '^count = 3 # web instances$' "$work/api.toml"
+(cd "$work/none" && "$formation" -q -a api scale web=+1 & "$formation" -q -a api scale web=+1 & wait)
+check scale-plus-two-stored "the installed api.toml does not say count = 5 after two web=+1 at once" grep -q '^count = 5' "$etc/api.toml"
+check scale-plus-two-running "api-web@5 is $(state api-web@5.service)" running api-web@5.service
+run scale-minus-too-far 2 "$formation" -a api scale web=-6
+check scale-minus-too-far-says "scale web=-6 did not say why" has "$work/err" "would make web's count -1 \(it is 5\)"
+run scale-minus-three 0 "$formation" -a api scale web=-3
+check scale-minus-three-stopped "api-web@3 is $(state api-web@3.service) after web=-3" stopped api-web@3.service
+check scale-minus-three-kept "api-web@2 is $(state api-web@2.service) after web=-3" running api-web@2.service
+gateway_untouched scale-relative
 write_api 2  # the file catches up with what runs
 
 ## 7. the other way round: api-gateway's verbs leave api alone ------------------
@@ -320,7 +334,7 @@ app = "crash"
 command = "exec sleep infinity"
 count = 2
 [process.bad]
-command = "echo boom-$PORT; exit 3"
+command = "test -e /run/fm-crash-fixed && exec sleep infinity; echo boom-$PORT; exit 3"
 port = 7300
 restart_delay = "200ms"
 EOF
@@ -331,6 +345,17 @@ check crash-good-running "crash-good@1/2 not running" all_running crash-good@1.s
 check crash-target "crash.target is $(prop crash.target ActiveState)" test "$(prop crash.target ActiveState)" = active
 # Dropping the failing type: its failed instance must not linger as a failed unit.
 check crash-bad-failed "crash-bad@1 is $(state crash-bad@1.service), wanted failed (start limit)" \
+    wait_for 15 systemctl is-failed -q crash-bad@1.service
+# Fixed, a unit at its start limit starts again with `start` (which resets
+# what failed, and only that: crash-good's instances keep their processes).
+good_pid=$(prop crash-good@1.service MainPID)
+touch /run/fm-crash-fixed
+run crash-start-again 0 "$formation" -a crash start bad
+check crash-start-again-running "crash-bad@1 is $(state crash-bad@1.service) after start" running crash-bad@1.service
+check crash-start-again-good "crash-good@1 changed process" test "$(prop crash-good@1.service MainPID)" = "$good_pid"
+rm -f /run/fm-crash-fixed
+systemctl kill -s KILL crash-bad@1.service
+check crash-bad-failed-again "crash-bad@1 is $(state crash-bad@1.service), wanted failed again" \
     wait_for 15 systemctl is-failed -q crash-bad@1.service
 sed -i '/^\[process.bad\]$/,$d' "$work/crash.toml"
 run crash-drop-type 0 "$formation" -f "$work/crash.toml" apply
