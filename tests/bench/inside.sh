@@ -431,6 +431,31 @@ generator() {
     rec generator "daemon-reload" 50 "without" without
 }
 
+# ------------------------------------------------------------- coldread
+# The first read of the properties of units a daemon-reload has just loaded,
+# against the next read, for systemctl show and formation status alike: why
+# the other sections time both reads on warm units. 300 instances,
+# hardening none, each order twice.
+coldread() {
+    local n=300 F=$W/cold.toml r
+    write_app "$F" cold "$n" "" none
+    local all; all=$(units cold web 1 "$n")
+    local sf=() sn=() ff=() fn=()
+    # shellcheck disable=SC2086
+    for r in 1 2; do
+        log "coldread run $r/2"
+        destroy cold; quiesce; q "$fm" -q -f "$F" apply --settle 0s; quiesce
+        T sf systemctl show -p Id,ActiveState,SubState,MainPID,NRestarts,MemoryCurrent,ActiveEnterTimestamp $all
+        T sn systemctl show -p Id,ActiveState,SubState,MainPID,NRestarts,MemoryCurrent,ActiveEnterTimestamp $all
+        destroy cold; quiesce; q "$fm" -q -f "$F" apply --settle 0s; quiesce
+        T ff "$fm" -a cold status
+        T fn "$fm" -a cold status
+    done
+    destroy cold
+    rec coldread "first read" "$n" systemctl sf; rec coldread "next read" "$n" systemctl sn
+    rec coldread "first read" "$n" formation ff;  rec coldread "next read" "$n" formation fn
+}
+
 # ------------------------------------------------------------- rss
 # Peak RSS of every verb, at the largest N (hardening none: RSS does not depend on it).
 rss() {
@@ -473,5 +498,6 @@ section everyday
 for n in "${NS[@]}"; do section peers "$n"; done
 section hardening
 section generator
+section coldread
 section rss
 log "done"

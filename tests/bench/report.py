@@ -284,6 +284,23 @@ if ns_of("generator"):
     p(f"| systemctl daemon-reload without them | {ms(wo)} |")
     targets.append(("generator for 50 formations < 50 ms", d < 50000, ms(d)))
 
+# ---------------------------------------------------------------- coldread
+if ns_of("coldread"):
+    n = ns_of("coldread")[0]
+    p()
+    p(f"### The first read of units a daemon-reload has just loaded ({n} instances, hardening none)")
+    p()
+    p("`apply --settle 0s`, then the same read twice: `systemctl show -p …` of every instance, or "
+      "`formation status`. The first read costs PID 1 more, whoever reads; the sections above time "
+      "both sides on warm units.")
+    p()
+    p("| | first read | next read | first / next |")
+    p("|---|---|---|---|")
+    for subj, label in (("systemctl", "systemctl show"), ("formation", "formation status")):
+        a, b = get("coldread", "first read", n, subj), get("coldread", "next read", n, subj)
+        if a is not None and b is not None:
+            p(f"| {label} | {ms(a)} | {ms(b)} | {ratio(a, b)} |")
+
 # ---------------------------------------------------------------- rss
 rss = [(k[1], k[2], v) for k, v in rows.items() if k[0] == "rss"]
 if rss:
