@@ -133,10 +133,9 @@ overhead() {
         log "overhead N=$n run $r/$RUNS"
         both apply  # leaves the app running, installed
         # Right after N starts the machine is still busy with their wake
-        # (journald, cgroups), and the first read of each new unit's
-        # properties costs PID 1 about 3 ms more than the next ones (measured:
-        # 1.8-2.0 s against 0.4-0.6 s at N=500): whichever read ran first paid
-        # for it. An untimed read first, so both sides read warm units, as
+        # (journald, cgroups), and the first read of units a daemon-reload
+        # has just loaded costs PID 1 more than the next ones (the coldread
+        # section): whichever read ran first paid for it. An untimed read first, so both sides read warm units, as
         # a user's `status` after `apply` (whose settle read them) does.
         quiesce
         # shellcheck disable=SC2086
@@ -214,7 +213,7 @@ EOF
         log "peers N=$n run $r/$RUNS"
         T fs "$fm" -q -a peer start
         # The first read of units just loaded by a daemon-reload costs PID 1
-        # more (up to 3 ms a unit), whoever reads (measured for both): read them once, untimed,
+        # more, whoever reads (the coldread section): read them once, untimed,
         # so neither formation nor systemctl pays it (see overhead()).
         # shellcheck disable=SC2086
         [ "$r" = 1 ] && q systemctl show -p Id,ActiveState $all
