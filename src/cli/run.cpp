@@ -75,7 +75,9 @@ int run(const Globals& g, const Options& o) {
         for (const auto& line : rs.skipped_raw)
             std::cerr << "formation: warning: run: leaving out " << line << " (a one-off unit cannot carry it)\n";
 
-    auto m = systemd::connect_manager(g.user);
+    // Through the bus: the transient unit is held with AddRef=yes, which
+    // needs a bus name (systemd-run --wait connects the same way).
+    auto m = systemd::connect_manager(g.user, systemd::Route::bus_first);
     std::optional<PtyForwarder> pty;
     if (tty) {
         pty.emplace();

@@ -63,7 +63,8 @@ void append_strings(sd_bus_message* m, const std::vector<std::string>& strings);
 
 class Connection {
 public:
-    explicit Connection(bool user);
+    // bus_first: the bus daemon before the private socket (see connect_manager).
+    explicit Connection(bool user, bool bus_first = false);
 
     sd_bus* get() const { return bus_.get(); }
     bool user() const { return user_; }

@@ -13,7 +13,7 @@ constexpr std::uint64_t reload_timeout_usec = 180ULL * 1000 * 1000;
 
 class BusManager final : public Manager {
 public:
-    explicit BusManager(bool user) : connection_(user), jobs_(connection_) {}
+    BusManager(bool user, bool bus_first) : connection_(user, bus_first), jobs_(connection_) {}
 
     std::vector<UnitState> list_unit_states(const std::vector<std::string>& patterns) override;
     std::vector<UnitState> unit_states(const std::vector<std::string>& units) override {
@@ -89,6 +89,8 @@ void BusManager::reset_failed(const std::vector<std::string>& units) {
 
 }  // namespace
 
-std::unique_ptr<Manager> connect_manager(bool user) { return std::make_unique<BusManager>(user); }
+std::unique_ptr<Manager> connect_manager(bool user, Route route) {
+    return std::make_unique<BusManager>(user, route == Route::bus_first);
+}
 
 }  // namespace formation::systemd

@@ -145,6 +145,12 @@ public:
 // $XDG_RUNTIME_DIR/systemd/private), else through the bus daemon; each is
 // the other's fallback. Throws SystemdError (exit code 3) naming what it
 // tried and why it failed.
-std::unique_ptr<Manager> connect_manager(bool user);
+//
+// Route::bus_first tries the bus daemon first: what start_transient()
+// needs, since the manager refuses AddRef=yes from a caller without a bus
+// name (a private-socket peer has none), as systemd-run --wait/--pty also
+// connects through the bus.
+enum class Route { direct_first, bus_first };
+std::unique_ptr<Manager> connect_manager(bool user, Route route = Route::direct_first);
 
 }  // namespace formation::systemd

@@ -9,6 +9,7 @@
 # Builds in BUILD_ROOT/install-test (kept between runs, so a rerun only
 # rebuilds what changed).
 set -u
+shopt -s lastpipe   # `cmd | expect …` counts in this shell, not in a subshell
 src=$1 build=$2/install-test
 prefix=/opt/formation-test
 work=$(mktemp -d)
@@ -159,7 +160,7 @@ if command -v fish >/dev/null; then
     fish_complete "formation -a " | expect "fish: formation -a" blog shop
     fish_complete "formation -a shop scale " | expect "fish: formation -a shop scale" web= worker=
     fish_complete "formation -a shop start w" | expect "fish: formation -a shop start w" web worker
-    fish_complete "formation list --" | expect "fish: formation list --" --app --file --help --json --quiet --user
+    fish_complete "formation list --" | expect "fish: formation list --" --app --file --help --host --json --parallel-hosts --quiet --user
 else
     echo "FAIL fish is not installed (tests/setup-deps installs it)"; failed=$((failed+1))
 fi
