@@ -8,14 +8,7 @@ formation=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 source "$(dirname "$0")/lib.sh"    # t, has, hasnt, ok
-
-json() {  # json NAME PYTHON-ASSERTIONS: $work/out is one JSON value, bound to j
-    if python3 -m json.tool "$work/out" >/dev/null 2>"$work/jerr" &&
-        python3 -c 'import json, sys
-j = json.load(open(sys.argv[1]))
-exec(sys.argv[2])' "$work/out" "$2" 2>"$work/jerr"; then passed=$((passed+1)); else
-        echo "FAIL $1:"; sed 's/^/    /' "$work/jerr" "$work/out" | head -20; failed=$((failed+1)); fi
-}
+source "$(dirname "$0")/../json.sh"   # json
 empty() {  # empty NAME FILE
     if [ ! -s "$2" ]; then passed=$((passed+1)); else
         echo "FAIL $1: $(basename "$2") is not empty:"; sed 's/^/    /' "$2" | head; failed=$((failed+1)); fi

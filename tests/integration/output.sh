@@ -10,14 +10,7 @@ formation=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 source "$(dirname "$0")/lib.sh"    # check, run, has, finish
-
-json() {  # json NAME PYTHON-ASSERTIONS: $work/out is one JSON value, bound to j
-    if python3 -m json.tool "$work/out" >/dev/null 2>"$work/jerr" &&
-        python3 -c 'import json, sys
-j = json.load(open(sys.argv[1]))
-exec(sys.argv[2])' "$work/out" "$2" 2>"$work/jerr"; then passed=$((passed+1)); else
-        echo "FAIL $1:"; sed 's/^/    /' "$work/jerr" "$work/out" | head -30; failed=$((failed+1)); fi
-}
+source "$(dirname "$0")/../json.sh"   # json
 # tty FILE CMD...: CMD's output as a person sees it on a terminal (stdout
 # and stderr together, as script(1) records them).
 tty() { local f=$1; shift; script -qec "$(printf '%q ' "$@")" /dev/null >"$f" 2>&1; }
