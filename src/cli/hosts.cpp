@@ -16,6 +16,7 @@
 
 #include "cli/count_changes.hpp"
 #include "cli/hosts_internal.hpp"
+#include "cli/table.hpp"
 #include "formation/count_edit.hpp"
 #include "formation/hosts.hpp"
 #include "host/atomic_file.hpp"
@@ -184,6 +185,25 @@ int forward(const Context& c, const std::string& verb) {
     });
 }
 
+// FILE as loaded, opened once more to be edited: the edit happens only if
+// its name still refers to this file then. Why it must not be edited at
+// all, decided before the roll: root edits no file another user could swap
+// for a link meanwhile.
+std::optional<std::string> open_for_edit(const LoadedFormation& file, std::optional<host::EditedFile>& edited) {
+    if (file.path == "-") return "-f -: standard input has no count lines to edit";
+    try {
+        edited = host::EditedFile::open(file.path);
+    } catch (const host::DiskError& e) {
+        return e.what();
+    }
+    if (!edited || edited->text() != file.text) return file.path + " changed as it was read";
+    if (::geteuid() != 0) return std::nullopt;
+    if (auto why = edited->controlled_by_other(0))
+        return *why + ", and root edits no file that another user controls (it could be swapped for a link to "
+                      "any file)";
+    return std::nullopt;
+}
+
 // scale TYPE=N…: counts are per host; each host that runs a named type
 // scales its installed formation, then FILE's count lines follow.
 int scale(const Context& c) {
@@ -192,7 +212,10 @@ int scale(const Context& c) {
         if (o->get_positional()) given = o->results();
     auto changes = parse_count_changes(given);
     // FILE's counts: TYPE=+N from FILE's own (each host changes its installed count alike).
-    std::string updated = set_counts(c.file.text, c.file.path, resolve_counts(changes, c.file.formation));  // refused before anything changes
+    auto counts = resolve_counts(changes, c.file.formation);
+    std::string updated = set_counts(c.file.text, c.file.path, counts);  // refused before anything changes
+    std::optional<host::EditedFile> edited;
+    std::optional<std::string> refusal = open_for_edit(c.file, edited);
     int changed = 0;
     int rc = roll(c, "scale", [&](const Host& h) -> std::optional<remote::Command> {
         std::vector<std::string> args{"-a", c.file.formation.app, "scale", "--"};
@@ -201,8 +224,20 @@ int scale(const Context& c) {
         if (args.size() == 4) return std::nullopt;
         return remote_command(c, h, args);
     }, &changed);
-    if (changed && updated != c.file.text) host::replace_file(c.file.path, updated);
-    return rc;
+    if (!changed || updated == c.file.text) return rc;
+    try {
+        if (!refusal) edited->replace(updated);
+    } catch (const host::DiskError& e) {
+        refusal = e.what();
+    }
+    if (!refusal) return rc;
+    std::string lines;
+    for (const auto& [type, n] : counts)
+        lines += (lines.empty() ? "" : ", ") + ("count = " + std::to_string(n)) + " under [process." + type + "]";
+    std::cerr << "formation: " << terminal_safe(*refusal) << ": its count lines were not changed\n"
+              << "formation: the hosts were scaled; set " << lines << " in " << terminal_safe(c.file.path)
+              << " yourself\n";
+    return rc != exit_ok ? rc : exit_failed;
 }
 
 const std::vector<std::string> spanning{"apply", "scale", "start", "stop", "restart", "reload", "destroy", "status", "logs"};

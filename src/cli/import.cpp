@@ -27,9 +27,13 @@ struct ImportArgs {
     bool force = false;
 };
 
-// Every file read, by the name positions use, to show the offending line.
+// The Procfile, by the name positions use, to show an offending line. The
+// lines of env files are never shown: they may hold secrets, so their
+// diagnostics name the variable and the line instead.
 using Sources = std::map<std::string, std::string>;
 
+// format_diagnostic() escapes what it shows (terminal_safe): a Procfile
+// from a checkout may hold ESC or BEL.
 void print(const std::vector<Diagnostic>& ds, const Sources& src, std::string_view severity) {
     for (const auto& d : ds) {
         auto it = src.find(d.where.file);
@@ -38,7 +42,7 @@ void print(const std::vector<Diagnostic>& ds, const Sources& src, std::string_vi
     }
 }
 
-std::string read_input(const std::string& path, Sources& src) {
+std::string read_input(const std::string& path) {
     std::optional<std::string> text;
     try {
         text = host::read_file(path);
@@ -46,7 +50,7 @@ std::string read_input(const std::string& path, Sources& src) {
         throw CliError(e.what(), exit_usage);
     }
     if (!text) throw CliError(path + ": no such file", exit_usage);
-    return src[path] = std::move(*text);
+    return std::move(*text);
 }
 
 // -e a.env,b.env as foreman and honcho take it, or repeated; without -e,
@@ -97,18 +101,29 @@ fs::path procfile_dir(const std::string& procfile) {
     return dir;
 }
 
+// Checked for both files before either is written; create_file checks
+// again as it puts each in place. Nothing is written through a link, nor
+// replaces one.
 void refuse_existing(const fs::path& p, bool force) {
     std::error_code ec;
-    if (!force && fs::exists(fs::symlink_status(p, ec)))
-        throw CliError(p.string() + " exists; use --force to replace it", exit_failed);
+    auto st = fs::symlink_status(p, ec);
+    if (fs::is_symlink(st))
+        throw CliError(p.string() + " is a symbolic link; import neither writes through a link nor replaces one: "
+                                    "remove it, or write elsewhere",
+                       exit_failed);
+    if (!fs::exists(st)) return;
+    if (!force) throw CliError(p.string() + " exists; use --force to replace it", exit_failed);
+    if (!fs::is_regular_file(st))
+        throw CliError(p.string() + " is not a regular file; import replaces only a regular file", exit_failed);
 }
 
 int run_import(const Globals& g, const ImportArgs& a) {
     Dialect dialect = *parse_dialect(a.dialect);
     Sources src;
-    const std::string procfile_text = read_input(a.procfile, src);
+    const std::string procfile_text = src[a.procfile] = read_input(a.procfile);
     std::vector<std::string> env_names = env_paths(a, a.procfile);
-    for (const auto& p : env_names) read_input(p, src);
+    std::vector<std::string> env_texts;
+    for (const auto& p : env_names) env_texts.push_back(read_input(p));
 
     fs::path dir = procfile_dir(a.procfile);
     ImportOptions o;
@@ -127,9 +142,14 @@ int run_import(const Globals& g, const ImportArgs& a) {
         Procfile pf = parse_procfile(procfile_text, a.procfile, dialect);
         if (!g.quiet) print(pf.warnings, src, "warning");
         std::vector<EnvFile> envs;
-        for (const auto& p : env_names) {
-            envs.push_back(parse_dotenv(src[p], p, dialect));
-            if (!g.quiet) print(envs.back().warnings, src, "warning");
+        for (std::size_t i = 0; i < env_names.size(); ++i) {
+            try {
+                envs.push_back(parse_dotenv(env_texts[i], env_names[i], dialect));
+            } catch (const FormationError& e) {
+                print(e.diagnostics(), {}, "error");
+                return exit_usage;
+            }
+            if (!g.quiet) print(envs.back().warnings, {}, "warning");
         }
         r = import_formation(pf, merge_env(envs), o);
     } catch (const FormationError& e) {
@@ -157,11 +177,11 @@ int run_import(const Globals& g, const ImportArgs& a) {
     if (!r.secrets.empty()) refuse_existing(secrets, a.force);
     // The secrets first: a formation file never names an env file that is missing.
     if (!r.secrets.empty()) {
-        host::write_file_atomic(secrets, r.secrets, 0600);
+        host::create_file(secrets, r.secrets, 0600, a.force);
         std::cout << "wrote " << secrets.string() << " (mode 0600): " << r.secret_names.size() << " secret"
                   << (r.secret_names.size() == 1 ? "" : "s") << '\n';
     }
-    host::write_file_atomic(out, r.formation, 0644);
+    host::create_file(out, r.formation, 0644, a.force);
     std::cout << "wrote " << a.output << ": app " << o.app << '\n';
     return exit_ok;
 }

@@ -3,11 +3,14 @@
 // land), then in FILE's count lines when FILE is given.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <iostream>
 
 #include "cli/app_context.hpp"
 #include "cli/converge.hpp"
 #include "cli/count_changes.hpp"
+#include "cli/table.hpp"
 #include "formation/count_edit.hpp"
 #include "host/atomic_file.hpp"
 
@@ -20,16 +23,71 @@ struct ScaleOptions {
     std::vector<std::string> assignments;
 };
 
+// FILE, read through the descriptor that a later edit checks against
+// (`edited` stays empty for -f -, standard input).
+LoadedFormation load_file(const Globals& g, std::optional<host::EditedFile>& edited) {
+    if (g.file == "-") return load_formation(g.file);
+    try {
+        edited = host::EditedFile::open(g.file);
+    } catch (const host::DiskError& e) {
+        throw CliError(e.what(), exit_usage);
+    }
+    if (!edited) throw CliError(g.file + ": no such file (use -f FILE, or -a APP for an installed app)", exit_usage);
+    return parse_loaded(g.file, edited->text());
+}
+
+// Why FILE's count lines must not be edited, decided before anything changes:
+// root edits no file that another user could swap for a link meanwhile.
+std::optional<std::string> edit_refusal(const std::optional<host::EditedFile>& edited) {
+    if (!edited) return "-f -: standard input has no count lines to edit";
+    if (::geteuid() != 0) return std::nullopt;
+    auto why = edited->controlled_by_other(0);
+    if (!why) return std::nullopt;
+    return *why + ", and root edits no file that another user controls (it could be swapped for a link to "
+                  "any file)";
+}
+
+// FILE's count lines follow the installed formation's; rc, or exit_failed
+// with what to do when FILE could not be edited.
+int update_file(const LoadedFormation& file, std::optional<host::EditedFile>& edited,
+                const std::optional<std::string>& refusal, const std::vector<std::pair<std::string, int>>& counts,
+                int rc) {
+    std::string updated = set_counts(file.text, file.path, counts);
+    if (updated == file.text) return rc;
+    std::string why;
+    if (refusal) {
+        why = *refusal;
+    } else {
+        try {
+            edited->replace(updated);
+            return rc;
+        } catch (const host::DiskError& e) {
+            why = e.what();
+        }
+    }
+    std::string lines;
+    for (const auto& [type, n] : counts)
+        lines += (lines.empty() ? "" : ", ") + ("count = " + std::to_string(n)) + " under [process." + type + "]";
+    std::cerr << "formation: " << terminal_safe(why) << ": its count lines were not changed\n"
+              << "formation: the installed formation was scaled; set " << lines << " in "
+              << terminal_safe(file.path) << " yourself, or scale with -a " << file.formation.app
+              << ", which leaves FILE alone\n";
+    return rc != exit_ok ? rc : exit_failed;
+}
+
 int run_scale(const Globals& g, const ScaleOptions& o) {
     auto changes = parse_count_changes(o.assignments);
     bool with_file = o.app.empty() && g.app.empty();
+    std::optional<host::EditedFile> edited;
     std::optional<LoadedFormation> file;
-    if (with_file) file = load_formation(g.file);
+    if (with_file) file = load_file(g, edited);
     std::string app = with_file ? file->formation.app : resolve_app(g, o.app);
     // FILE's count lines must be editable: checked before anything changes.
+    std::optional<std::string> refusal;
     if (file) {
         select_types(file->formation, types_of(changes));
         set_counts(file->text, file->path, resolve_counts(changes, file->formation));
+        refusal = edit_refusal(edited);
     }
     // The counts as made from the installed formation (TYPE=+N counts from
     // there, under the lock, so concurrent `scale web=+1` both land).
@@ -47,11 +105,7 @@ int run_scale(const Globals& g, const ScaleOptions& o) {
         }
     }, {});
     // Keep the user's file in step, count lines only (a link stays a link).
-    if (file) {
-        std::string updated = set_counts(file->text, file->path, counts);
-        if (updated != file->text) host::replace_file(file->path, updated);
-    }
-    return rc;
+    return file ? update_file(*file, edited, refusal, counts, rc) : rc;
 }
 
 }  // namespace

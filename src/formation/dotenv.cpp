@@ -104,11 +104,15 @@ struct Reader {
     EnvFile& out;
     std::vector<Diagnostic>& errors;
 
-    void warn(int line, std::string message) { out.warnings.push_back({{file, line, 1}, std::move(message)}); }
+    // Warnings name the variable and its line and column, never the value:
+    // the line is not shown, as it may hold a secret.
+    void warn(int line, int column, std::string message) {
+        out.warnings.push_back({{file, line, column}, std::move(message)});
+    }
 
     // A value whose quote is not closed on its own line: read the lines up to
     // the closing quote as one value. Returns the index of the last line used.
-    std::size_t multi_line(std::size_t i, const std::string& name, std::string_view val) {
+    std::size_t multi_line(std::size_t i, const std::string& name, int column, std::string_view val) {
         std::string joined(val);
         for (std::size_t j = i + 1; j < lines.size(); ++j) {
             joined += '\n';
@@ -121,15 +125,36 @@ struct Reader {
                                       std::to_string(lines[i].number) + ")"});
                 return j;
             }
-            warn(lines[i].number, name + " is quoted over several lines: foreman reads only this line (quote "
-                                         "included) and ignores the rest; imported as one multi-line value");
+            warn(lines[i].number, column, name + " is quoted over several lines: foreman reads only this line "
+                                                 "(quote included) and ignores the rest; imported as one "
+                                                 "multi-line value");
             detail::set_env(out, name, foreman_quoted(joined.front(), std::string_view(joined).substr(1, close - 1)),
-                            {file, lines[i].number, 1});
+                            {file, lines[i].number, column});
             return j;
         }
-        warn(lines[i].number, name + ": no closing quote; imported as foreman reads it, quote included");
-        detail::set_env(out, name, std::string(val), {file, lines[i].number, 1});
+        warn(lines[i].number, column, name + ": no closing quote; imported as foreman reads it, quote included");
+        detail::set_env(out, name, std::string(val), {file, lines[i].number, column});
         return i;
+    }
+
+    // A line foreman sets nothing for. The variable it seems to set is
+    // named only when written NAME = or NAME= (indented): any other text
+    // may be a value.
+    void ignored(const Line& l, std::string_view body) {
+        std::string_view t = body;
+        if (t.starts_with("export") && t.size() > 6 && (t[6] == ' ' || t[6] == '\t'))
+            t = import_text::trim_left(t.substr(6));
+        std::size_t n = 0;
+        while (n < t.size() && is_foreman_name_char(t[n])) ++n;
+        std::string_view after = t.substr(n);
+        while (!after.empty() && (after.front() == ' ' || after.front() == '\t')) after.remove_prefix(1);
+        bool named = n > 0 && !after.empty() && after.front() == '=';
+        int column = named ? static_cast<int>(t.data() - l.text.data()) + 1 : 1;
+        std::string what = named ? "line ignored, " + quoted(t.substr(0, n)) + " not set" : "line ignored";
+        if (body.size() != l.text.size())
+            warn(l.number, column, what + ": foreman reads NAME=value only at the start of a line");
+        else
+            warn(l.number, column, what + ": not NAME=value with no space around \"=\" (foreman ignores it too)");
     }
 
     std::size_t line(std::size_t i) {
@@ -144,28 +169,27 @@ struct Reader {
         std::size_t n = 0;
         while (n < t.size() && is_foreman_name_char(t[n])) ++n;
         if (n == 0 || n == t.size() || t[n] != '=') {
-            warn(lines[i].number, body.size() != lines[i].text.size()
-                                      ? "line ignored: foreman reads NAME=value only at the start of a line"
-                                      : "line ignored: not NAME=value with no space around \"=\" "
-                                        "(foreman ignores it too)");
+            ignored(lines[i], body);
             return i;
         }
         std::string name(t.substr(0, n));
-        if (exported) warn(lines[i].number, "foreman ignores lines starting with \"export \"; imported as " + name);
+        int column = static_cast<int>(t.data() - lines[i].text.data()) + 1;
+        if (exported)
+            warn(lines[i].number, column, "foreman ignores lines starting with \"export \"; imported as " + name);
         std::string_view val = t.substr(n + 1);
-        SourcePos where{file, lines[i].number, 1};
+        SourcePos where{file, lines[i].number, column};
         if (!val.empty() && (val.front() == '"' || val.front() == '\'')) {
             char q = val.front();
             if (val.size() >= 2 && val.back() == q) {
                 detail::set_env(out, name, foreman_quoted(q, val.substr(1, val.size() - 2)), where);
                 return i;
             }
-            if (closing_quote(val) == std::string_view::npos) return multi_line(i, name, val);
-            warn(lines[i].number, name + ": foreman keeps the quotes and the text after the closing quote as "
-                                         "part of the value; imported as foreman reads it");
+            if (closing_quote(val) == std::string_view::npos) return multi_line(i, name, column, val);
+            warn(lines[i].number, column, name + ": foreman keeps the quotes and the text after the closing quote "
+                                                 "as part of the value; imported as foreman reads it");
         } else if (val.find(" #") != std::string_view::npos || val.find("\t#") != std::string_view::npos) {
-            warn(lines[i].number, name + ": foreman keeps \" #...\" as part of an unquoted value (honcho and "
-                                         "dotenv drop it as a comment); imported as foreman reads it");
+            warn(lines[i].number, column, name + ": foreman keeps \" #...\" as part of an unquoted value (honcho "
+                                                 "and dotenv drop it as a comment); imported as foreman reads it");
         }
         detail::set_env(out, name, std::string(val), where);
         return i;

@@ -8,6 +8,7 @@
 
 #include "formation/dotenv.hpp"
 #include "formation/import_text.hpp"
+#include "formation/values.hpp"  // quoted
 
 namespace formation::detail {
 
@@ -16,6 +17,7 @@ namespace {
 struct Token {
     std::string text;
     bool after_space = false;  // whitespace separated it from the previous token
+    std::size_t start = 0;     // offset of its first character in the text read
 };
 
 enum class Lexed { ok, open_quote, trailing_escape };
@@ -39,8 +41,9 @@ Lexed shlex(std::string_view s, std::vector<Token>& out) {
     std::string tok;
     bool quoted = false;
     bool space_before = false;
+    std::size_t start = 0;
     auto emit = [&] {
-        out.push_back({tok, space_before});
+        out.push_back({tok, space_before, start});
         tok.clear();
         quoted = false;
         space_before = false;
@@ -50,6 +53,7 @@ Lexed shlex(std::string_view s, std::vector<Token>& out) {
         switch (state) {
         case space:
         case word:
+            if (state == space) start = i;
             if (is_shlex_space(c) || c == '#') {
                 if (state == word || quoted) emit();
                 state = space;
@@ -124,7 +128,12 @@ void read_dotenv_honcho(std::string_view text, const std::string& file, EnvFile&
     auto lines = import_text::split_lines(text, Dialect::honcho);
     for (std::size_t i = 0; i < lines.size(); ++i) {
         SourcePos where{file, lines[i].number, 1};
+        // Warnings name the variable, at its column, never the value: the
+        // line is not shown, as it may hold a secret.
         auto warn = [&](std::string m) { out.warnings.push_back({where, std::move(m)}); };
+        auto at = [&](const Token& t) {
+            if (t.start < lines[i].text.size()) where.column = static_cast<int>(t.start) + 1;
+        };
         std::string logical(lines[i].text);
         std::vector<Token> tokens;
         Lexed lexed = shlex(logical, tokens);
@@ -145,16 +154,20 @@ void read_dotenv_honcho(std::string_view text, const std::string& file, EnvFile&
             continue;
         }
         if (tokens.empty()) continue;  // blank or comment
-        if (tokens.size() >= 3 && tokens[0].text == "export" && tokens[2].text == "=") {
-            warn("honcho ignores lines starting with \"export \"; imported as " + tokens[1].text);
-            tokens.erase(tokens.begin());
-        }
+        bool exported = tokens.size() >= 3 && tokens[0].text == "export" && tokens[2].text == "=";
+        if (exported) tokens.erase(tokens.begin());
         if (tokens.size() < 3 || tokens[1].text != "=" || !honcho_name(tokens[0].text)) {
-            warn(tokens.size() == 2 && tokens[1].text == "="
-                     ? "line ignored: honcho sets nothing for NAME= with an empty value (write NAME=\"\")"
-                     : "line ignored: not NAME=value (honcho ignores it too)");
+            // Only what stands before "=" is named: any other text may be a value.
+            bool named = tokens.size() >= 2 && tokens[1].text == "=";
+            if (named) at(tokens[0]);
+            std::string what = named ? "line ignored, " + quoted(tokens[0].text) + " not set" : "line ignored";
+            warn(tokens.size() == 2 && named
+                     ? what + ": honcho sets nothing for NAME= with an empty value (write NAME=\"\")"
+                     : what + ": not NAME=value (honcho ignores it too)");
             continue;
         }
+        at(tokens[0]);
+        if (exported) warn("honcho ignores lines starting with \"export \"; imported as " + tokens[0].text);
         if (i != first)
             warn(tokens[0].text + " is quoted over several lines: honcho refuses this (no closing quotation); "
                                   "imported as one multi-line value");

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "compile/render.hpp"
 #include "formation/import_text.hpp"
 #include "formation/parse.hpp"
 #include "formation/values.hpp"
@@ -279,14 +280,22 @@ ImportResult import_formation(const Procfile& procfile, const std::vector<EnvEnt
 
     out.formation = render({o, types, plain, out.secret_names, base});
     if (!secret.empty()) out.secrets = render_secrets(o, secret);
-    // The promise of import is a file `formation check` accepts; a path
-    // formation cannot take (not UTF-8, ending in a space, …) is reported here.
+    // The promise of import is a file `formation check` accepts, checked as
+    // check does (parse, then what the generator refuses): a path formation
+    // cannot take (not UTF-8, ending in a space, …) or an app name that
+    // would make one of systemd's own units ("default", "network") is
+    // reported here, before anything is written.
+    std::vector<Diagnostic> invalid;
     try {
-        parse_formation(out.formation, "formation.toml");
+        invalid = validation_errors(parse_formation(out.formation, "formation.toml"));
     } catch (const FormationError& e) {
+        invalid = e.diagnostics();
+    }
+    if (!invalid.empty()) {
         std::vector<Diagnostic> ds;
-        for (const auto& d : e.diagnostics())
-            ds.push_back({SourcePos{o.procfile, 0, 0}, "the imported formation would not be valid: " + d.message});
+        for (const auto& d : invalid)
+            ds.push_back({SourcePos{o.procfile, 0, 0}, "the imported formation would not pass `formation check`: " +
+                                                           d.message});
         throw FormationError(std::move(ds));
     }
     return out;

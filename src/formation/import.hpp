@@ -25,7 +25,7 @@ struct ImportOptions {
 };
 
 struct ImportResult {
-    std::string formation;                  // the formation.toml text; passes parse_formation
+    std::string formation;                  // the formation.toml text; passes `formation check`
     std::string secrets;                    // the secrets env-file text; empty when nothing is secret
     std::vector<std::string> secret_names;  // what went into it, sorted
     std::vector<Diagnostic> warnings;       // positioned in the Procfile
@@ -34,7 +34,9 @@ struct ImportResult {
 
 // Throws FormationError: type names formation cannot take (positioned in the
 // Procfile), a bad -m (file "-m"), a PORT that is not a port (in its env
-// file), ports past 65535 or overlapping.
+// file), ports past 65535 or overlapping, or a result `formation check`
+// would refuse (an app name that makes one of systemd's own units, such as
+// "default" or "network"; a path formation cannot take).
 ImportResult import_formation(const Procfile& procfile, const std::vector<EnvEntry>& env,
                               const ImportOptions& options);
 

@@ -248,3 +248,49 @@ TEST_CASE("app names from directory names") {
     CHECK(!app_name_from_directory("123"));
     CHECK(!app_name_from_directory("/"));
 }
+
+TEST_CASE("an app name check refuses is refused by import too, before anything is written") {
+    auto refused = [](const std::string& app, const std::string& procfile) {
+        ImportOptions o = options();
+        o.app = app;
+        return first_error(procfile, "", o);
+    };
+    // A directory named "default" gives the app default.target, the system's own.
+    CHECK(refused("default", "web: ./web\n").find("would not pass `formation check`: app \"default\" would make "
+                                                   "default.target") != std::string::npos);
+    CHECK(refused("network", "web: ./web\n").find("network.target") != std::string::npos);
+    CHECK(refused("user-runtime", "dir: ./dir\n").find("user-runtime-dir@.service") != std::string::npos);
+    CHECK(refused("shop", "web: ./web\n") == "no error");
+}
+
+TEST_CASE("env file warnings name the variable, its line and column, never the value") {
+    const std::string secret = "hunter2-\x1b]0;pwned\x07";
+    auto warnings_of = [&](const std::string& text, Dialect d) {
+        std::string all;
+        for (const auto& w : parse_dotenv(text, ".env", d).warnings) {
+            CHECK_MESSAGE(w.message.find("hunter2") == std::string::npos, w.message);
+            all += std::to_string(w.where.line) + ":" + std::to_string(w.where.column) + " " + w.message + "\n";
+        }
+        return all;
+    };
+    std::string f = warnings_of("export  DB_PASSWORD=" + secret + " # x\n" +  // export, " #"
+                                    "  TOKEN=" + secret + "\n" +               // indented
+                                    "API_KEY = " + secret + "\n" +             // spaces around =
+                                    secret + "\n" +                            // a value alone
+                                    "Q=\"" + secret + "\" " + secret + "\n",   // text after the quote
+                                Dialect::foreman);
+    CHECK(f.find("1:9 foreman ignores lines starting with \"export \"; imported as DB_PASSWORD") != std::string::npos);
+    CHECK(f.find("1:9 DB_PASSWORD: foreman keeps \" #...\"") != std::string::npos);
+    CHECK(f.find("2:3 line ignored, \"TOKEN\" not set: foreman reads NAME=value only at the start") !=
+          std::string::npos);
+    CHECK(f.find("3:1 line ignored, \"API_KEY\" not set: not NAME=value") != std::string::npos);
+    CHECK(f.find("4:1 line ignored: not NAME=value") != std::string::npos);
+    CHECK(f.find("5:1 Q: foreman keeps the quotes") != std::string::npos);
+    std::string h = warnings_of("export DB_PASSWORD=" + secret + "\n" + "  TOKEN= \n" + secret + "\n" +
+                                    "A_SECRET=" + secret + " more\n",
+                                Dialect::honcho);
+    CHECK(h.find("1:8 honcho ignores lines starting with \"export \"; imported as DB_PASSWORD") != std::string::npos);
+    CHECK(h.find("2:3 line ignored, \"TOKEN\" not set: honcho sets nothing for NAME=") != std::string::npos);
+    CHECK(h.find("3:1 line ignored: not NAME=value") != std::string::npos);
+    CHECK(h.find("4:1 A_SECRET: honcho joins the words") != std::string::npos);
+}
