@@ -32,32 +32,6 @@ namespace {
 
 bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-// Length of the well-formed UTF-8 sequence (RFC 3629: no overlongs, no
-// surrogates, nothing past U+10FFFF) starting at s[i]; 0 when ill-formed.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-    auto at = [&s](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char c = at(i);
-    std::size_t n = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size()) return 0;
-    if (at(i + 1) < lo || at(i + 1) > hi) return 0;
-    for (std::size_t k = 2; k < n; ++k)
-        if (!is_continuation(at(i + k))) return 0;
-    return n;
-}
-
 void append_escaped_ascii(std::string& out, char c) {
     switch (c) {
         case '"': out += "\\\""; return;
@@ -79,45 +53,7 @@ void append_escaped_ascii(std::string& out, char c) {
     }
 }
 
-void append_hex(std::string& out, const char* prefix, unsigned value, int digits) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%s%0*x", prefix, digits, value);
-    out += buf;
-}
-
 }  // namespace
-
-std::string terminal_safe(std::string_view s, bool keep_tabs) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80) {
-            std::size_t n = utf8_sequence(s, i);
-            if (n == 0) {
-                append_hex(out, "\\x", c, 2);
-                ++i;
-            } else if (c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
-                append_hex(out, "\\u", static_cast<unsigned char>(s[i + 1]), 4);  // C1 control
-                i += n;
-            } else {
-                out.append(s.substr(i, n));
-                i += n;
-            }
-            continue;
-        }
-        ++i;
-        switch (c) {
-            case '\n': out += "\\n"; continue;
-            case '\r': out += "\\r"; continue;
-            case '\t': out += keep_tabs ? "\t" : "\\t"; continue;
-            default: break;
-        }
-        if (c < 0x20 || c == 0x7f) append_hex(out, "\\x", c, 2);
-        else out += static_cast<char>(c);
-    }
-    return out;
-}
 
 std::string json_quote(std::string_view s) {
     std::string out = "\"";
@@ -125,7 +61,7 @@ std::string json_quote(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         if (static_cast<unsigned char>(s[i]) < 0x80) {
             append_escaped_ascii(out, s[i++]);
-        } else if (std::size_t n = utf8_sequence(s, i)) {
+        } else if (std::size_t n = formation::utf8_sequence(s, i)) {
             out.append(s.substr(i, n));
             i += n;
         } else {

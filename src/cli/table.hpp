@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "formation/error.hpp"
+
 namespace formation::cli {
 
 enum class Color { none, green, red, yellow, blue, magenta, cyan };
@@ -25,12 +27,9 @@ std::string colored(std::string_view text, Color c);
 // so the output is always valid JSON whatever a unit or log line holds.
 std::string json_quote(std::string_view s);
 
-// `s` made harmless for a terminal, as C escapes: valid UTF-8 printable text
-// as it is; control characters (C0, DEL, and C1 as U+0080..U+009F), which
-// could move the cursor, retitle the window or clear the screen, as "\x1b",
-// "\r", "\u009b"…; a byte that is not UTF-8 as "\xff". Backslashes stay as
-// they are (a JSON log line stays readable). Tabs are kept when keep_tabs.
-std::string terminal_safe(std::string_view s, bool keep_tabs = false);
+// `s` made harmless for a terminal (control and bidi characters as C
+// escapes): one helper for the table, logs and diagnostics, in the core.
+using formation::terminal_safe;
 
 // Columns a terminal shows for `s`: UTF-8 continuation bytes take none.
 std::size_t display_width(std::string_view s);

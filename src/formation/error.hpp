@@ -1,6 +1,7 @@
 // Errors about a formation file, carrying where they are.
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -27,8 +28,25 @@ private:
 };
 
 // "FILE:LINE:COL: error: MESSAGE" followed by the source line and a caret
-// under the column, when the line is known and `source` holds it.
+// under the column (counted in characters, as the parser counts), when the
+// line is known and `source` holds it. Everything is passed through
+// terminal_safe(), the source line too: a formation file from a checkout may
+// hold escape sequences in a comment or a value.
 std::string format_diagnostic(const Diagnostic& d, std::string_view source,
                               std::string_view severity = "error");
+
+// Length of the well-formed UTF-8 sequence (RFC 3629: no overlongs, no
+// surrogates, nothing past U+10FFFF) starting at s[i]; 0 when ill-formed.
+std::size_t utf8_sequence(std::string_view s, std::size_t i);
+
+// `s` made harmless for a terminal, as C escapes: valid UTF-8 printable text
+// as it is; control characters (C0, DEL, and C1 as U+0080..U+009F), which
+// could move the cursor, retitle the window or clear the screen, as "\x1b",
+// "\r", "\u009b"…; the bidirectional controls (U+061C, U+200E, U+200F,
+// U+202A..U+202E, U+2066..U+2069), which reorder what is shown, as
+// "\u202e"…; a byte that is not UTF-8 as "\xff". Backslashes stay as they
+// are (a JSON log line stays readable). Tabs are kept when keep_tabs.
+// Every line formation echoes from an input or a process goes through it.
+std::string terminal_safe(std::string_view s, bool keep_tabs = false);
 
 }  // namespace formation

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "formation/import.hpp"
+#include "formation/nesting.hpp"
 #include "formation/parse_internal.hpp"
 #include "formation/values.hpp"
 
@@ -236,6 +237,10 @@ toml::table detail::parse_toml(std::string_view text, const std::string& path) {
     if (text.size() > max_file_size)
         throw FormationError(Diagnostic{{path, 0, 0}, "file is " + std::to_string(text.size()) +
                                                           " bytes; a formation file may be at most 1 MiB"});
+    // Before toml++ reads a byte: it places invalid UTF-8 a character early,
+    // and recurses once per level of nesting.
+    if (auto d = invalid_utf8(text, path)) throw FormationError(std::move(*d));
+    if (auto d = too_deep(text, path)) throw FormationError(std::move(*d));
     try {
         return toml::parse(text, std::string_view(path));
     } catch (const toml::parse_error& e) {

@@ -42,6 +42,10 @@ Log::~Log() {
 }
 
 void Log::emit(int priority, const std::string& message) {
+    if (fd_ == -3) {
+        captured_.push_back({priority, message});
+        return;
+    }
     std::string line = message;
     for (char& c : line)
         if (c == '\n' || c == '\r') c = ' ';

@@ -3,7 +3,9 @@
 // (/etc/formation/APP.toml, …; see formation-generator(8)) into units in the
 // directory systemd gives it. It links no sd-bus, so it cannot call the
 // manager it runs inside, and it takes no lock: apply holds the app's lock
-// while it asks systemd to reload, and the reload runs this.
+// while it asks systemd to reload, and the reload runs this. Files are read
+// in a child process (generate_one.hpp), so one that crashes the reader
+// costs its own app alone.
 //
 //   formation-generator NORMAL [EARLY LATE]
 //   formation-generator --dry-run [--user]      print the units to stdout
@@ -74,16 +76,7 @@ int main(int argc, char** argv) {
         generator::Options o{args->user, args->dry_run, helper && *helper == '/' ? helper : FORMATION_HELPER_PATH};
         std::optional<generator::GeneratorDir> out;
         if (!args->dry_run) out.emplace(args->normal_dir);
-        int failed = 0;
-        for (const auto& in : scan.files) {
-            try {
-                failed += !generator::generate_one(in, o, out ? &*out : nullptr, log);
-            } catch (const std::exception& e) {
-                // One app's failure never costs the others their units.
-                log.error(in.app + ": " + e.what());
-                ++failed;
-            }
-        }
+        int failed = generator::generate_all(scan.files, o, out ? &*out : nullptr, log);
         // Any error logged (a skipped file, an app on its last good
         // formation) makes systemd note that the generator failed.
         return failed || log.errors() ? 1 : 0;

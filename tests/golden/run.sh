@@ -11,6 +11,10 @@
 #   ## expect-error "TEXT"      TEXT is in what the generator logged
 #   ## expect-no-units APP      no file of APP is generated
 #   ## scope user               run as the user generator
+#   ## generator-env VAR=VALUE  in the generator's environment (e.g. the
+#                               crash hook of formation-generator(8))
+# An input APP.toml.sh prints APP.toml (a file too big to keep in git, such
+# as 100,000 levels of nesting); the case then runs on a copy of input/.
 # Every tree also passes `systemd-analyze verify` with no warning, and
 # `formation generate -o` of each valid file gives that app's part of it.
 #
@@ -27,19 +31,27 @@ fail() { echo "FAIL $name: $*"; failed=$((failed + 1)); }
 for case in "$dir"/[0-9][0-9]-*/; do
     case=${case%/}; name=$(basename "$case")
     out=$work/$name/out; mkdir -p "$out"
-    dirs=$case/input; [ -d "$case/vendor" ] && dirs=$dirs:$case/vendor
-    scope=system; grep -qs '^## scope user' "$case"/input/*.toml && scope=user
+    input=$case/input
+    if compgen -G "$case/input/*.toml.sh" >/dev/null; then
+        input=$work/$name/input; cp -a "$case/input" "$input"
+        for script in "$input"/*.toml.sh; do bash "$script" >"${script%.sh}" && rm "$script"; done
+    fi
+    dirs=$input; [ -d "$case/vendor" ] && dirs=$dirs:$case/vendor
+    scope=system; grep -qs '^## scope user' "$input"/*.toml && scope=user
+    generator_env=(); while read -r assignment; do generator_env+=("$assignment"); done < \
+        <(sed -n 's/^## generator-env //p' "$input"/*.toml 2>/dev/null)
     rc=0
-    FORMATION_GENERATOR_LOG=stderr FORMATION_CONFIG_DIRS=$dirs SYSTEMD_SCOPE=$scope "$generator" "$out" "$out" "$out" 2>"$work/$name/log" || rc=$?
+    env "${generator_env[@]}" FORMATION_GENERATOR_LOG=stderr FORMATION_CONFIG_DIRS=$dirs SYSTEMD_SCOPE=$scope "$generator" "$out" "$out" "$out" 2>"$work/$name/log" || rc=$?
     # Paths of this checkout become those of a host.
-    sed -i "s|$case/input|/etc/formation|g; s|$case/vendor|/usr/lib/formation|g" "$work/$name/log"
-    find "$out" -type f -exec sed -i "s|$case/input|/etc/formation|g; s|$case/vendor|/usr/lib/formation|g" {} +
+    to_host="s|$input|/etc/formation|g; s|$case/input|/etc/formation|g; s|$case/vendor|/usr/lib/formation|g"
+    sed -i "$to_host" "$work/$name/log"
+    find "$out" -type f -exec sed -i "$to_host" {} +
     if [ "${FORMATION_UPDATE_GOLDEN:-}" = 1 ]; then
         rm -rf "$case/expected"; cp -a "$out" "$case/expected"; echo "updated $name/expected"
     fi
     ok=1
     # An error the inputs do not announce makes a non-zero exit a failure.
-    want_rc=0; grep -qs '^## expect-error' "$case"/input/*.toml "$case"/input/.last-good/*.toml && want_rc=1
+    want_rc=0; grep -qs '^## expect-error' "$input"/*.toml "$input"/.last-good/*.toml && want_rc=1
     [ "$rc" = "$want_rc" ] || { fail "exit status $rc, wanted $want_rc"; sed 's/^/    /' "$work/$name/log"; ok=0; }
     # An expected tree with no file is no directory in git: the same as empty.
     expected=$case/expected; [ -d "$expected" ] || { expected=$work/$name/empty; mkdir -p "$expected"; }
@@ -51,18 +63,18 @@ for case in "$dir"/[0-9][0-9]-*/; do
     while IFS= read -r line; do
         text=$(sed 's/^## expect-error "\(.*\)"$/\1/; s/\\"/"/g' <<<"$line")
         grep -qF -- "$text" "$work/$name/log" || { fail "log lacks: $text"; sed 's/^/    /' "$work/$name/log"; ok=0; }
-    done < <(grep -h '^## expect-error' "$case"/input/*.toml 2>/dev/null)
-    for app in $(grep -h '^## expect-no-units' "$case"/input/*.toml 2>/dev/null | awk '{print $3}'); do
+    done < <(grep -h '^## expect-error' "$input"/*.toml 2>/dev/null)
+    for app in $(grep -h '^## expect-no-units' "$input"/*.toml 2>/dev/null | awk '{print $3}'); do
         if (cd "$out" && find . -name "$app.target" -o -name "$app-*@*" | grep -q .); then fail "units of $app were generated"; ok=0; fi
     done
     # The same bytes from `formation generate -o` for each valid file of input/.
-    for input in "$case"/input/*.toml; do
-        grep -qs '^## expect' "$input" && continue
-        app=$(basename "$input" .toml)
+    for file in "$input"/*.toml; do
+        grep -qs '^## expect' "$file" && continue
+        app=$(basename "$file" .toml)
         [ -f "$out/$app.target" ] || continue
         gen=$work/$name/generate-$app
         user_flag=; [ "$scope" = user ] && user_flag=--user
-        if ! HOME=/nonexistent XDG_CONFIG_HOME=/etc/formation-user-cfg "$formation" $user_flag -q -f "$input" generate -o "$gen" >"$work/$name/gen.log" 2>&1; then
+        if ! HOME=/nonexistent XDG_CONFIG_HOME=/etc/formation-user-cfg "$formation" $user_flag -q -f "$file" generate -o "$gen" >"$work/$name/gen.log" 2>&1; then
             fail "generate -o failed for $app"; cat "$work/$name/gen.log"; ok=0; continue
         fi
         [ "$scope" = user ] && find "$gen" -type f -exec sed -i "s|/etc/formation-user-cfg/formation|/etc/formation|g" {} +

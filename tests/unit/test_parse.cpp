@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "compile/render.hpp"
+#include "formation/nesting.hpp"
 #include "formation/parse.hpp"
 #include "formation/parse_internal.hpp"
 #include "formation/values.hpp"
@@ -496,7 +497,7 @@ std::vector<Hostile> hostile_inputs() {
         {"huge count", H + "count = 99999999999999999999\n", 4, "not representable in 64 bits"},
         {"2 MiB file", H + "description = \"" + std::string(2 << 20, 'x') + "\"\n", 0, "at most 1 MiB"},
         {"deeply nested arrays", H + "env.X = " + std::string(5000, '[') + std::string(5000, ']') + "\n", 4, "nested"},
-        {"invalid UTF-8", H + "env.X = \"\xff\xfe\"\n", 4, "utf-8"},
+        {"invalid UTF-8", H + "env.X = \"\xff\xfe\"\n", 4, "not UTF-8 (byte \\xff)"},
         {"duplicate key", H + "command = \"again\"\n", 4, "redefine"},
         {"duplicate table", H + "[process.web]\ncount = 1\n", 4, "redefin"},
         {"NUL in command", head + "command = \"a\\u0000b\"\n", 3, "command contains a NUL character"},
@@ -806,4 +807,164 @@ TEST_CASE("every key the parser accepts is documented in formation.toml(5)") {
     const std::string hatch = man_section(page, "ESCAPE HATCH");
     for (auto key : raw_section_names()) CHECK_MESSAGE(documents(hatch, key), "systemd." << key);
     CHECK_FALSE(documents(page, "comand"));  // the check can fail
+}
+
+// Issue 19: nesting is bounded before toml++ recurses (it overflowed the
+// stack at ~100,000 levels), in every form, at the exact place.
+namespace {
+
+std::string repeat(std::string_view s, int n) {
+    std::string out;
+    out.reserve(s.size() * static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) out += s;
+    return out;
+}
+
+// The one diagnostic parse_toml gives for `text` ("accepted" when none).
+std::string toml_error(const std::string& text) {
+    try {
+        detail::parse_toml(text, "f.toml");
+    } catch (const FormationError& e) {
+        REQUIRE(e.diagnostics().size() == 1);
+        const auto& d = e.diagnostics().front();
+        return std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " + d.message;
+    }
+    return "accepted";
+}
+
+bool nested_at(const std::string& text, const std::string& line_col) {
+    std::string got = toml_error(text);
+    bool ok = got.starts_with(line_col + ": nested too deeply: this is level 65 of tables and arrays");
+    if (!ok) MESSAGE("wanted nested too deeply at " << line_col << ", got " << got.substr(0, 200));
+    return ok;
+}
+
+}  // namespace
+
+TEST_CASE("nesting: 100,000 levels of every form are refused at the 65th level, without a crash") {
+    const int deep = 100000;
+    // a.a.….a = 1: part k starts at column 2k - 1.
+    CHECK(nested_at(repeat("a.", deep) + "b = 1\n", "1:129"));
+    // [a.a.…]: part k at column 2k.
+    CHECK(nested_at("app = \"x\"\n[" + repeat("a.", deep) + "b]\n", "2:130"));
+    // [[a.a.…]]: 64 parts, and the array's element is level 65.
+    CHECK(nested_at("[[" + repeat("a.", 63) + "b]]\n", "1:1"));
+    CHECK(toml_error("[[" + repeat("a.", 61) + "b]]\nc = 1\n") == "accepted");  // c is level 64
+    // Arrays: x is level 1, the k-th "[" level k, at column 4 + k.
+    CHECK(nested_at("x = " + repeat("[", deep) + repeat("]", deep) + "\n", "1:69"));
+    // Inline tables: x = {a={a=…}}: the k-th "a" is level k + 1, at column 6 + 3(k - 1).
+    CHECK(nested_at("x = " + repeat("{a=", deep) + "1" + repeat("}", deep) + "\n", "1:195"));
+    // Mixed: a header, a dotted key, an inline table, arrays.
+    const std::string mixed = "[" + repeat("h.", 20) + "h]\n" + repeat("k.", 19) + "k = { " + repeat("i.", 9) +
+                              "i = " + repeat("[", 20) + "1" + repeat("]", 20) + " }\n";
+    // h: 21 levels, k: 20 more (41), i: 10 more (51); the k-th "[" of line 2
+    // (column 66 + k) is level 50 + k.
+    CHECK(nested_at(mixed, "2:81"));
+    // Arrays of inline tables of arrays, across lines and comments. Line
+    // L > 1 is "  { y = [": its "{" is level 2L - 2, its y level 2L - 1.
+    std::string lines = "x = ";
+    for (int i = 0; i < 40; ++i) lines += "[ # [[[\n  { y = ";
+    CHECK(nested_at(lines + "1", "33:5"));
+}
+
+TEST_CASE("nesting: 64 levels parse; brackets in strings and comments do not count") {
+    // a.….a with 64 parts: level 64.
+    CHECK(toml_error(repeat("a.", 63) + "b = 1\n") == "accepted");
+    CHECK(nested_at(repeat("a.", 64) + "b = 1\n", "1:129"));
+    // 63 nested arrays around 1: the innermost element is level 64.
+    CHECK(toml_error("x = " + repeat("[", 63) + "1" + repeat("]", 63) + "\n") == "accepted");
+    CHECK(nested_at("x = " + repeat("[", 64) + "1" + repeat("]", 64) + "\n", "1:69"));
+    CHECK(toml_error("x = " + repeat("[", 64) + repeat("]", 64) + "\n") == "accepted");  // the 64th array is empty
+    // Brackets, braces, dots and quotes inside strings and comments.
+    const std::string decoys = repeat("[{", 50000);
+    CHECK(toml_error("a = \"" + decoys + "\"\n") == "accepted");
+    CHECK(toml_error("a = '" + decoys + "'\n") == "accepted");
+    CHECK(toml_error("a = \"\"\"\n" + decoys + "\n\"\"\" # [[[\n") == "accepted");
+    CHECK(toml_error("a = '''" + decoys + "''''' \n") == "accepted");  // two quotes of content before the end
+    CHECK(toml_error("a = \"\\\"" + decoys + "\\\"\"\n") == "accepted");  // escaped quotes
+    CHECK(toml_error("a = \"\"\"x\\\"\"\"" + decoys + "\"\"\"\n") == "accepted");  // \""" is not the end
+    CHECK(toml_error("# " + decoys + "\na = [ # " + decoys + "\n 1, # ]]]\n]\n") == "accepted");
+    CHECK(toml_error("\"" + repeat("a.", 100) + "\" = 1\n'" + repeat("[", 100) + "' = 2\n") == "accepted");
+    CHECK(toml_error("d = 1979-05-27 07:32:00\nx = [1979-05-27 07:32:00, { a = \"}\" }]\n") == "accepted");
+    // After an inline table holding brackets in a string, counting goes on
+    // right: the outer array's elements start at column 24.
+    CHECK(nested_at("x = [{ s = \"]]]}}}\" }, " + repeat("[", 64) + "]\n", "1:87"));
+    // A real formation's deepest line is level 5.
+    CHECK(toml_error("app = \"a\"\n[process.web.systemd]\nService = [\"A=1\"]\n") == "accepted");
+    // Not TOML: the parser's own error; the scan stops where it stops.
+    CHECK(toml_error("a = \"" + decoys + "\n").find("nested") == std::string::npos);
+    CHECK(nested_at("x = " + repeat("[", 100) + "\"unterminated\n", "1:69"));
+}
+
+TEST_CASE("nesting: through parse_formation, after a byte order mark") {
+    auto ds = errors_of("\xEF\xBB\xBF" + repeat("a.", 100) + "b = 1\n");
+    REQUIRE(ds.size() == 1);
+    CHECK(ds[0].where.line == 1);
+    CHECK(ds[0].where.column == 129);  // the BOM takes no column, as in toml++
+    CHECK(ds[0].message.find("at most 64") != std::string::npos);
+}
+
+// Issue 19: invalid UTF-8 at the line and column of the bad byte (toml++
+// gave the character before it: the previous line's end at a line start).
+TEST_CASE("invalid UTF-8 is reported where the bad byte is") {
+    struct Case {
+        std::string text;
+        int line, column;
+    };
+    const std::vector<Case> cases = {
+        {"a = 1\nb = 2\nc = \"x\"\n\xff = 1\n", 4, 1},                  // line start (was 3:8)
+        {"a = 1\nb = \"ab\xff\"\n", 2, 8},                                // mid-line (was 2:7)
+        {"a = \"\xc3\xa9\xe2\x9c\x93\xf0\x9f\x8e\x89\xfe\"\n", 1, 9},      // after é ✓ 🎉, one column each
+        {"a = 1\r\nb = 2\r\n\xff\r\n", 3, 1},                             // after CRLF
+        {"a = 1\r\nb = \"\xe2\x82\"\r\n", 2, 6},                          // a cut sequence
+        {"\xEF\xBB\xBF" "a = \"\xc0\xaf\"\n", 1, 6},                      // an overlong "/", after a BOM
+        {"a = \"\xed\xa0\x80\"\n", 1, 6},                                 // a surrogate
+        {"a = \"\xf4\x90\x80\x80\"\n", 1, 6},                             // past U+10FFFF
+        {"# \xe9t\xe9\n", 1, 3},                                         // Latin-1 in a comment
+        {"a = \"x\"\n\xc3", 2, 1},                                       // cut at the end of the file
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.text);
+        auto ds = errors_of(c.text);
+        REQUIRE_MESSAGE(ds.size() == 1, dump(ds));
+        CHECK(ds[0].where.line == c.line);
+        CHECK(ds[0].where.column == c.column);
+        CHECK(ds[0].message.find("not UTF-8") != std::string::npos);
+    }
+    CHECK_FALSE(detail::invalid_utf8("a = \"\xc3\xa9\xe2\x9c\x93\xf0\x9f\x8e\x89\xef\xbf\xbd\"\n", "f"));
+}
+
+// Issue 19: the source line echoed under an error is escaped as status and
+// logs output is; the caret still points at the column.
+TEST_CASE("format_diagnostic escapes the echoed line and keeps the caret under the column") {
+    auto show = [](std::string_view source, int line, int column, std::string message = "m") {
+        return format_diagnostic(Diagnostic{{"f.toml", line, column}, std::move(message)}, source);
+    };
+    auto caret = [](std::size_t spaces) { return "    " + std::string(spaces, ' ') + "^\n"; };
+    // ESC, BEL in a comment; the caret under "-1".
+    std::string out = show("count = -1 # \033]0;pwned\007\033[2J\n", 1, 9);
+    CHECK(out == "f.toml:1:9: error: m\n    count = -1 # \\x1b]0;pwned\\x07\\x1b[2J\n" + caret(8));
+    // Escapes before the column widen the caret line to match: x is column 13.
+    out = show("a = \"\033[31m\" x\n", 1, 13);
+    CHECK(out == "f.toml:1:13: error: m\n    a = \"\\x1b[31m\" x\n" + caret(15));
+    // Multi-byte characters take one column each; tabs are kept: y is column 13.
+    out = show("\tdésc = \"✓\" y\n", 1, 13);
+    CHECK(out == "f.toml:1:13: error: m\n    \tdésc = \"✓\" y\n    \t" + std::string(11, ' ') + "^\n");
+    // C1 controls and bidi controls (Trojan Source) are escaped too: z is column 18.
+    out = show("a = \"\xc2\x9b" "2J \xe2\x80\xae" "evil\xe2\x81\xa6\" z\n", 1, 18);
+    CHECK(out == "f.toml:1:18: error: m\n    a = \"\\u009b2J \\u202eevil\\u2066\" z\n" + caret(32));
+    // The message and the file name are escaped as well; a CRLF line keeps no "\r".
+    out = show("x = 1\r\n", 1, 1, "bad \033[2J");
+    CHECK(out == "f.toml:1:1: error: bad \\x1b[2J\n    x = 1\n    ^\n");
+    CHECK(format_diagnostic(Diagnostic{{"a\033b.toml", 0, 0}, "m"}, "") == "a\\x1bb.toml: error: m\n");
+    // A line of 200,005 characters is shown cut to 160 around the column.
+    const std::string longline = repeat("a.", 100000) + "b = 1";
+    out = show(longline, 1, 129);
+    CHECK(out == "f.toml:1:129: error: m\n    …" + longline.substr(48, 160) + "…\n" + caret(81));
+    CHECK(show(longline, 1, 3).starts_with("f.toml:1:3: error: m\n    a.a." + longline.substr(4, 156) + "…\n" + caret(2)));
+    // Whatever the bytes, nothing below 0x20 but "\t" and "\n" reaches the output.
+    std::string hostile;
+    for (int c = 0; c < 256; ++c) hostile += static_cast<char>(c == '\n' ? ' ' : c);
+    out = show(hostile, 1, 200);
+    for (char c : out) CHECK((static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n'));
 }
