@@ -72,8 +72,8 @@ int run(const Globals& g, const Options& o) {
     RunSpec rs = make_run_spec(f.formation, p, install_options(g, f), o.command, random_suffix(),
                                tty && term ? term : "");
     if (!g.quiet)
-        for (const auto& line : rs.skipped_raw)
-            std::cerr << "formation: warning: run: leaving out " << line << " (a one-off unit cannot carry it)\n";
+        for (const auto& skipped : rs.skipped_raw)
+            std::cerr << "formation: warning: run: leaving out " << skipped.line << " (" << skipped.why << ")\n";
 
     // Through the bus: the transient unit is held with AddRef=yes, which
     // needs a bus name (systemd-run --wait connects the same way).

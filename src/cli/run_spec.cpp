@@ -79,10 +79,23 @@ RunSpec make_run_spec(const Formation& f, const ProcessType& p, const CompileOpt
         std::string key = line.substr(0, line.find('='));
         std::string value = line.substr(line.find('=') + 1);
         if (std::find(instance_only.begin(), instance_only.end(), key) != instance_only.end()) continue;
+        const bool is_raw = std::find(raw.begin(), raw.end(), line) != raw.end();
+        // Decoded here, as start_transient() will: a raw value it cannot
+        // carry (Environment=HN=%H: no host name is known for a one-off
+        // unit) is left out, not a failure of the whole run.
+        std::string why;
         if (!systemd::transient_key_known(key)) {
-            if (std::find(raw.begin(), raw.end(), line) == raw.end())
-                throw std::logic_error("formation compiles " + key + "=, which `formation run` cannot carry");
-            out.skipped_raw.push_back(line);
+            why = "a one-off unit cannot carry " + key + "=";
+        } else {
+            try {
+                systemd::transient_properties(key, value, s.instance);
+            } catch (const std::invalid_argument& e) {
+                why = e.what();
+            }
+        }
+        if (!why.empty()) {
+            if (!is_raw) throw std::logic_error("formation compiles " + line + ", which `formation run` cannot carry: " + why);
+            out.skipped_raw.push_back({line, why});
             continue;
         }
         s.settings.emplace_back(std::move(key), std::move(value));

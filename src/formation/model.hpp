@@ -35,6 +35,7 @@ using Environment = std::vector<std::pair<std::string, std::string>>;
 struct RawDirective {
     std::string section;  // "Unit" or "Service"
     std::string line;     // "Key=value", copied verbatim into the unit
+    SourcePos where;      // the string in the formation file
 };
 
 constexpr std::uint64_t usec_per_sec = 1000000;

@@ -3,6 +3,8 @@
 // at the top level. Each key's handler validates and folds it into a Draft.
 #include <algorithm>
 #include <array>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "formation/parse_internal.hpp"
@@ -119,6 +121,11 @@ void env(Context& c, const toml::node& n, Draft& d) {
                            " is not valid: use letters, digits and \"_\", not starting with a digit");
             continue;
         }
+        if (auto why = reserved_env_name(k.str())) {
+            c.error(k, "env " + std::string(k.str()) + " " + *why +
+                           "; a value here would replace systemd's (see ENVIRONMENT in formation.toml(5))");
+            continue;
+        }
         auto value = env_value(c, v, k.str());
         if (!value) continue;
         if (k.str().size() + 1 + value->size() > max_exec_string) {
@@ -204,11 +211,14 @@ void instance_env(Context& c, const toml::node& n, Draft& d) {
     for (const auto& item : *arr) {
         auto name = read_string(c, item, "instance_env");
         if (!name) return;
-        if (!is_valid_env_name(*name) || *name == "PORT" || name->starts_with("FORMATION_") ||
-            name->starts_with("LISTEN_")) {
+        if (!is_valid_env_name(*name)) {
             c.error(item, "instance_env " + quoted(*name) +
-                              " must be a variable name (letters, digits, \"_\", not starting with a digit), "
-                              "not PORT, FORMATION_* or LISTEN_*");
+                              " must be a variable name (letters, digits, \"_\", not starting with a digit)");
+            return;
+        }
+        if (auto why = instance_env_problem(*name)) {
+            c.error(item, "instance_env " + quoted(*name) + " cannot carry the instance's name: it " + *why +
+                              "; use a name of your own, such as PS or DYNO");
             return;
         }
         if (std::find(names.begin(), names.end(), *name) == names.end()) names.push_back(std::move(*name));
@@ -395,8 +405,10 @@ void raw_section(Context& c, const toml::key& section, const toml::node& n, std:
                    !is_known_directive(section.str(), key)) {
             c.error(item, label + ": " + quoted(key) + " is not a [" + std::string(section.str()) +
                               "] directive systemd 252 knows; it would ignore the line");
+        } else if (auto problem = raw_line_problem(section.str(), key, std::string_view(*line).substr(eq + 1))) {
+            c.error(item, label + ": " + *problem);
         } else {
-            out.push_back({std::string(section.str()), std::move(*line)});
+            out.push_back({std::string(section.str()), std::move(*line), c.pos(item.source())});
         }
     }
 }
@@ -420,6 +432,73 @@ void systemd(Context& c, const toml::node& n, Draft& d) {
         return a.section == "Unit" && b.section != "Unit";
     });
     d.pt.raw = std::move(raw);
+}
+
+// What a raw line cannot say alone: with formation's own lines and the
+// type's other raw lines (the last assignment of a key wins, an empty one
+// clears a list). Each refusal is one systemd would make at load time, or a
+// line that takes away what a formation key wrote.
+void check_raw_lines(Context& c, const ProcessType& pt) {
+    const std::string label = "[process." + pt.name + "]";
+    std::map<std::string, const RawDirective*> last;  // "Service.KillMode" → its last line
+    std::map<std::string, std::set<std::string>> deps;  // "OnFailure" → units
+    auto value_of = [](const RawDirective& r) { return std::string_view(r.line).substr(r.line.find('=') + 1); };
+    for (const auto& r : pt.raw) {
+        const std::string key = r.line.substr(0, r.line.find('='));
+        const std::string_view value = value_of(r);
+        last[r.section + "." + key] = &r;
+        if (r.section == "Service" && value.empty() && key == "ExecStartPost" && pt.ready == Readiness::port)
+            c.error(r.where, "an empty ExecStartPost= clears the port check formation writes for ready = \"port\" in " +
+                                 label);
+        if (r.section == "Service" && value.empty() && key == "ExecReload" && pt.reload_signal)
+            c.error(r.where, "an empty ExecReload= clears the line reload_signal writes in " + label +
+                                 ", so formation reload could no longer reload it");
+        if (r.section == "Service" && key == "Environment") {
+            for (const auto& name : raw_environment_names(value)) {
+                if (name == "PORT" && pt.port)
+                    c.error(r.where, "PORT must not be set by a raw Environment= for " + label +
+                                         ", which sets port: each instance gets PORT = port + N - 1");
+                if (std::find(pt.instance_env.begin(), pt.instance_env.end(), name) != pt.instance_env.end())
+                    c.error(r.where, name + " must not be set by a raw Environment= for " + label +
+                                         ": instance_env gives it each instance's name (" + pt.name + ".N)");
+            }
+        }
+        if (r.section == "Unit" && (key == "OnFailure" || key == "OnSuccess")) {
+            std::string_view rest = value;
+            while (!rest.empty()) {
+                auto start = rest.find_first_not_of(" \t");
+                if (start == std::string_view::npos) break;
+                auto end = rest.find_first_of(" \t", start);
+                deps[key].insert(std::string(rest.substr(start, end == std::string_view::npos ? end : end - start)));
+                rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+            }
+        }
+    }
+    auto value_at = [&](const std::string& k) -> std::optional<std::string_view> {
+        auto it = last.find(k);
+        if (it == last.end()) return std::nullopt;
+        return value_of(*it->second);
+    };
+    // service_verify(): PAM needs the stop signal to reach every process.
+    auto kill = value_at("Service.KillMode");
+    auto pam = value_at("Service.PAMName");
+    if (pam && !pam->empty() && kill && (*kill == "process" || *kill == "none"))
+        c.error(last["Service.KillMode"]->where,
+                "KillMode=" + std::string(*kill) + " with PAMName=: systemd refuses a unit with PAM unless KillMode= "
+                "is control-group or mixed, which formation writes");
+    // unit_load(): "isolate" starts one unit and stops every other.
+    for (const char* dep : {"OnFailure", "OnSuccess"}) {
+        std::string mode_key = std::string("Unit.") + dep + "JobMode";
+        auto mode = value_at(mode_key);
+        if (mode && *mode == "isolate" && deps[dep].size() > 1)
+            c.error(last[mode_key]->where, std::string(dep) + "JobMode=isolate with more than one " + dep +
+                                               "= unit: systemd refuses the unit (isolate starts exactly one)");
+    }
+    auto extra = value_at("Service.RuntimeRandomizedExtraSec");
+    auto max = value_at("Service.RuntimeMaxSec");
+    if (extra && !extra->empty() && (!max || max->empty() || *max == "infinity"))
+        c.error(last["Service.RuntimeRandomizedExtraSec"]->where,
+                "RuntimeRandomizedExtraSec= does nothing without RuntimeMaxSec= (systemd ignores it with a warning)");
 }
 
 struct Setting {
@@ -520,6 +599,7 @@ void finish_process(Context& c, const toml::table& table, Draft& d) {
         if (auto it = d.env.find(name); it != d.env.end())
             c.error(it->second.where, name + " must not be set in env for " + label +
                                           ": instance_env gives it each instance's name (" + pt.name + ".N)");
+    check_raw_lines(c, pt);
     for (auto& [name, entry] : d.env) {  // std::map: sorted by name
         pt.env.emplace_back(name, entry.value);
         pt.env_where.emplace_back(name, entry.where);

@@ -57,6 +57,17 @@ std::optional<std::string> read_string(Context& c, const toml::node& n, std::str
         c.error(n, std::string(key) + " contains a NUL character, which systemd cannot carry");
         return std::nullopt;
     }
+    // Text formation writes into units or shows (descriptions, paths, raw
+    // lines, names) ends up where someone reads it: nothing in it may hide
+    // text or reorder it. A command and an env value are the process's
+    // data, passed byte for byte as formation.toml(5) promises (control
+    // characters included), and are not refused.
+    const bool data = key == "command" || key.starts_with("env ");
+    if (auto h = data ? std::nullopt : find_hidden_char(s->get())) {
+        c.error(n, std::string(key) + " contains " + h->name + " at character " + std::to_string(h->index + 1) +
+                       ", which hides text or changes the order it is shown in; remove it");
+        return std::nullopt;
+    }
     return s->get();
 }
 

@@ -218,10 +218,12 @@ std::optional<std::string> normalize_signal(std::string_view name) {
 }
 
 bool has_control_chars(std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](char c) {
-        auto u = static_cast<unsigned char>(c);
-        return u < 0x20 || u == 0x7f;
-    });
+    return std::any_of(s.begin(), s.end(),
+                       [](char c) {
+                           auto u = static_cast<unsigned char>(c);
+                           return u < 0x20 || u == 0x7f;
+                       }) ||
+           find_hidden_char(s);
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -261,12 +263,174 @@ std::optional<std::string> did_you_mean(std::string_view word,
     return found;
 }
 
+namespace {
+
+struct Reserved {
+    std::string_view name;
+    bool prefix;
+    std::string_view why;
+};
+
+// systemd.exec(5) of systemd 252, "Environment Variables in Spawned
+// Processes", and systemd.socket(5) for Accept=yes: what systemd sets to tell
+// the process something. A value from the formation would replace systemd's
+// (Environment= wins over them). PATH, LANG, TERM, HOME and SHELL are not
+// here: systemd sets them too, but as defaults a formation may change (PATH
+// for a virtualenv, HOME for a user without one).
+constexpr std::array<Reserved, 31> reserved{{
+    {"LISTEN_", true, "is set by systemd to hand over listening sockets (sd_listen_fds(3)), as socket = true does"},
+    {"NOTIFY_SOCKET", false, "is set by systemd for readiness and status messages (sd_notify(3)), which ready = \"notify\" uses"},
+    {"WATCHDOG_PID", false, "is set by systemd for its watchdog (sd_watchdog_enabled(3)); set WatchdogSec= in the escape hatch"},
+    {"WATCHDOG_USEC", false, "is set by systemd for its watchdog (sd_watchdog_enabled(3)); set WatchdogSec= in the escape hatch"},
+    {"MAINPID", false, "is set by systemd to the main process's PID for ExecReload= and ExecStop= (reload_signal's kill uses it)"},
+    {"MANAGERPID", false, "is set by systemd to the PID of the service manager"},
+    {"SYSTEMD_EXEC_PID", false, "is set by systemd to the PID of the process it started"},
+    {"INVOCATION_ID", false, "is set by systemd to the ID of this run of the instance, which its journal lines carry"},
+    {"JOURNAL_STREAM", false, "is set by systemd when the output goes to the journal; programs choose how to log by it"},
+    {"LOG_NAMESPACE", false, "is set by systemd from LogNamespace="},
+    {"SERVICE_RESULT", false, "is set by systemd for ExecStop= and ExecStopPost= to say how the service ended"},
+    {"EXIT_CODE", false, "is set by systemd for ExecStop= and ExecStopPost= to say how the service ended"},
+    {"EXIT_STATUS", false, "is set by systemd for ExecStop= and ExecStopPost= to say how the service ended"},
+    {"MONITOR_", true, "is set by systemd for the units OnFailure= and OnSuccess= start"},
+    {"TRIGGER_", true, "is set by systemd for the units a path or timer unit starts"},
+    {"PIDFILE", false, "is set by systemd from PIDFile="},
+    {"RUNTIME_DIRECTORY", false, "is set by systemd from RuntimeDirectory= (set that in the escape hatch: systemd then makes the directory)"},
+    {"STATE_DIRECTORY", false, "is set by systemd from StateDirectory= (set that in the escape hatch: systemd then makes the directory)"},
+    {"CACHE_DIRECTORY", false, "is set by systemd from CacheDirectory= (set that in the escape hatch: systemd then makes the directory)"},
+    {"LOGS_DIRECTORY", false, "is set by systemd from LogsDirectory= (set that in the escape hatch: systemd then makes the directory)"},
+    {"CONFIGURATION_DIRECTORY", false, "is set by systemd from ConfigurationDirectory= (set that in the escape hatch)"},
+    {"CREDENTIALS_DIRECTORY", false, "is set by systemd from LoadCredential= and SetCredential= (set those in the escape hatch)"},
+    {"REMOTE_ADDR", false, "is set by systemd for a connection a socket unit with Accept=yes hands over"},
+    {"REMOTE_PORT", false, "is set by systemd for a connection a socket unit with Accept=yes hands over"},
+    {"USER", false, "is set by systemd to the user the process runs as; set user instead"},
+    {"LOGNAME", false, "is set by systemd to the user the process runs as; set user instead"},
+    // Set under a user manager and by pam_systemd: which session the process belongs to.
+    {"XDG_SESSION_ID", false, "is set by pam_systemd to the login session of the process"},
+    {"XDG_SEAT", false, "is set by pam_systemd to the seat of the login session"},
+    {"XDG_VTNR", false, "is set by pam_systemd to the virtual terminal of the login session"},
+    {"MEMORY_PRESSURE_", true, "is set by systemd (254 and later) for memory pressure notification"},
+    {"FDSTORE", false, "is set by systemd (254 and later) for its file descriptor store"},
+}};
+
+// Read by the shell, the C library, the dynamic loader or the locale as
+// something else than a name: "web.2" there breaks the process.
+constexpr std::array<std::string_view, 26> runtime_names{
+    "PATH", "HOME", "SHELL", "TERM", "TZ", "TMPDIR", "PWD", "OLDPWD", "IFS", "ENV", "BASH_ENV", "CDPATH",
+    "LANG", "LANGUAGE", "PS1", "PS2", "PS3", "PS4", "SHLVL", "HOSTNAME", "MAIL", "MAILPATH", "NLSPATH",
+    "LOCPATH", "POSIXLY_CORRECT", "HOSTALIASES",
+};
+constexpr std::array<std::string_view, 6> runtime_prefixes{"LC_", "LD_", "XDG_", "MALLOC_", "GLIBC_", "GCONV_"};
+
+struct Hidden {
+    std::uint32_t from, to;
+    std::string_view name;
+};
+
+constexpr std::array<Hidden, 19> hidden{{
+    {0x0080, 0x009f, "a C1 control character"},
+    {0x061c, 0x061c, "arabic letter mark"},
+    {0x200b, 0x200b, "zero width space"},
+    {0x200c, 0x200c, "zero width non-joiner"},
+    {0x200d, 0x200d, "zero width joiner"},
+    {0x200e, 0x200e, "left-to-right mark"},
+    {0x200f, 0x200f, "right-to-left mark"},
+    {0x2028, 0x2028, "line separator"},
+    {0x2029, 0x2029, "paragraph separator"},
+    {0x202a, 0x202a, "left-to-right embedding"},
+    {0x202b, 0x202b, "right-to-left embedding"},
+    {0x202c, 0x202c, "pop directional formatting"},
+    {0x202d, 0x202d, "left-to-right override"},
+    {0x202e, 0x202e, "right-to-left override"},
+    {0x2060, 0x2064, "an invisible character"},
+    {0x2066, 0x2066, "left-to-right isolate"},
+    {0x2067, 0x2068, "a directional isolate"},
+    {0x2069, 0x2069, "pop directional isolate"},
+    {0xfeff, 0xfeff, "zero width no-break space (byte order mark)"},
+}};
+
+const Hidden* hidden_kind(std::uint32_t cp) {
+    for (const auto& h : hidden)
+        if (cp >= h.from && cp <= h.to) return &h;
+    return nullptr;
+}
+
+// The code point at s[i] and its length in bytes; a byte that starts no
+// valid sequence counts as itself, one byte long.
+std::uint32_t decode_utf8(std::string_view s, std::size_t i, std::size_t* len) {
+    auto b = static_cast<unsigned char>(s[i]);
+    std::size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    if (n <= 1 || i + n > s.size()) {
+        *len = 1;
+        return b;
+    }
+    std::uint32_t cp = b & (0x7f >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+        auto c = static_cast<unsigned char>(s[i + k]);
+        if ((c & 0xc0) != 0x80) {
+            *len = 1;
+            return b;
+        }
+        cp = (cp << 6) | (c & 0x3f);
+    }
+    *len = n;
+    return cp;
+}
+
+std::string code_point_name(std::uint32_t cp) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out = "U+";
+    for (int shift = 12; shift >= 0; shift -= 4) out += hex[(cp >> shift) & 15];
+    return out;
+}
+
+}  // namespace
+
+std::optional<std::string> reserved_env_name(std::string_view name) {
+    for (const auto& r : reserved)
+        if (r.prefix ? name.starts_with(r.name) : name == r.name) return std::string(r.why);
+    return std::nullopt;
+}
+
+std::optional<std::string> instance_env_problem(std::string_view name) {
+    if (auto why = reserved_env_name(name)) return why;
+    if (name == "PORT") return std::string("is each instance's port");
+    if (name.starts_with("FORMATION_")) return std::string("is formation's (FORMATION_APP, FORMATION_INSTANCE)");
+    bool runtime = std::find(runtime_names.begin(), runtime_names.end(), name) != runtime_names.end() ||
+                   std::any_of(runtime_prefixes.begin(), runtime_prefixes.end(),
+                               [&](std::string_view p) { return name.starts_with(p); });
+    if (runtime)
+        return std::string("is read by the shell, the C library, the dynamic loader or the locale as something "
+                           "else than an instance's name");
+    return std::nullopt;
+}
+
+std::optional<HiddenChar> find_hidden_char(std::string_view s) {
+    std::size_t index = 0;
+    for (std::size_t i = 0; i < s.size(); ++index) {
+        std::size_t len = 1;
+        std::uint32_t cp = decode_utf8(s, i, &len);
+        if (len > 1)
+            if (const Hidden* h = hidden_kind(cp))
+                return HiddenChar{index, cp, code_point_name(cp) + " (" + std::string(h->name) + ")"};
+        i += len;
+    }
+    return std::nullopt;
+}
+
 std::string quoted(std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
     std::string out = "\"";
-    for (char c : s) {
+    for (std::size_t i = 0; i < s.size();) {
+        char c = s[i];
         auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
+        std::size_t len = 1;
+        std::uint32_t cp = u >= 0x80 ? decode_utf8(s, i, &len) : u;
+        if (len > 1 && hidden_kind(cp)) {
+            out += "\\u";
+            for (int shift = 12; shift >= 0; shift -= 4) out += hex[(cp >> shift) & 15];
+        } else if (len > 1) {
+            out.append(s.substr(i, len));
+        } else if (c == '"' || c == '\\') {
             out += '\\';
             out += c;
         } else if (c == '\n') {
@@ -280,6 +444,7 @@ std::string quoted(std::string_view s) {
         } else {
             out += c;
         }
+        i += len;
     }
     out += '"';
     return out;

@@ -58,10 +58,58 @@ bool is_known_directive(std::string_view section, std::string_view key);
 // A raw directive key: [A-Z][A-Za-z0-9]*
 bool is_valid_directive_key(std::string_view key);
 
+// Why the escape hatch refuses the line "key=value" in `section` of a
+// service template (a key is_known_directive() knows): a key formation
+// writes from one of its own, a name systemd 252 warns is deprecated, or a
+// value that makes systemd refuse the unit (a command line it cannot parse,
+// an unknown specifier, a path RootDirectory= cannot take, …) or ignore the
+// line. nullopt when the line may go in. What depends on the other lines
+// of the process type is checked by the parser (parse_process.cpp).
+std::optional<std::string> raw_line_problem(std::string_view section, std::string_view key, std::string_view value);
+
+// The keys of `section` a raw line may have: is_known_directive() less the
+// ones raw_line_problem() refuses whatever the value. Each has a line in
+// tests/golden/16-raw-keys, which systemd-analyze verify loads.
+std::vector<std::string_view> raw_keys_allowed(std::string_view section);
+
+// The variable names an Environment= value assigns ("A=1 \"B=x y\"" → A, B);
+// empty when systemd could not split it.
+std::vector<std::string> raw_environment_names(std::string_view value);
+
+// Why `name` must not be set in env (nor by a raw Environment= or
+// PassEnvironment=): a variable systemd sets for every service process, or
+// for some of them, to tell it something (LISTEN_FDS, NOTIFY_SOCKET,
+// MAINPID, INVOCATION_ID, USER, RUNTIME_DIRECTORY, …; see systemd.exec(5),
+// "Environment Variables in Spawned Processes"). Phrased to follow the
+// name: "is set by systemd …". nullopt for any other name, PATH, HOME and
+// LANG included.
+std::optional<std::string> reserved_env_name(std::string_view name);
+
+// Why `name` cannot carry an instance's name ("web.2") as instance_env:
+// a reserved_env_name(), PORT, FORMATION_*, or a variable the shell, the C
+// library, the dynamic loader or the locale read as something else (PATH,
+// HOME, LD_*, LC_*, XDG_*, …). nullopt when it can.
+std::optional<std::string> instance_env_problem(std::string_view name);
+
+// A character that hides text or changes the order it is shown in, where an
+// admin reads it (a unit file, systemctl, a terminal): a C1 control
+// (U+0080–U+009F), a bidirectional control (U+061C, U+200E, U+200F,
+// U+202A–U+202E, U+2066–U+2069), a zero-width or invisible character
+// (U+200B–U+200D, U+2060–U+2064, U+FEFF), or a line or paragraph separator
+// (U+2028, U+2029). Not C0 controls, which has_control_chars() adds.
+struct HiddenChar {
+    std::size_t index = 0;        // in characters, from 0
+    std::uint32_t code_point = 0;
+    std::string name;             // "U+202E (right-to-left override)"
+};
+std::optional<HiddenChar> find_hidden_char(std::string_view utf8);
+
 // "TERM", "SIGTERM", … → "SIGTERM"; nullopt for a signal we do not accept.
 std::optional<std::string> normalize_signal(std::string_view name);
 
-// True when `s` holds a byte below 0x20 or 0x7f.
+// True when `s` holds a byte below 0x20 or 0x7f, or a character
+// find_hidden_char() finds (a C1 control, a bidirectional control, …): what
+// text formation writes into a unit verbatim must not hold.
 bool has_control_chars(std::string_view s);
 
 // Edit distance, byte-wise; swapping two neighbours counts as one edit.
@@ -73,7 +121,8 @@ std::optional<std::string> did_you_mean(std::string_view word,
                                         const std::vector<std::string_view>& candidates);
 
 // `s` in double quotes with control characters, quotes and backslashes
-// escaped, so a hostile key can be shown in a message.
+// escaped, and find_hidden_char()'s characters as \u202e, so a hostile key
+// can be shown in a message.
 std::string quoted(std::string_view s);
 
 }  // namespace formation

@@ -13,6 +13,7 @@
 #include <random>
 #include <set>
 
+#include "compile/compile.hpp"
 #include "host/atomic_file.hpp"
 #include "plan/plan.hpp"
 
@@ -67,6 +68,20 @@ std::vector<std::string> list_dir(int dirfd) {
     return names;
 }
 
+// [hosts.NAME]: lowercase letters, digits and "-", starting with a letter, at most 32.
+bool is_host_name(std::string_view n) {
+    return !n.empty() && n.size() <= 32 && n.front() >= 'a' && n.front() <= 'z' &&
+           std::all_of(n.begin(), n.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
+// ".LEAF.formation-" and 12 hex digits: temp_name()'s.
+bool is_temporary_of(std::string_view name, std::string_view leaf) {
+    const std::string prefix = "." + std::string(leaf) + ".formation-";
+    if (!name.starts_with(prefix) || name.size() != prefix.size() + 12) return false;
+    return std::all_of(name.begin() + static_cast<std::ptrdiff_t>(prefix.size()), name.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 bool is_type_name(std::string_view t) {
     return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
@@ -93,6 +108,11 @@ OpsTree::OpsTree(const fs::path& dir, bool read_only) : dir_(dir) {
     fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd_ < 0 && !(read_only && errno == ENOENT))
         throw TreeError("cannot open directory " + dir.string() + ": " + std::strerror(errno));
+}
+
+OpsTree::OpsTree(const OpsTree& parent, const std::string& name) : dir_(parent.dir_ / name) {
+    fd_ = parent.fd_ < 0 ? -1 : ::openat(parent.fd_, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd_ < 0) throw TreeError("cannot open directory " + dir_.string() + ": " + std::strerror(errno));
 }
 
 OpsTree::~OpsTree() {
@@ -183,8 +203,9 @@ std::vector<std::string> OpsTree::owned_candidates(const std::string& app) const
     std::vector<std::string> out;
     if (fd_ < 0) return out;
     const std::string prefix = app + "-";
+    const std::string slice = slice_name(app);
     for (const auto& name : list_dir(fd_)) {
-        if (name == app + ".target") out.push_back(name);
+        if (name == app + ".target" || name == slice) out.push_back(name);
         if (name.size() > 6 && name.ends_with(".wants") && name.find(".target.wants") != std::string::npos)
             out.push_back(name + "/" + app + ".target");
         if (!name.starts_with(prefix)) continue;
@@ -192,10 +213,25 @@ std::vector<std::string> OpsTree::owned_candidates(const std::string& app) const
         auto at = rest.find('@');
         if (at == std::string::npos || !is_type_name(rest.substr(0, at))) continue;
         std::string tail = rest.substr(at + 1);
-        if (tail == ".service") out.push_back(name);
-        if (tail.ends_with(".service.d") && parse_instance(app, name.substr(0, name.size() - 2)))
+        if (tail == ".service" || tail == ".socket") out.push_back(name);
+        const std::string unit = name.substr(0, name.size() - 2);
+        if ((tail.ends_with(".service.d") && parse_instance(app, unit)) ||
+            (tail.ends_with(".socket.d") && parse_socket(app, unit)))
             out.push_back(name + "/50-formation.conf");
     }
+    return out;
+}
+
+std::vector<std::string> OpsTree::leftovers(const std::string& rel) const {
+    std::vector<std::string> out;
+    std::string leaf;
+    int parent = open_parent(rel, false, &leaf);
+    if (parent == -2) return out;
+    Fd p(parent);
+    const auto slash = rel.rfind('/');
+    const std::string dir = slash == std::string::npos ? "" : rel.substr(0, slash + 1);
+    for (const auto& name : list_dir(parent))
+        if (is_temporary_of(name, leaf)) out.push_back(dir + name);
     return out;
 }
 
@@ -219,16 +255,53 @@ std::vector<TreeChange> OpsTree::plan(const UnitSet& set) const {
         bool same = e.content == f.content && (e.type == Entry::Type::link) == f.symlink;
         if (!same) changes.push_back({TreeChange::Kind::update, f.path, e.content, f.content, f.symlink});
     }
+    std::set<std::string> owned;  // files of the app here, wanted or not: their leftovers are stale
     for (const auto& path : owned_candidates(set.app)) {
-        if (wanted.count(path)) continue;
         Entry e = read(path);
-        if (e.type != Entry::Type::absent && ours(e, path))
+        if (e.type == Entry::Type::absent || !ours(e, path)) continue;
+        owned.insert(path);
+        if (!wanted.count(path))
             changes.push_back({TreeChange::Kind::remove, path, e.content, {}, e.type == Entry::Type::link});
+    }
+    owned.insert(wanted.begin(), wanted.end());
+    for (const auto& path : owned) {
+        for (const auto& tmp : leftovers(path)) {
+            Entry e = read(tmp);
+            if (e.type == Entry::Type::file || e.type == Entry::Type::link)
+                changes.push_back({TreeChange::Kind::remove, tmp, e.content, {}, e.type == Entry::Type::link});
+        }
     }
     std::stable_sort(changes.begin(), changes.end(), [](const TreeChange& a, const TreeChange& b) {
         return (a.kind == TreeChange::Kind::remove) < (b.kind == TreeChange::Kind::remove);
     });
     return changes;
+}
+
+std::vector<TreeChange> OpsTree::plan_removal(const std::string& app) const {
+    UnitSet none;
+    none.app = app;
+    none.app_target = app + ".target";
+    return plan(none);
+}
+
+std::vector<std::string> OpsTree::host_dirs() const {
+    std::vector<std::string> out;
+    if (fd_ < 0) return out;
+    for (const auto& name : list_dir(fd_)) {
+        struct stat st {};
+        if (is_host_name(name) && ::fstatat(fd_, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
+            out.push_back(name);
+    }
+    return out;
+}
+
+void OpsTree::make_subdir(const std::string& name) const {
+    if (::mkdirat(fd_, name.c_str(), 0755) < 0 && errno != EEXIST)
+        throw TreeError("cannot create directory " + (dir_ / name).string() + ": " + std::strerror(errno));
+}
+
+void OpsTree::remove_if_empty(const std::string& name) const {
+    if (fd_ >= 0) ::unlinkat(fd_, name.c_str(), AT_REMOVEDIR);  // fails, harmlessly, unless an empty directory
 }
 
 // Three phases, so that N files cost two syncs instead of two fsyncs each

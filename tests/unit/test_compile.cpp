@@ -1,8 +1,14 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
 
 #include "compile/compile.hpp"
+#include "formation/parse.hpp"
+#include "formation/values.hpp"
 
 using namespace formation;
 
@@ -344,4 +350,100 @@ TEST_CASE("socket = true: a socket per instance on its port, which the service r
             CHECK(i.socket.empty());
         }
     }
+}
+
+TEST_CASE("every raw key the escape hatch takes has a systemd-analyze verify case in tests/golden/16-raw-keys") {
+    const std::string path = std::string(FORMATION_CORPUS_DIR) + "/../golden/16-raw-keys/input/raw.toml";
+    std::ifstream in(path);
+    REQUIRE(in);
+    std::stringstream text;
+    text << in.rdbuf();
+    Formation f = parse_formation(text.str(), path);
+    std::map<std::string, std::set<std::string>> seen;  // section → keys
+    for (const auto& p : f.processes)
+        for (const auto& r : p.raw) seen[r.section].insert(r.line.substr(0, r.line.find('=')));
+    UnitSet set = compile(f);
+    for (const char* section : {"Unit", "Service"}) {
+        for (auto key : raw_keys_allowed(section)) {
+            CAPTURE(section);
+            CAPTURE(key);
+            CHECK(seen[section].count(std::string(key)) == 1);
+        }
+        CHECK(seen[section].size() == raw_keys_allowed(section).size());
+    }
+    // One type per key, its line in the template as written.
+    for (const auto& p : f.processes) {
+        const UnitFile* tpl = set.find(template_name(f.app, p.name));
+        REQUIRE(tpl);
+        for (const auto& r : p.raw) CHECK(contains(tpl->content, "\n" + r.line + "\n"));
+    }
+}
+
+namespace {
+
+// The diagnostics parse_formation() refuses `text` with, as "LINE:COL message".
+std::vector<std::string> refusals(const std::string& text) {
+    try {
+        parse_formation(text, "f.toml");
+    } catch (const FormationError& e) {
+        std::vector<std::string> out;
+        for (const auto& d : e.diagnostics())
+            out.push_back(std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + " " + d.message);
+        return out;
+    }
+    return {};
+}
+
+bool refused_at(const std::string& text, const std::string& at, const std::string& words) {
+    for (const auto& r : refusals(text))
+        if (r.starts_with(at + " ") && r.find(words) != std::string::npos) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("check refuses raw lines that make systemd refuse the unit together with formation's own lines") {
+    const std::string head = "app = \"shop\"\n[process.web]\ncommand = \"run\"\n";
+    // service_verify(): PAM needs KillMode=control-group or mixed.
+    CHECK(refused_at(head + "systemd.Service = [\"PAMName=login\", \"KillMode=process\"]\n", "4:37", "KillMode=process with PAMName="));
+    CHECK(refusals(head + "systemd.Service = [\"PAMName=login\", \"KillMode=control-group\"]\n").empty());
+    CHECK(refusals(head + "systemd.Service = [\"KillMode=process\"]\n").empty());
+    // unit_load(): isolate with more than one unit.
+    CHECK(refused_at(head + "systemd.Unit = [\"OnFailure=a.service\", \"OnFailure=b.service\", \"OnFailureJobMode=isolate\"]\n",
+                     "4:63", "isolate"));
+    CHECK(refusals(head + "systemd.Unit = [\"OnFailure=rescue.target\", \"OnFailureJobMode=isolate\"]\n").empty());
+    // Resets that take away what a formation key wrote.
+    CHECK(refused_at(head + "port = 5000\nready = \"port\"\nsystemd.Service = [\"ExecStartPost=\"]\n", "6:20", "port check"));
+    CHECK(refusals(head + "systemd.Service = [\"ExecStartPost=\"]\n").empty());
+    CHECK(refused_at(head + "reload_signal = \"HUP\"\nsystemd.Service = [\"ExecReload=\"]\n", "5:20", "reload_signal"));
+    CHECK(refused_at(head + "port = 5000\nsystemd.Service = [\"Environment=PORT=1\"]\n", "5:20", "PORT"));
+    CHECK(refused_at(head + "instance_env = [\"PS\"]\nsystemd.Service = [\"Environment=PS=x\"]\n", "5:20", "instance_env"));
+    CHECK(refused_at(head + "systemd.Service = [\"RuntimeRandomizedExtraSec=1h\"]\n", "4:20", "RuntimeMaxSec="));
+    CHECK(refusals(head + "systemd.Service = [\"RuntimeMaxSec=1d\", \"RuntimeRandomizedExtraSec=1h\"]\n").empty());
+    // From [defaults.systemd], against each type: reported once, at the line.
+    auto r = refusals("app = \"shop\"\n[defaults.systemd]\nService = [\"ExecStart=/bin/true\"]\n[process.a]\ncommand = \"x\"\n"
+                      "[process.b]\ncommand = \"y\"\n");
+    REQUIRE(r.size() == 1);
+    CHECK(r[0].starts_with("3:12 systemd.Service: ExecStart= is formation's"));
+}
+
+TEST_CASE("check refuses systemd's variables in env and instance_env, and hidden characters in text, at their position") {
+    const std::string head = "app = \"shop\"\n";
+    CHECK(refused_at(head + "[env]\nNOTIFY_SOCKET = \"/x\"\n[process.web]\ncommand = \"run\"\n", "3:1", "sd_notify"));
+    CHECK(refused_at(head + "[process.web]\ncommand = \"run\"\n[process.web.env]\nMAINPID = 1\n", "5:1", "MAINPID"));
+    CHECK(refused_at(head + "[defaults.env]\nINVOCATION_ID = \"x\"\n[process.web]\ncommand = \"run\"\n", "3:1", "INVOCATION_ID"));
+    CHECK(refusals(head + "[env]\nPATH = \"/srv/venv/bin:/usr/bin\"\nHOME = \"/srv/shop\"\n[process.web]\ncommand = \"run\"\n").empty());
+    CHECK(refused_at(head + "instance_env = [\"PATH\"]\n[process.web]\ncommand = \"run\"\n", "2:17", "cannot carry"));
+    CHECK(refusals(head + "instance_env = [\"PS\"]\n[process.web]\ncommand = \"run\"\n").empty());
+    CHECK(refused_at(head + "description = \"Shop \\u202Eevil\"\n[process.web]\ncommand = \"run\"\n", "2:15",
+                     "U+202E (right-to-left override) at character 6"));
+    CHECK(refused_at(head + "[process.web]\ncommand = [\"/bin/ec\\u200Bho\"]\n", "3:12", "control character"));
+    CHECK(refused_at(head + "shell = \"/bin/sh -\\u0085\"\n[process.web]\ncommand = \"run\"\n", "2:9", "C1 control"));
+    // A command and an env value are the process's data, byte for byte (as C0 controls are).
+    CHECK(refusals(head + "[process.web]\ncommand = \"echo \\u202Eabc \\u200B\"\n").empty());
+    CHECK(refusals(head + "[process.web]\ncommand = [\"/bin/echo\", \"\\u2067x\\u0085\"]\n").empty());
+    CHECK(refusals(head + "[env]\nGREETING = \"\\u05E9\\u200F \\u2028\\uFEFF\"\n[process.web]\ncommand = \"run\"\n").empty());
+    CHECK(refused_at(head + "[process.web]\ncommand = \"run\"\nsystemd.Unit = [\"Description=\\uFEFFx\"]\n", "4:17", "U+FEFF"));
+    CHECK(refused_at(head + "working_directory = \"/srv/\\u202Dx\"\n[process.web]\ncommand = \"run\"\n", "2:21", "U+202D"));
+    CHECK(refusals(head + "description = \"Café ✓ שלום\"\n[process.web]\ncommand = \"run\"\n").empty());
 }

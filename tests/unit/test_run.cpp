@@ -8,6 +8,7 @@
 #include "cli/progress.hpp"
 #include "cli/run_spec.hpp"
 #include "formation/parse.hpp"
+#include "formation/values.hpp"
 #include "systemd/unit_properties.hpp"
 
 using namespace formation;
@@ -107,6 +108,62 @@ TEST_CASE("every setting formation compiles can be carried, at every hardening l
             CHECK(has("WorkingDirectory"));
             CHECK(has("MemoryMax"));
             CHECK(has("NoNewPrivileges") == (std::string(level) != "none"));
+        }
+    }
+}
+
+namespace {
+
+ProcessType raw_type(std::vector<std::string> raw_service) {
+    ProcessType p;
+    p.name = "web";
+    p.command = {true, "run", {}};
+    for (auto& line : raw_service) p.raw.push_back({"Service", std::move(line), {}});
+    return p;
+}
+
+Formation with(const ProcessType& p) {
+    Formation f;
+    f.app = "shop";
+    f.processes = {p};
+    return f;
+}
+
+}  // namespace
+
+TEST_CASE("a raw line with a specifier a one-off unit cannot resolve is left out with its reason, not refused") {
+    ProcessType p = raw_type({"Environment=HN=%H", "Environment=KEPT=%i", "OOMScoreAdjust=100",
+                              "SystemCallErrorNumber=EROFS"});
+    Formation f = with(p);
+    cli::RunSpec rs;
+    REQUIRE_NOTHROW(rs = cli::make_run_spec(f, f.processes[0], {}, {"rake", "db:migrate"}, "abcd", ""));
+    REQUIRE(rs.skipped_raw.size() == 3);
+    CHECK(rs.skipped_raw[0].line == "Environment=HN=%H");
+    CHECK(rs.skipped_raw[0].why.find("specifier %H") != std::string::npos);
+    CHECK(rs.skipped_raw[1].line == "OOMScoreAdjust=100");
+    CHECK(rs.skipped_raw[1].why.find("cannot carry OOMScoreAdjust=") != std::string::npos);
+    CHECK(rs.skipped_raw[2].line == "SystemCallErrorNumber=EROFS");
+    bool kept = std::any_of(rs.spec.settings.begin(), rs.spec.settings.end(),
+                            [](const auto& kv) { return kv.first == "Environment" && kv.second == "KEPT=%i"; });
+    CHECK(kept);  // %i is "run", as formation(1) says
+}
+
+TEST_CASE("run never refuses a type for its raw lines: every key, every specifier") {
+    const auto keys = raw_keys_allowed("Service");
+    const std::string specifiers = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789%";
+    for (auto key : keys) {
+        for (char c : specifiers) {
+            std::string line = std::string(key) + "=/srv/%" + std::string(1, c) + "x";
+            Formation f = with(raw_type({line}));
+            CAPTURE(line);
+            cli::RunSpec rs;
+            REQUIRE_NOTHROW(rs = cli::make_run_spec(f, f.processes[0], {}, {"true"}, "abcd", ""));
+            bool carried = std::any_of(rs.spec.settings.begin(), rs.spec.settings.end(),
+                                       [&](const auto& kv) { return kv.first + "=" + kv.second == line; });
+            bool skipped = rs.skipped_raw.size() == 1 && rs.skipped_raw[0].line == line && !rs.skipped_raw[0].why.empty();
+            bool instance_only = !carried && rs.skipped_raw.empty();  // Restart=, ExecStartPre=, … are not a one-off's
+            CHECK((carried || skipped || instance_only));
+            if (carried) CHECK_NOTHROW(systemd::transient_properties(std::string(key), line.substr(key.size() + 1), "run"));
         }
     }
 }

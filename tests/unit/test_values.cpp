@@ -1,5 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "formation/values.hpp"
 
 using namespace formation;
@@ -123,6 +128,8 @@ TEST_CASE("control characters and quoting") {
     CHECK(has_control_chars("a\nb"));
     CHECK(has_control_chars("\x7f"));
     CHECK_FALSE(has_control_chars("/srv/shop ü"));
+    CHECK(has_control_chars("/srv/\u202Eshop"));  // and what find_hidden_char() finds
+    CHECK(has_control_chars("\u0085"));
     CHECK(quoted("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\x01\"");
 }
 
@@ -172,4 +179,173 @@ TEST_CASE("program_problem: what systemd refuses as the program of ExecStart=") 
     CHECK(program_problem("/opt/a\\b"));
     CHECK(program_problem("/opt/a\x7f"));
     for (char prefix : std::string("-@:+!|")) CHECK(program_problem(std::string(1, prefix) + "sleep"));
+}
+
+TEST_CASE("find_hidden_char: bidirectional, zero-width and C1 characters, with where they are") {
+    CHECK_FALSE(find_hidden_char("Shop storefront"));
+    CHECK_FALSE(find_hidden_char("Café ✓ 🎉 שלום"));  // other scripts, symbols and emoji are text
+    CHECK_FALSE(find_hidden_char("a\tb\n"));            // C0 is has_control_chars()'s
+    auto rlo = find_hidden_char("Shop \u202Eevil");
+    REQUIRE(rlo);
+    CHECK(rlo->code_point == 0x202E);
+    CHECK(rlo->index == 5);
+    CHECK(rlo->name == "U+202E (right-to-left override)");
+    auto after_multibyte = find_hidden_char("é\u200B");
+    REQUIRE(after_multibyte);
+    CHECK(after_multibyte->index == 1);  // characters, not bytes
+    for (std::uint32_t cp : {0x80u, 0x9Bu, 0x9Fu, 0x61Cu, 0x200Bu, 0x200Cu, 0x200Du, 0x200Eu, 0x200Fu, 0x2028u,
+                             0x2029u, 0x202Au, 0x202Bu, 0x202Cu, 0x202Du, 0x202Eu, 0x2060u, 0x2064u, 0x2066u,
+                             0x2067u, 0x2068u, 0x2069u, 0xFEFFu}) {
+        std::string s = "x";
+        if (cp < 0x800) {
+            s += char(0xC0 | (cp >> 6));
+        } else {
+            s += char(0xE0 | (cp >> 12));
+            s += char(0x80 | ((cp >> 6) & 0x3F));
+        }
+        s += char(0x80 | (cp & 0x3F));
+        CAPTURE(cp);
+        auto h = find_hidden_char(s);
+        REQUIRE(h);
+        CHECK(h->code_point == cp);
+        CHECK(h->index == 1);
+    }
+    CHECK_FALSE(find_hidden_char("\u00A0\u2065\u206A\uFEFE"));  // next to the ranges: not hidden
+}
+
+TEST_CASE("quoted() shows hidden characters as escapes, so a message cannot reorder the terminal") {
+    CHECK(quoted("a\u202Eb") == "\"a\\u202eb\"");
+    CHECK(quoted("\u0085") == "\"\\u0085\"");
+    CHECK(quoted("é ✓") == "\"é ✓\"");
+    CHECK(quoted(std::string("\xff", 1)) == "\"\xff\"");  // invalid UTF-8 passes as a byte
+}
+
+TEST_CASE("reserved_env_name: what systemd sets for a service process") {
+    for (const char* name : {"LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "WATCHDOG_PID",
+                             "WATCHDOG_USEC", "MAINPID", "MANAGERPID", "SYSTEMD_EXEC_PID", "INVOCATION_ID",
+                             "JOURNAL_STREAM", "LOG_NAMESPACE", "SERVICE_RESULT", "EXIT_CODE", "EXIT_STATUS",
+                             "MONITOR_SERVICE_RESULT", "MONITOR_UNIT", "TRIGGER_UNIT", "TRIGGER_TIMER_REALTIME_USEC",
+                             "PIDFILE", "RUNTIME_DIRECTORY", "STATE_DIRECTORY", "CACHE_DIRECTORY", "LOGS_DIRECTORY",
+                             "CONFIGURATION_DIRECTORY", "CREDENTIALS_DIRECTORY", "REMOTE_ADDR", "REMOTE_PORT", "USER",
+                             "LOGNAME"}) {
+        CAPTURE(name);
+        auto why = reserved_env_name(name);
+        REQUIRE(why);
+        CHECK(why->starts_with("is set by"));
+    }
+    // Defaults systemd sets that a formation may change, and anything else.
+    for (const char* name : {"PATH", "HOME", "SHELL", "LANG", "TERM", "TZ", "XDG_RUNTIME_DIR", "PORT", "RAILS_ENV",
+                             "LISTEN", "MAINPID_FILE", "USERNAME"})
+        CHECK_FALSE(reserved_env_name(name));
+    CHECK(reserved_env_name("USER")->find("set user instead") != std::string::npos);
+}
+
+TEST_CASE("instance_env_problem: names that can carry \"web.2\"") {
+    for (const char* name : {"PS", "DYNO", "HONCHO_PROCESS_NAME", "INSTANCE", "WORKER_ID"}) CHECK_FALSE(instance_env_problem(name));
+    for (const char* name : {"PATH", "HOME", "SHELL", "TERM", "TZ", "TMPDIR", "IFS", "ENV", "LANG", "LC_ALL", "LD_PRELOAD",
+                             "XDG_CONFIG_HOME", "MALLOC_ARENA_MAX", "PORT", "FORMATION_X", "LISTEN_FDS",
+                             "NOTIFY_SOCKET", "USER", "INVOCATION_ID", "PS1"}) {
+        CAPTURE(name);
+        CHECK(instance_env_problem(name));
+    }
+}
+
+TEST_CASE("raw_line_problem: keys formation writes, deprecated names and USB gadgets are refused whatever the value") {
+    for (auto [section, key] : std::vector<std::pair<std::string, std::string>>{
+             {"Service", "Type"}, {"Service", "ExecStart"}, {"Service", "User"}, {"Service", "Group"},
+             {"Service", "WorkingDirectory"}, {"Service", "Slice"}, {"Service", "SyslogIdentifier"},
+             {"Service", "StandardOutput"}, {"Service", "StandardError"}, {"Service", "MemoryAccounting"},
+             {"Unit", "SourcePath"}, {"Service", "CPUShares"}, {"Service", "MemoryLimit"},
+             {"Unit", "RequiresOverridable"}, {"Unit", "OnFailureIsolate"}, {"Service", "USBFunctionStrings"}}) {
+        CAPTURE(key);
+        CHECK(raw_line_problem(section, key, "x"));
+        const auto allowed = raw_keys_allowed(section);
+        CHECK(std::find(allowed.begin(), allowed.end(), key) == allowed.end());
+    }
+    CHECK(raw_line_problem("Service", "Type", "exec")->find("set ready instead") != std::string::npos);
+    CHECK(raw_line_problem("Service", "ExecStart", "/bin/true")->find("set command instead") != std::string::npos);
+    CHECK(raw_line_problem("Service", "CPUShares", "5")->find("CPUWeight=") != std::string::npos);
+    // Everything else systemd 252 knows is allowed, with a good value.
+    CHECK(raw_keys_allowed("Unit").size() == 113 - 4);
+    CHECK(raw_keys_allowed("Service").size() == 243 - 18);
+    CHECK_FALSE(raw_line_problem("Service", "OOMScoreAdjust", "100"));
+    CHECK_FALSE(raw_line_problem("Service", "Restart", "no"));  // overrides formation's line, as documented
+    CHECK_FALSE(raw_line_problem("Unit", "Documentation", "https://example.com/100%%25"));
+    // "%2" is a specifier to systemd (any letter or digit is), an unknown one: the line would be ignored.
+    CHECK(raw_line_problem("Unit", "Documentation", "https://example.com/100%25"));
+}
+
+TEST_CASE("raw_line_problem: command lines as systemd 252's config_parse_exec() reads them") {
+    auto ok = [](const char* v) { return !raw_line_problem("Service", "ExecStartPre", v); };
+    CHECK(ok("/bin/true"));
+    CHECK(ok("true"));  // a file name: looked up in systemd's search path
+    CHECK(ok("-/usr/bin/migrate --fast"));
+    CHECK(ok("+/bin/chown app /run/app"));
+    CHECK(ok("!!/bin/true"));
+    CHECK(ok("-+/bin/true"));
+    CHECK(ok(":-@/bin/true foo"));
+    CHECK(ok("@/bin/sh sh -c \"echo $PORT; exit 0\""));
+    CHECK(ok("/bin/true ; /bin/false"));
+    CHECK(ok("/bin/true ;"));
+    CHECK(ok(";"));
+    CHECK(ok("/bin/echo \\; 'single quoted' \"\\x41\\u00e9\""));
+    CHECK(ok("/bin/echo %i %n %H %% 100% %-"));
+    CHECK(ok("/a/../b"));  // valid, merely not found
+    auto why = [](const char* v) { return raw_line_problem("Service", "ExecStartPost", v).value_or(""); };
+    CHECK(why("/bin/true \"unterminated").find("unbalanced double quote") != std::string::npos);
+    CHECK(why("\"unterminated").find("unbalanced") != std::string::npos);
+    CHECK(why("/bin/true 'a").find("unbalanced single quote") != std::string::npos);
+    CHECK(why("/bin/true ; /bin/x \"a").find("unbalanced") != std::string::npos);
+    CHECK(why("/bin/true %Z").find("%Z is not a specifier") != std::string::npos);
+    CHECK(why("-/bin/true %Z").find("%Z") != std::string::npos);  // ignored with a warning: refused too
+    CHECK(why("/bin/t%Zrue").find("%Z") != std::string::npos);
+    CHECK(why("/bin/echo \\x25Z").find("%Z") != std::string::npos);  // escapes are decoded first
+    CHECK(why("./relative").find("neither an absolute path nor a file name") != std::string::npos);
+    CHECK(why("/bin/true ; ./x").find("neither") != std::string::npos);
+    CHECK(why("/bin/").find("directory") != std::string::npos);
+    CHECK(why("+").find("no program") != std::string::npos);
+    CHECK(why("--/bin/true").find("neither") != std::string::npos);
+    CHECK(why("@/bin/true").find("argv[0]") != std::string::npos);
+    CHECK(why("/bin/tr\\x01ue").find("control character") != std::string::npos);
+    CHECK(why("/bin/tr\\x1bue").find("\"/bin/tr\\x1bue\"") != std::string::npos);  // shown escaped, never raw
+    CHECK(why("/bin/true \\q").find("escape") != std::string::npos);
+    CHECK(why("/bin/true \\x00").find("escape") != std::string::npos);
+    CHECK(why("/bin/true \\").find("backslash") != std::string::npos);
+    CHECK(why(("/" + std::string(256, 'p')).c_str()).find("neither") != std::string::npos);
+}
+
+TEST_CASE("raw_line_problem: the other values that make systemd 252 refuse the unit or drop the line") {
+    auto why = [](const char* section, const char* key, const char* v) {
+        return raw_line_problem(section, key, v).value_or("");
+    };
+    CHECK(why("Service", "RootDirectory", "relative").find("absolute") != std::string::npos);
+    CHECK(why("Service", "RootImage", "-/srv/x").find("absolute") != std::string::npos);
+    CHECK(why("Service", "RootVerity", "/srv/../x").find("..") != std::string::npos);
+    CHECK(why("Service", "RootVerity", "/srv//../x").find("..") != std::string::npos);
+    CHECK(why("Service", "RootDirectory", "/srv/./x//y") == "");  // simplified by systemd, then fine
+    CHECK(why("Service", "RootDirectory", "") == "");
+    CHECK(why("Service", "PIDFile", "/run/../x").find("..") != std::string::npos);
+    CHECK(why("Service", "PIDFile", "../x").find("..") != std::string::npos);
+    CHECK(why("Service", "PIDFile", "shop.pid") == "");  // under /run
+    CHECK(why("Service", "DynamicUser", "maybe").find("boolean") != std::string::npos);
+    CHECK(why("Service", "DynamicUser", "YES") == "");
+    CHECK(why("Service", "KillMode", "none").find("deprecated") != std::string::npos);
+    CHECK(why("Service", "KillMode", "process") == "");
+    CHECK(why("Service", "SupplementaryGroups", "adm bad!name").find("bad!name") != std::string::npos);
+    CHECK(why("Service", "SupplementaryGroups", "adm %g") == "");
+    CHECK(why("Service", "SELinuxContext", "%Z").find("%Z") != std::string::npos);
+    CHECK(why("Service", "AppArmorProfile", "-%Z").find("%Z") != std::string::npos);
+    CHECK(why("Service", "Environment", "").find("UnsetEnvironment") != std::string::npos);
+    CHECK(why("Service", "EnvironmentFile", "").find("env_files") != std::string::npos);
+    CHECK(why("Service", "Environment", "A=1 \"NOTIFY_SOCKET=/x\"").find("NOTIFY_SOCKET") != std::string::npos);
+    CHECK(why("Service", "Environment", "FORMATION_INSTANCE=x").find("formation") != std::string::npos);
+    CHECK(why("Service", "Environment", "\"A=1").find("unbalanced") != std::string::npos);
+    CHECK(why("Service", "Environment", "A=1 HOME=/srv PATH=/opt/bin:/usr/bin") == "");
+    CHECK(why("Service", "PassEnvironment", "LANG MAINPID").find("MAINPID") != std::string::npos);
+    // Unit names expand fewer specifiers.
+    CHECK(why("Unit", "After", "%h.service").find("unit name") != std::string::npos);
+    CHECK(why("Unit", "After", "%p-db.service") == "");
+    CHECK(why("Unit", "Description", "%h").empty());
+    CHECK(why("Unit", "Description", "%Q").find("%Q") != std::string::npos);
+    CHECK(raw_environment_names("A=1 \"B=x y\" 'C=%i'") == std::vector<std::string>{"A", "B", "C"});
 }
