@@ -1,8 +1,17 @@
 #include "cli/app_context.hpp"
 
+#include <dirent.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <memory>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "cli/table.hpp"
@@ -132,6 +141,117 @@ std::vector<std::string> desired_instances(const UnitSet& set, const std::vector
 void warn_if_last_good(const Globals& g, const InstalledFormation& f) {
     if (f.on_last_good && !g.quiet)
         std::cerr << "formation: warning: " << f.installed_path << " is invalid; acting on its last good formation\n";
+}
+
+std::vector<PortClaim> ports_of(const Formation& f, const UnitSet& set, const std::string& file) {
+    std::vector<PortClaim> out;
+    for (const auto& i : set.instances)
+        for (const auto& p : f.processes)
+            if (p.name == i.type && p.port)
+                out.push_back({*p.port + i.index - 1, f.app, file, i.type + "." + std::to_string(i.index), i.type,
+                               !i.socket.empty()});
+    return out;
+}
+
+std::vector<PortClaim> other_apps_ports(const Globals& g, const std::string& app) {
+    std::vector<PortClaim> out;
+    std::vector<std::vector<std::filesystem::path>> seen;  // one search path is read once
+    for (bool user : {g.user, !g.user}) {
+        if (user && !g.user) continue;  // the system's apps do not see users'
+        host::Paths paths;
+        try {
+            paths = host::paths(user);
+        } catch (const host::DiskError&) {
+            continue;
+        }
+        if (std::find(seen.begin(), seen.end(), paths.config_dirs) != seen.end()) continue;
+        seen.push_back(paths.config_dirs);
+        for (const auto& file : host::scan_installed(paths).files) {
+            if (user == g.user && file.app == app) continue;
+            CompileOptions options{user, helper_path(), file.path.string()};
+            std::string path = file.path.string();
+            Rendered r = render(file.text, path, options, file.app);
+            if (!r.ok() && file.last_good) {
+                path = file.last_good_path.string();
+                r = render(*file.last_good, path, options, file.app);
+            }
+            if (!r.ok()) continue;
+            auto claims = ports_of(*r.formation, r.set, path);
+            out.insert(out.end(), claims.begin(), claims.end());
+        }
+    }
+    return out;
+}
+
+namespace {
+
+// Inodes of the TCP sockets listening on `port` (any address), from
+// /proc/net/tcp and tcp6: "sl local rem st … uid timeout inode" lines,
+// addresses as HEXADDR:HEXPORT, state 0A = LISTEN.
+std::set<std::string> listening_inodes(int port) {
+    std::set<std::string> out;
+    for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+        std::ifstream in(table);
+        std::string line;
+        std::getline(in, line);  // the header
+        while (std::getline(in, line)) {
+            std::istringstream fields(line);
+            std::string sl, local, remote, st, queues, timer, retransmits, uid, timeout, inode;
+            if (!(fields >> sl >> local >> remote >> st >> queues >> timer >> retransmits >> uid >> timeout >> inode))
+                continue;
+            auto colon = local.rfind(':');
+            if (st != "0A" || colon == std::string::npos) continue;
+            if (std::strtol(local.c_str() + colon + 1, nullptr, 16) == port && inode != "0") out.insert(inode);
+        }
+    }
+    return out;
+}
+
+std::string first_line_of(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
+// The unit whose cgroup the process is in ("x.service"), from /proc/PID/cgroup.
+std::string unit_of_pid(const std::string& pid) {
+    std::ifstream in("/proc/" + pid + "/cgroup");
+    std::string line, unit;
+    while (std::getline(in, line)) {
+        auto slash = line.rfind('/');
+        std::string last = slash == std::string::npos ? "" : line.substr(slash + 1);
+        if (last.ends_with(".service") || last.ends_with(".scope") || last.ends_with(".socket")) unit = last;
+    }
+    return unit;
+}
+
+}  // namespace
+
+std::string port_listener(int port) {
+    auto inodes = listening_inodes(port);
+    if (inodes.empty()) return {};
+    std::unique_ptr<DIR, int (*)(DIR*)> proc(::opendir("/proc"), ::closedir);
+    if (!proc) return "a process formation cannot see";
+    while (dirent* e = ::readdir(proc.get())) {
+        std::string pid = e->d_name;
+        if (pid.empty() || !std::all_of(pid.begin(), pid.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+        std::string fds = "/proc/" + pid + "/fd";
+        std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(fds.c_str()), ::closedir);
+        if (!dir) continue;  // another user's process, or gone
+        while (dirent* fd = ::readdir(dir.get())) {
+            char target[64];
+            ssize_t n = ::readlink((fds + "/" + fd->d_name).c_str(), target, sizeof target - 1);
+            if (n <= 0) continue;
+            std::string link(target, static_cast<std::size_t>(n));
+            if (!link.starts_with("socket:[") || !inodes.count(link.substr(8, link.size() - 9))) continue;
+            if (pid == "1") return "systemd (PID 1), for a socket unit";
+            std::string unit = unit_of_pid(pid);
+            return terminal_safe(first_line_of("/proc/" + pid + "/comm")) + " (PID " + pid +
+                   (unit.empty() ? "" : ", unit " + unit) + ")";
+        }
+    }
+    return "a process formation cannot see (another user's; root can name it)";
 }
 
 }  // namespace formation::cli

@@ -63,4 +63,27 @@ std::vector<std::string> select_types(const Formation& f, const std::vector<std:
 // The desired instances of the named types (all when none are named).
 std::vector<std::string> desired_instances(const UnitSet& set, const std::vector<std::string>& types);
 
+// A TCP port a formation gives one of its instances (PORT, and with
+// socket = true the port systemd listens on, on every address).
+struct PortClaim {
+    int port = 0;
+    std::string app;
+    std::string file;      // the formation file that says so
+    std::string instance;  // "web.1"
+    std::string type;
+    bool socket = false;
+};
+
+// The ports of `set`'s instances, as formation `f` gives them.
+std::vector<PortClaim> ports_of(const Formation& f, const UnitSet& set, const std::string& file);
+
+// The ports every other installed app on this host claims: the system
+// manager's apps, and with --user also the user's own. Files that do not
+// parse count by their last good copy, or not at all.
+std::vector<PortClaim> other_apps_ports(const Globals& g, const std::string& app);
+
+// Who listens on TCP `port` here, from /proc: "python3 (PID 812, unit
+// x.service)"; empty when nothing visible to us does.
+std::string port_listener(int port);
+
 }  // namespace formation::cli

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "cli/app_context.hpp"
@@ -16,6 +17,7 @@
 #include "compile/render.hpp"
 #include "deploy/execute.hpp"
 #include "systemd/config_warnings.hpp"
+#include "systemd/journal.hpp"
 #include "plan/plan.hpp"
 
 namespace formation::cli {
@@ -120,20 +122,116 @@ std::string plan_json(const Plan& plan, const std::string& app, const std::strin
            (r ? (r->ok() ? "true" : "false") : "null") + "}\n";
 }
 
-void print_report(const deploy::Report& r, const std::string& app, bool user) {
-    for (const auto& f : r.failures) {
-        std::cerr << "formation: " << f.action << " " << f.unit << ": " << f.reason << "\n";
-        auto ref = parse_instance(app, f.unit);
+namespace {
+
+// The port formation `f` gives the instance `unit` of app `app`; 0 if none.
+int port_of(const Formation* f, const std::string& app, const std::string& unit) {
+    auto ref = parse_instance(app, unit);
+    if (!f || !ref) return 0;
+    for (const auto& p : f->processes)
+        if (p.name == ref->type && p.port) return *p.port + ref->index - 1;
+    return 0;
+}
+
+// What systemd logged about `unit` since `since_usec`: its own messages
+// ("Failed to create listening socket ([::]:5000): Address already in
+// use"). PID 1 hands them to journald before the job ends, but journald
+// may not have stored them yet: wait until some are there, for a while.
+std::string manager_lines(const std::string& unit, bool user, std::uint64_t since_usec) {
+    systemd::JournalQuery q;
+    q.units = {unit};
+    q.user = user;
+    q.last = 5;
+    if (since_usec) q.since_usec = since_usec;
+    std::string out;
+    try {
+        for (int tries = 0; tries < 40; ++tries) {
+            auto entries = systemd::read_journal(q);
+            for (const auto& e : entries) out += "    " + terminal_safe(e.message, true) + '\n';
+            if (!out.empty()) break;
+            real_sleep(50000);
+        }
+    } catch (const std::exception& e) {
+        out = std::string("    (journal unreadable: ") + e.what() + ")\n";
+    }
+    return out;
+}
+
+// Why the socket of a failed start could not listen: its port and who holds it.
+void explain_failed_socket(const deploy::Failure& f, const std::string& app, const Globals& g,
+                           const Formation* formation, std::uint64_t since_usec) {
+    if (int port = port_of(formation, app, f.unit)) {
+        std::string holder = port_listener(port);
+        std::cerr << "formation: port " << port << " of " << f.failed_socket << " is in use"
+                  << (holder.empty() ? " (no listener found now)" : " by " + holder);
+        for (const auto& c : other_apps_ports(g, app))
+            if (c.port == port) {
+                std::cerr << "; app " << c.app << " claims it (" << c.file << " gives it to " << c.instance << ")";
+                break;
+            }
+        std::cerr << "\n";
+    }
+    std::string said = manager_lines(f.failed_socket, g.user, since_usec);
+    if (!said.empty()) std::cerr << "formation: systemd logged about " << f.failed_socket << ":\n" << said;
+}
+
+}  // namespace
+
+void print_report(const deploy::Report& r, const std::string& app, const Globals& g, const Formation* f,
+                  std::uint64_t since_usec) {
+    for (const auto& x : r.failures) {
+        std::cerr << "formation: " << x.action << " " << x.unit << ": " << x.reason << "\n";
+        if (!x.failed_socket.empty()) {
+            explain_failed_socket(x, app, g, f, since_usec);
+            continue;  // the process never ran: its old lines would mislead
+        }
+        auto ref = parse_instance(app, x.unit);
         if (!ref) continue;
-        std::cerr << "formation: last lines of " << f.unit << " (more: formation -a " << app << " logs " << ref->type
+        std::cerr << "formation: last lines of " << x.unit << " (more: formation -a " << app << " logs " << ref->type
                   << "." << ref->index << "):\n"
-                  << last_log_lines(f.unit, user, 10);
+                  << last_log_lines(x.unit, g.user, 10);
     }
     if (!r.not_restarted.empty()) {
         std::cerr << "formation: the rolling restart stopped; still on the previous configuration:";
         for (const auto& u : r.not_restarted) std::cerr << ' ' << u;
         std::cerr << "\n";
     }
+}
+
+void check_ports(const Globals& g, const LoadedFormation& next, const UnitSet& set) {
+    auto ours = ports_of(next.formation, set, next.path);
+    if (ours.empty()) return;
+    auto claims = other_apps_ports(g, next.formation.app);
+    std::map<int, const PortClaim*> theirs;  // port → the first app that claims it
+    for (const auto& c : claims) theirs.emplace(c.port, &c);
+    std::vector<Diagnostic> errors;
+    for (const auto& p : next.formation.processes) {
+        const PortClaim* mine = nullptr;   // the first instance of the type that clashes
+        const PortClaim* other = nullptr;  // and whose port it is
+        std::size_t clashes = 0;
+        bool refused = false;
+        for (const auto& claim : ours) {
+            auto it = theirs.find(claim.port);
+            if (claim.type != p.name || it == theirs.end()) continue;
+            if (!mine) {
+                mine = &claim;
+                other = it->second;
+            }
+            refused = refused || claim.socket || it->second->socket;
+            ++clashes;
+        }
+        if (!mine) continue;
+        std::string what = "port " + std::to_string(mine->port) + " (" + mine->instance +
+                           (mine->socket ? ", socket = true" : "") + ") is also app " + other->app + "'s: " +
+                           other->file + " gives it to " + other->instance + (other->socket ? " (socket = true)" : "");
+        if (clashes > 1) what += "; " + std::to_string(clashes - 1) + " more of " + p.name + "'s ports too";
+        if (refused)
+            errors.push_back({p.port_where, what + "; systemd listens on every address, so one of the two could never "
+                                                   "start: choose another port, or destroy " + other->app + " first"});
+        else
+            std::cerr << "formation: warning: " << what << "; only one of them can listen on it\n";
+    }
+    if (!errors.empty()) throw InvalidFormation{FormationError(errors), next.text};
 }
 
 int converge(const Globals& g, const std::string& app, const DesiredFormation& desired, const ConvergeOptions& o) {
@@ -154,6 +252,7 @@ int converge(const Globals& g, const std::string& app, const DesiredFormation& d
     const std::string installed_path = store.paths().installed_path(app).string();
     CompileOptions options = install_options(g, installed_path);
     UnitSet set = compile(next.formation, options);
+    check_ports(g, next, set);
 
     // What the running instances were started from: the formation last
     // converged, else the installed one (it made the loaded units).
@@ -188,7 +287,7 @@ int converge(const Globals& g, const std::string& app, const DesiredFormation& d
     if (tty) d.progress = [](const std::string& what) { std::cerr << "formation: " << what << "…\n"; };
     const std::uint64_t began = now_realtime_usec();
     deploy::Report report = deploy::execute(plan, set.app_target, *manager, d);
-    print_report(report, app, g.user);
+    print_report(report, app, g, &next.formation, began);
     print_config_warnings(g.user, began, set);
     if (o.json) std::cout << plan_json(plan, app, set.app_target, installed_path, &report);
     if (report.ok()) store.set_applied(app, next.text);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli/common.hpp"
+#include "compile/unit_set.hpp"
 #include "deploy/execute.hpp"
 #include "host/store.hpp"
 
@@ -36,7 +37,20 @@ std::string plan_json(const Plan& plan, const std::string& app, const std::strin
                       const std::string& installed_path, const deploy::Report* report);
 
 // Job failures with the process's last journal lines, and what a stopped
-// roll left on the old configuration; on stderr.
-void print_report(const deploy::Report& r, const std::string& app, bool user);
+// roll left on the old configuration; on stderr. An instance whose socket
+// failed gets, instead, the port `f` gives it, who holds that port, and
+// what systemd logged about the socket since `since_usec` (CLOCK_REALTIME).
+void print_report(const deploy::Report& r, const std::string& app, const Globals& g, const Formation* f = nullptr,
+                  std::uint64_t since_usec = 0);
+
+// CLOCK_REALTIME now, in µs, as the journal stamps entries.
+std::uint64_t now_realtime_usec();
+
+// Refuses (exit 2, at the port's line) a formation whose instances would
+// share a TCP port with another installed app's where either side has
+// socket = true: systemd listens on every address, so one of the two could
+// never start. Warns when two apps give the same port to plain processes
+// (each may bind one address only).
+void check_ports(const Globals& g, const LoadedFormation& next, const UnitSet& set);
 
 }  // namespace formation::cli

@@ -23,7 +23,12 @@ int run_destroy(const Globals& g, const std::string& verb_app) {
     auto m = systemd::connect_manager(g.user);
     attach_progress(*m, g);
     std::vector<std::string> units = loaded_instances(*m, app);
-    if (!installed && units.empty())
+    // Its sockets too, listening or failed (a port another process held):
+    // a failed unit stays loaded, and the system degraded, until reset.
+    std::vector<std::string> sockets;
+    for (const auto& s : m->list_unit_states({app + "-*@*.socket"}))
+        if (parse_socket(app, s.name)) sockets.push_back(s.name);
+    if (!installed && units.empty() && sockets.empty())
         throw CliError("app " + app + " is not installed (no " + store.paths().installed_path(app).string() +
                            ") and none of its units is loaded",
                        exit_usage);
@@ -37,18 +42,20 @@ int run_destroy(const Globals& g, const std::string& verb_app) {
     }
     std::vector<systemd::JobRequest> jobs;
     for (const auto& u : units) jobs.push_back({systemd::JobType::stop, u});
+    // Queued after their services: systemd stops each once its service has drained.
+    for (const auto& s : sockets) jobs.push_back({systemd::JobType::stop, s});
     jobs.push_back({systemd::JobType::stop, app_target_name(app)});
     // A slice stays active after its last unit stops; the app leaves no trace.
     jobs.push_back({systemd::JobType::stop, slice_name(app)});
     deploy::Report report;
-    for (const auto& out : m->run_jobs(jobs, bound))
-        if (!out.ok()) report.failures.push_back({out.unit, "stop", out.result});
+    report.failures = deploy::failures_of(m->run_jobs(jobs, bound), "stop", {}, *m);
     std::vector<std::string> forget = units;
+    forget.insert(forget.end(), sockets.begin(), sockets.end());
     forget.push_back(app_target_name(app));
     m->reset_failed(forget);
     store.remove(app);
     m->reload();
-    print_report(report, app, g.user);
+    print_report(report, app, g);
     if (!g.quiet) std::cout << "destroyed " << app << " (stopped " << units.size() << " instances)\n";
     for (const auto& other : store.other_copies(app))
         std::cerr << "formation: warning: " << other.string() << " also installs app " << app

@@ -56,9 +56,14 @@ std::string plain(std::uint64_t n) { return std::to_string(n); }
 std::vector<Cell> row_cells(const std::string& host, const remote::Json& r) {
     std::string active = r.text("active_state"), sub = r.text("sub_state"), result = r.text("result");
     bool failed = active == "failed" || (sub == "auto-restart" && !result.empty() && result != "success");
-    Color color = failed ? Color::red : active == "active" && sub == "running" ? Color::green : Color::yellow;
+    // A failed socket (its port taken) fails the instance, as status says.
+    bool socket_failed = r.text("socket").starts_with("failed/");
+    Color color = failed || socket_failed              ? Color::red
+                  : active == "active" && sub == "running" ? Color::green
+                                                         : Color::yellow;
     std::string note;
     if (failed) note = result;
+    else if (socket_failed) note = "socket failed";
     else if (!r.flag("desired", true)) note = "surplus: not in the formation";
     else if (active == "inactive") note = "missing: not started";
     return {text_cell(host),

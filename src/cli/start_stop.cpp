@@ -47,14 +47,12 @@ std::vector<std::string> sockets_of(systemd::Manager& m, const std::string& app,
     return out;
 }
 
-// The failed ones among `units`: a unit at its start limit stays failed
-// until reset, and a failed one is not restarted by a restart job. Only
-// those are reset (one listing, not a call per instance).
-std::vector<std::string> failed_of(systemd::Manager& m, const std::string& app, const std::vector<std::string>& units) {
+// The sockets of the desired `units` that have one: a start pulls them in,
+// so their start counters are reset with the instances'.
+std::vector<std::string> desired_sockets(const UnitSet& set, const std::vector<std::string>& units) {
     std::vector<std::string> out;
-    for (const auto& s : m.list_unit_states({app + "-*@*.service"}))
-        if (s.active_state == "failed" && std::find(units.begin(), units.end(), s.name) != units.end())
-            out.push_back(s.name);
+    for (const auto& i : set.instances)
+        if (!i.socket.empty() && std::find(units.begin(), units.end(), i.unit) != units.end()) out.push_back(i.socket);
     return out;
 }
 
@@ -63,7 +61,8 @@ std::vector<std::string> failed_of(systemd::Manager& m, const std::string& app, 
 std::vector<Restart> roll_of(const UnitSet& set, const std::vector<std::string>& units) {
     std::vector<Restart> steps;
     for (const auto& i : set.instances)
-        if (std::find(units.begin(), units.end(), i.unit) != units.end()) steps.push_back({i.unit, false, {}, i.min_ready_usec});
+        if (std::find(units.begin(), units.end(), i.unit) != units.end())
+            steps.push_back({i.unit, false, {}, i.min_ready_usec, i.socket});
     return steps;
 }
 
@@ -84,12 +83,11 @@ int run(Verb verb, const Globals& g, const Options& o) {
     d.job_timeout_usec = job_timeout_usec(f.formation);
     d.parallel = o.parallel;
     deploy::Report report;
+    const std::uint64_t began = now_realtime_usec();
     std::vector<std::string> units =
         verb == Verb::stop ? to_stop(*m, app, types) : desired_instances(set, o.types);
     if (verb == Verb::stop && !o.types.empty() && units.empty())
         for (const auto& t : o.types) select_types(f.formation, {t});  // an unknown type with nothing running: say so
-    if (verb != Verb::stop)
-        if (auto failed = failed_of(*m, app, units); !failed.empty()) m->reset_failed(failed);
     if (verb == Verb::restart) {
         report = deploy::rolling_restart(roll_of(set, units), *m, d);
     } else {
@@ -101,10 +99,15 @@ int run(Verb verb, const Globals& g, const Options& o) {
         if (verb == Verb::stop)
             for (const auto& s : sockets_of(*m, app, units)) jobs.push_back({type, s});
         if (o.types.empty()) jobs.push_back({type, set.app_target});
-        for (const auto& out : m->run_jobs(jobs, d.job_timeout_usec))
-            if (!out.ok()) report.failures.push_back({out.unit, verb == Verb::start ? "start" : "stop", out.result});
+        // A start resets the start counters first (deploy::run_jobs), so an
+        // operator's start is never refused by the crash-loop limiter.
+        std::vector<std::string> sockets;
+        if (verb == Verb::start) sockets = desired_sockets(set, units);
+        auto outcomes = verb == Verb::start ? deploy::run_jobs(*m, jobs, sockets, d.job_timeout_usec)
+                                            : m->run_jobs(jobs, d.job_timeout_usec);
+        report.failures = deploy::failures_of(outcomes, verb == Verb::start ? "start" : "stop", sockets, *m);
     }
-    print_report(report, app, g.user);
+    print_report(report, app, g, &f.formation, began);
     if (verb == Verb::restart && !g.quiet) {
         // In the order of the roll, as each came back.
         for (const auto& u : units) {

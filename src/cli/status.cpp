@@ -17,6 +17,7 @@
 #include "cli/table.hpp"
 #include "compile/compile.hpp"
 #include "plan/plan.hpp"
+#include "systemd/journal.hpp"
 
 namespace formation::cli {
 
@@ -56,6 +57,12 @@ bool is_failing(const systemd::UnitState& s) {
     return s.sub_state == "auto-restart" && !s.result.empty() && s.result != "success";
 }
 
+// Its socket failed (the port was taken, say): the instance cannot start,
+// whatever the service's own state, which stays "inactive".
+bool socket_failed(const InstanceRow& r) { return r.socket && r.socket->active_state == "failed"; }
+
+bool is_failing(const InstanceRow& r) { return is_failing(r.state) || socket_failed(r); }
+
 // Desired but not there: never loaded (unit files missing) or stopped.
 bool is_missing(const InstanceRow& r) {
     return r.desired && (r.state.load_state != "loaded" || r.state.active_state == "inactive");
@@ -63,6 +70,9 @@ bool is_missing(const InstanceRow& r) {
 
 std::string note_for(const InstanceRow& r) {
     const auto& s = r.state;
+    if (socket_failed(r) && !is_failing(s))
+        return "socket " + r.socket->name + " failed: " + r.socket->result + ": " +
+               systemd::explain_socket_result(r.socket->result);
     if (is_failing(s)) {
         // systemd 252 keeps the first failure's Result when the start limit
         // is hit ("exit-code", not "start-limit-hit"); restarts tell.
@@ -263,8 +273,8 @@ std::vector<TypeSummary> summarize(const std::vector<std::string>& types, const 
             s.rows.push_back(i);
             s.desired += r.desired;
             s.running += r.desired && is_running(r.state);
-            s.failed += is_failing(r.state);
-            s.missing += is_missing(r) && !is_failing(r.state);
+            s.failed += is_failing(r);
+            s.missing += is_missing(r) && !is_failing(r);
             s.surplus += !r.desired;
         }
         out.push_back(std::move(s));
@@ -289,6 +299,20 @@ void add_journal_details(Table& table, const std::string& unit, bool user) {
     for (std::string line; std::getline(lines, line);) table.add_detail(line);
 }
 
+// A failed socket: what systemd said about it ("Failed to create listening
+// socket ([::]:5000): Address already in use"), its processes having none.
+void add_socket_details(Table& table, const std::string& socket, bool user) {
+    systemd::JournalQuery q;
+    q.units = {socket};
+    q.user = user;
+    q.last = journal_lines_of_failed;
+    try {
+        for (const auto& e : systemd::read_journal(q)) table.add_detail("    " + terminal_safe(e.message, true));
+    } catch (const std::exception& e) {
+        table.add_detail(std::string("    (journal unreadable: ") + e.what() + ")");
+    }
+}
+
 int run_status(const Globals& g, const StatusOptions& o) {
     InstalledFormation loaded = resolve_formation(g, o.app);
     const Formation& f = loaded.formation;
@@ -309,7 +333,11 @@ int run_status(const Globals& g, const StatusOptions& o) {
         table.add_heading(summary_line(t));
         for (auto i : t.rows) {
             table.add_row(row_cells(rows[i], now));
-            if (!o.json && rows[i].desired && is_failing(rows[i].state)) add_journal_details(table, rows[i].unit, g.user);
+            if (o.json || !rows[i].desired) continue;
+            if (is_failing(rows[i].state))
+                add_journal_details(table, rows[i].unit, g.user);
+            else if (socket_failed(rows[i]))
+                add_socket_details(table, rows[i].socket->name, g.user);
         }
     }
     if (o.json)
@@ -322,7 +350,7 @@ int run_status(const Globals& g, const StatusOptions& o) {
                   << " runs on its last good formation (" << loaded.path << "):\n";
         for (const auto& d : loaded.installed_errors) std::cerr << "  " << one_line(d) << "\n";
     }
-    bool failing = std::any_of(rows.begin(), rows.end(), [](const InstanceRow& r) { return is_failing(r.state); });
+    bool failing = std::any_of(rows.begin(), rows.end(), [](const InstanceRow& r) { return is_failing(r); });
     return failing ? exit_failed : exit_ok;
 }
 

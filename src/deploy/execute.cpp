@@ -1,6 +1,7 @@
 #include "deploy/execute.hpp"
 
 #include <algorithm>
+#include <set>
 #include <string>
 
 #include "systemd/explain.hpp"
@@ -19,15 +20,18 @@ std::vector<JobRequest> jobs(JobType type, const std::vector<std::string>& units
 }
 
 // Records failed outcomes; returns the units whose job succeeded.
-std::vector<std::string> collect(const std::vector<systemd::JobOutcome>& outcomes, const char* action, Report& r) {
+std::vector<std::string> collect(const std::vector<systemd::JobOutcome>& outcomes, const char* action,
+                                 const std::vector<std::string>& sockets, systemd::Manager& m, Report& r) {
     std::vector<std::string> ok;
-    for (const auto& o : outcomes) {
-        if (o.ok())
-            ok.push_back(o.unit);
-        else
-            r.failures.push_back({o.unit, action, systemd::explain_job_result(o.result)});
-    }
+    for (const auto& o : outcomes)
+        if (o.ok()) ok.push_back(o.unit);
+    auto failed = failures_of(outcomes, action, sockets, m);
+    r.failures.insert(r.failures.end(), failed.begin(), failed.end());
     return ok;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
 }
 
 bool went_down(const systemd::UnitState& s) {
@@ -96,7 +100,9 @@ void progress(const Options& o, const std::string& what) {
 std::vector<std::string> restart_batch(const std::vector<Restart>& batch, systemd::Manager& m, const Options& o,
                                        Report& r) {
     std::vector<JobRequest> stops, restarts;
+    std::vector<std::string> sockets;
     for (const auto& step : batch) {
+        if (!step.socket.empty()) sockets.push_back(step.socket);
         if (!step.cycle_socket) {
             restarts.push_back({JobType::restart, step.unit});
             continue;
@@ -115,7 +121,7 @@ std::vector<std::string> restart_batch(const std::vector<Restart>& batch, system
             std::find(failed_stop.begin(), failed_stop.end(), step.old_socket) == failed_stop.end())
             restarts.push_back({JobType::start, step.unit});
     if (restarts.empty()) return {};
-    return collect(m.run_jobs(restarts, o.job_timeout_usec), "restart", r);
+    return collect(run_jobs(m, restarts, sockets, o.job_timeout_usec), "restart", sockets, m, r);
 }
 
 }  // namespace
@@ -147,7 +153,7 @@ Report execute(const Plan& plan, const std::string& app_target, systemd::Manager
         progress(o, "stop " + std::to_string(plan.stop.size()));
         auto stops = jobs(JobType::stop, plan.stop);
         for (const auto& s : plan.stop_sockets) stops.push_back({JobType::stop, s});
-        collect(m.run_jobs(stops, o.job_timeout_usec), "stop", r);
+        collect(m.run_jobs(stops, o.job_timeout_usec), "stop", {}, m, r);
     }
     if (!plan.reset_failed.empty()) m.reset_failed(plan.reset_failed);
     if (plan.install && o.install) o.install();
@@ -160,7 +166,8 @@ Report execute(const Plan& plan, const std::string& app_target, systemd::Manager
     if (plan.start_target) starts.push_back({JobType::start, app_target});
     if (!starts.empty()) {
         progress(o, "start " + std::to_string(plan.start.size()));
-        auto ok = collect(m.run_jobs(starts, o.job_timeout_usec), "start", r);
+        auto outcomes = run_jobs(m, starts, plan.start_sockets, o.job_timeout_usec);
+        auto ok = collect(outcomes, "start", plan.start_sockets, m, r);
         std::erase(ok, app_target);
         settle(ok, "start", m, o, r);
     }
@@ -168,6 +175,44 @@ Report execute(const Plan& plan, const std::string& app_target, systemd::Manager
     r.failures.insert(r.failures.end(), rolled.failures.begin(), rolled.failures.end());
     r.not_restarted = std::move(rolled.not_restarted);
     return r;
+}
+
+std::vector<systemd::JobOutcome> run_jobs(systemd::Manager& m, const std::vector<JobRequest>& jobs,
+                                          const std::vector<std::string>& sockets, std::uint64_t timeout_usec) {
+    std::vector<std::string> reset;
+    std::set<std::string> seen;
+    for (const auto& j : jobs)
+        if ((j.type == JobType::start || j.type == JobType::restart || j.type == JobType::try_restart) &&
+            seen.insert(j.unit).second)
+            reset.push_back(j.unit);
+    for (const auto& s : sockets)
+        if (seen.insert(s).second) reset.push_back(s);
+    // One pipelined batch, answered before the jobs are queued.
+    if (!reset.empty()) m.reset_failed(reset);
+    return m.run_jobs(jobs, timeout_usec);
+}
+
+std::vector<Failure> failures_of(const std::vector<systemd::JobOutcome>& outcomes, const char* action,
+                                 const std::vector<std::string>& sockets, systemd::Manager& m) {
+    std::vector<Failure> out;
+    std::vector<std::string> suspects;  // sockets of services that failed for a dependency
+    for (const auto& o : outcomes) {
+        if (o.ok()) continue;
+        out.push_back({o.unit, action, systemd::explain_job_result(o.result), {}});
+        if (o.result == "dependency" && o.unit.ends_with(".service") && has(sockets, socket_of(o.unit)))
+            suspects.push_back(socket_of(o.unit));
+    }
+    if (suspects.empty()) return out;
+    for (const auto& s : m.unit_states(suspects)) {
+        if (s.active_state != "failed") continue;
+        for (auto& f : out)
+            if (f.unit.ends_with(".service") && socket_of(f.unit) == s.name) {
+                f.reason = "its socket " + s.name + " failed: " + s.result + ": " +
+                           systemd::explain_socket_result(s.result);
+                f.failed_socket = s.name;
+            }
+    }
+    return out;
 }
 
 bool wait_idle(systemd::Manager& m, const std::vector<std::string>& patterns, std::uint64_t timeout_usec,

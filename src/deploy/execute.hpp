@@ -38,6 +38,9 @@ struct Failure {
     std::string unit;
     std::string action;  // "stop", "start", "restart"
     std::string reason;  // explained job or service result
+    // The instance's socket, when the start failed because it did (its
+    // port taken, say): what systemd logged about it explains the rest.
+    std::string failed_socket;
 };
 
 struct Report {
@@ -55,6 +58,25 @@ Report execute(const Plan& plan, const std::string& app_target, systemd::Manager
 // does the next batch go down. The first batch that fails stops the roll
 // and the rest stay on the old configuration.
 Report rolling_restart(const std::vector<Restart>& steps, systemd::Manager& m, const Options& o);
+
+// Queues jobs and waits for them (Manager::run_jobs), first resetting the
+// start counter of every unit they start: the unit of each start and
+// restart job, and `sockets`, those the started services pull in
+// (Requires=). systemd's start limit (StartLimitBurst= starts within
+// StartLimitIntervalSec=, 5 in 10 s by default) counts an operator's starts
+// as well as automatic restarts, so without the reset a fifth quick
+// `restart` would leave a healthy instance failed (start-limit-hit).
+// ResetFailedUnit resets the counter, as `systemctl reset-failed` does; a
+// process that crashes by itself is restarted by systemd, not through here,
+// and still hits the limit. Every start and restart goes through here.
+std::vector<systemd::JobOutcome> run_jobs(systemd::Manager& m, const std::vector<systemd::JobRequest>& jobs,
+                                          const std::vector<std::string>& sockets, std::uint64_t timeout_usec);
+
+// Failures of `outcomes` (done, skipped: none) for `action`. A start or
+// restart that failed because its socket did (job result "dependency")
+// says so, with the socket's result, and names it in failed_socket.
+std::vector<Failure> failures_of(const std::vector<systemd::JobOutcome>& outcomes, const char* action,
+                                 const std::vector<std::string>& sockets, systemd::Manager& m);
 
 // Waits until no unit matching `patterns` has a queued job; false when some
 // still have one after `timeout_usec`.

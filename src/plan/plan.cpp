@@ -75,10 +75,12 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
     plan.reload = install || observed.needs_reload;
 
     std::set<std::string> wanted;
+    std::set<std::string> desired_sockets;
     std::set<std::string> sockets_decided;  // sockets the desired instances keep or cycle
     std::vector<InstanceRef> sockets_down;
     for (const auto& inst : desired.instances) {
         wanted.insert(inst.unit);
+        if (!inst.socket.empty()) desired_sockets.insert(inst.socket);
         const std::string socket = socket_of(inst.unit);
         const std::string* socket_state = state_of(observed, socket);
         const bool socket_runs = socket_state && is_running(*socket_state);
@@ -90,8 +92,8 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
         if (!inst.socket.empty() || socket_changed) sockets_decided.insert(socket);
         const std::string* state = state_of(observed, inst.unit);
         if (!state || !is_running(*state)) {
-            if (state && *state == "failed") plan.reset_failed.push_back(inst.unit);
             plan.start.push_back(inst.unit);
+            if (!inst.socket.empty()) plan.start_sockets.push_back(inst.socket);
             // A socket listening with old settings (or none wanted): stopped
             // before the start, which starts the new one.
             if (socket_changed && socket_runs) sockets_down.push_back(*parse_socket(desired.app, socket));
@@ -99,13 +101,16 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
         }
         if (!before || before->config != inst.config || socket_changed)
             plan.restart.push_back({inst.unit, socket_changed, socket_changed && socket_runs ? socket : std::string(),
-                                    inst.min_ready_usec});
+                                    inst.min_ready_usec, inst.socket});
     }
 
     std::vector<InstanceRef> surplus;
     for (const auto& [unit, state] : observed.active) {
         if (auto socket = parse_socket(desired.app, unit)) {
             if (is_running(state) && !sockets_decided.count(unit)) sockets_down.push_back(*socket);
+            // A socket that failed (its port was taken) and is no longer
+            // wanted would keep the system degraded.
+            if (state == "failed" && !desired_sockets.count(unit)) plan.reset_failed.push_back(unit);
             continue;
         }
         if (wanted.count(unit)) continue;

@@ -32,6 +32,7 @@ struct Restart {
     bool cycle_socket = false;
     std::string old_socket;  // the running socket to stop in a cycle; empty: none runs
     std::uint64_t min_ready_usec = 0;
+    std::string socket;      // its socket in the new configuration; empty: none
     bool operator==(const Restart&) const = default;
 };
 
@@ -44,9 +45,14 @@ struct Plan {
     // nothing re-activates it. Also sockets whose instance no longer has one.
     std::vector<std::string> stop_sockets;
     std::vector<std::string> start;      // desired instances not running
+    // The sockets of the instances in `start` that have one: a start pulls
+    // its socket in (Requires=), so it counts against the socket's start
+    // limit too.
+    std::vector<std::string> start_sockets;
     std::vector<Restart> restart;        // running instances whose configuration changed
-    // Failed instances: desired ones (also in start) and surplus ones
-    // (forgotten, so no failed unit of the app outlives its formation).
+    // Failed units no longer desired, instances and sockets: forgotten, so
+    // no failed unit of the app outlives its formation. (A desired one is
+    // reset by deploy just before its start, with every unit it starts.)
     std::vector<std::string> reset_failed;
     bool start_target = false;           // the app target is not active
 

@@ -34,6 +34,19 @@ constexpr std::array<Row, 11> service_results{{
     {"exec-condition", "an ExecCondition= check failed"},
 }};
 
+// systemd.socket(5) "Result=" values that a socket's own failure can have.
+constexpr std::array<Row, 9> socket_results{{
+    {"success", "listening, or stopped cleanly"},
+    {"resources", "systemd could not listen on its address (in use by another process, or not permitted)"},
+    {"timeout", "a command of the socket (ExecStartPre=, …) timed out"},
+    {"exit-code", "a command of the socket (ExecStartPre=, …) exited with a non-zero status"},
+    {"signal", "a command of the socket (ExecStartPre=, …) was killed by a signal"},
+    {"core-dump", "a command of the socket (ExecStartPre=, …) dumped core"},
+    {"start-limit-hit", "started too often; systemd gave up (start limit)"},
+    {"trigger-limit-hit", "activated too often; systemd gave up (TriggerLimitBurst=)"},
+    {"service-start-limit-hit", "its service was restarted too often; systemd gave up (start limit)"},
+}};
+
 template <std::size_t N>
 std::string lookup(const std::array<Row, N>& table, std::string_view word) {
     for (const auto& [k, v] : table)
@@ -45,5 +58,6 @@ std::string lookup(const std::array<Row, N>& table, std::string_view word) {
 
 std::string explain_job_result(std::string_view result) { return lookup(job_results, result); }
 std::string explain_service_result(std::string_view result) { return lookup(service_results, result); }
+std::string explain_socket_result(std::string_view result) { return lookup(socket_results, result); }
 
 }  // namespace formation::systemd

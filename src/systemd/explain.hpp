@@ -13,4 +13,7 @@ std::string explain_job_result(std::string_view result);
 // A service's Result property: "exit-code" → "main process exited with a non-zero status".
 std::string explain_service_result(std::string_view result);
 
+// A socket's Result property: "resources" → "systemd could not listen on its address (…)".
+std::string explain_socket_result(std::string_view result);
+
 }  // namespace formation::systemd

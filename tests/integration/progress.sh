@@ -19,7 +19,7 @@ on_tty() { script -qfec "$2" /dev/null </dev/null >"$1" 2>&1; }
 cat >"$work/pg.toml" <<'EOF2'
 app = "pg"
 [process.slow]
-command = "trap 'sleep 5; exit 0' TERM; while :; do sleep 1 & wait $!; done"
+command = "trap 'sleep 5; exit 0' TERM; echo trap set; while :; do sleep 1 & wait $!; done"
 count = 2
 stop_timeout = "20s"
 [process.quick]
@@ -27,6 +27,11 @@ command = "sleep infinity"
 EOF2
 run apply 0 "$formation" -f "$work/pg.toml" apply
 check running "instances run" wait_for 20 all_running pg-slow@1.service pg-slow@2.service pg-quick@1.service
+# Active is not enough: a loaded machine may not have run the shell's trap
+# yet, and SIGTERM would end it at once. Each says when its trap is set.
+trap_set() { journalctl -q -u "$1" -o cat --no-pager | grep -q '^trap set$'; }
+check trapped "the slow instances never said their trap is set" \
+    wait_for 30 eval 'trap_set pg-slow@1.service && trap_set pg-slow@2.service'
 
 on_tty "$work/stop.tty" "$formation -a pg stop"
 check stop-status "stop succeeded on a terminal" grep -q 'stopped 3 instances of pg' "$work/stop.tty"

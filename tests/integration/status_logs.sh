@@ -75,7 +75,16 @@ deploy "$work/shop.toml"
 deploy "$work/crash.toml"
 fm() { "$formation" -f "$work/shop.toml" "$@"; }
 wait_for 10 systemctl is-failed -q crash-bad@1.service
-wait_for 10 bash -c "journalctl -q -u shop-worker@1.service | grep -q 'tick 3'"
+# What the checks below read must be in the journal first: journald stores
+# each line when it gets to it, maybe after the state change that ended it.
+in_journal() {  # in_journal UNIT PATTERN [N]: at least N (1) entries of UNIT match
+    [ "$(journalctl -q -u "$1" -o cat --no-pager | grep -c -- "$2")" -ge "${3:-1}" ]
+}
+wait_for 30 in_journal crash-bad@1.service 'about to fail' 3
+wait_for 30 in_journal shop-worker@1.service 'tick 3'
+wait_for 30 in_journal shop-web@2.service 'web 5001'
+wait_for 30 in_journal shop-web@1.service 'web 5000'
+wait_for 30 in_journal shop-multi@1.service 'second line'
 
 ## status, text
 t status 0 fm status

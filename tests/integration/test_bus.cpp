@@ -36,6 +36,9 @@ const std::vector<std::pair<std::string, std::string>> test_units = {
     {"fmtest-install.service",
      "[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n"},
     {"fmtest-edit.service", "[Service]\nExecStart=/bin/sleep infinity\n"},
+    // Three starts in ten minutes: however slow the machine, a fourth is refused.
+    {"fmtest-limit.service",
+     "[Unit]\nStartLimitBurst=3\nStartLimitIntervalSec=10min\n[Service]\nExecStart=/bin/sleep infinity\n"},
 };
 
 void write_file(const fs::path& path, const std::string& text) {
@@ -180,6 +183,31 @@ TEST_CASE("a failing unit's job fails; reset_failed clears it") {
 
     manager().reset_failed({"fmtest-fail.service", "fmtest-never-loaded.service"});
     CHECK(manager().unit_states({"fmtest-fail.service"})[0].active_state == "inactive");
+}
+
+// What deploy::run_jobs relies on (issue 19, item 14): systemd 252 counts
+// an operator's starts and restarts against the start limit, and
+// ResetFailedUnit resets that counter (unit_reset_failed → ratelimit_reset),
+// also on an active unit, as `systemctl reset-failed` does.
+TEST_CASE("restarts count against the start limit; reset_failed before each resets the counter") {
+    const std::string unit = "fmtest-limit.service";
+    REQUIRE(manager().run_jobs(jobs(JobType::start, {unit}), 0)[0].result == "done");
+    REQUIRE(manager().run_jobs(jobs(JobType::restart, {unit}), 0)[0].result == "done");
+    REQUIRE(manager().run_jobs(jobs(JobType::restart, {unit}), 0)[0].result == "done");
+    CHECK(manager().run_jobs(jobs(JobType::restart, {unit}), 0)[0].result == "failed");  // the fourth start
+    auto limited = manager().unit_states({unit})[0];
+    CHECK(limited.active_state == "failed");
+    CHECK(limited.result == "start-limit-hit");
+
+    for (int i = 0; i < 7; ++i) {
+        manager().reset_failed({unit});
+        auto out = manager().run_jobs(jobs(i == 0 ? JobType::start : JobType::restart, {unit}), 0);
+        CHECK_MESSAGE(out[0].result == "done", "start " << i + 1 << " after a reset: " << out[0].result);
+    }
+    auto s = manager().unit_states({unit})[0];
+    CHECK(s.active_state == "active");
+    CHECK(s.result == "success");
+    manager().run_jobs(jobs(JobType::stop, {unit}), 0);
 }
 
 TEST_CASE("a missing unit is an error outcome among good ones, and not-found in its state") {

@@ -148,6 +148,12 @@ curl -s -o /dev/null "http://127.0.0.1:$port/from-the-test" || true
 logged() { fa logs -n 200 >"$out" 2>"$err" && has "$out" "$1"; }
 check logs-worker "logs has no 'worker.1 | tick' line" wait_for 10 logged '^worker\.1 +\| tick$'
 check logs-web "logs has no 'web.1 | … GET /from-the-test' line" wait_for 10 logged '^web\.1 +\| .*GET /from-the-test'
+# -n 5 prints the last 5 entries: wait until the journal holds 5 of
+# worker.1 (it ticks once a second from apply on, and journald stores each
+# line when it gets to it), however fast the steps above ran.
+worker_entries() { fa logs -n 0 worker 2>/dev/null | grep -c '^worker\.1 '; }
+check logs-worker-five "the journal holds fewer than 5 entries of worker.1 after 60 s" \
+    wait_for 60 eval '[ "$(worker_entries)" -ge 5 ]'
 run logs-type 0 fa logs -n 5 worker
 check logs-type-only "logs worker shows other types: $(grep -v '^worker\.' "$out" | head -2)" eval "! grep -qv '^worker\.1 ' '$out'"
 check logs-type-lines "logs -n 5 worker printed $(wc -l <"$out") lines" test "$(wc -l <"$out")" = 5
@@ -210,7 +216,7 @@ check invalid-running "not running after reload: $(state $web1) $(state $worker)
 same invalid-no-restart "MainPIDs" "$before" "$(pids $web1 $worker)"
 check invalid-port "http://127.0.0.1:$port/ does not answer" answers $port
 check invalid-generator-logged "the journal has no generator line naming bogus_key" \
-    eval "journalctl -q -b --no-pager -o cat | grep -q 'bogus_key'"
+    wait_for 30 eval "journalctl -q -b --no-pager -o cat | grep -q 'bogus_key'"
 run invalid-status 0 fa status
 check invalid-status-note "status does not say the app runs on its last good formation: $(head -3 "$err")" \
     eval "grep -qi 'last good' '$out' '$err'"

@@ -27,6 +27,7 @@ struct FakeManager final : systemd::Manager {
     const std::uint64_t* clock = nullptr;
     std::map<std::string, std::uint64_t> job_at;
     std::map<std::string, int> fails_after_looks;
+    std::map<std::string, std::string> unit_result;  // unit → Result once failed; default "exit-code"
 
     std::vector<UnitState> list_unit_states(const std::vector<std::string>&) override {
         calls.push_back("list");
@@ -48,7 +49,7 @@ struct FakeManager final : systemd::Manager {
             s.name = u;
             if (fails_after_looks.count(u) && fails_after_looks[u]-- == 0) active[u] = "failed";
             s.active_state = active.count(u) ? active[u] : "inactive";
-            if (s.active_state == "failed") s.result = "exit-code";
+            if (s.active_state == "failed") s.result = unit_result.count(u) ? unit_result[u] : "exit-code";
             if (s.active_state == "active") s.main_pid = 100;
             out.push_back(s);
         }
@@ -84,6 +85,21 @@ std::size_t at(const std::vector<std::string>& calls, const std::string& call) {
 
 bool before(const std::vector<std::string>& calls, const std::string& a, const std::string& b) {
     return at(calls, a) < at(calls, b);
+}
+
+// Every "reset-failed UNIT" call, in order.
+std::vector<std::string> resets(const std::vector<std::string>& calls) {
+    std::vector<std::string> out;
+    for (const auto& c : calls)
+        if (c.starts_with("reset-failed ")) out.push_back(c.substr(13));
+    return out;
+}
+
+// The calls from `from` on, up to (not including) the next "batch of".
+std::vector<std::string> until_batch(const std::vector<std::string>& calls, std::size_t from) {
+    std::vector<std::string> out;
+    for (std::size_t i = from; i < calls.size() && !calls[i].starts_with("batch of"); ++i) out.push_back(calls[i]);
+    return out;
 }
 
 Formation app(int web, int worker, const std::string& web_command = "run web") {
@@ -318,4 +334,135 @@ TEST_CASE("scale-down queues each socket's stop after the services, in one batch
     CHECK(before(m.calls, "stop shop-web@2.service", "stop shop-web@3.socket"));
     CHECK(before(m.calls, "stop shop-web@2.socket", "install"));
     CHECK(std::count(m.calls.begin(), m.calls.end(), "stop shop-web@1.socket") == 0);
+}
+
+// Issue 19, item 14: systemd's start limit (5 starts in 10 s) counts an
+// operator's starts too; every start and restart resets the counter of
+// exactly the units it starts, just before, so a fifth quick restart never
+// takes a healthy instance down.
+
+namespace {
+
+Formation with_socket(Formation f) {
+    f.processes[0].port = 5000;
+    f.processes[0].socket = true;
+    return f;
+}
+
+}  // namespace
+
+TEST_CASE("a start resets the start counter of exactly the units it starts, right before their jobs") {
+    FakeManager m;
+    UnitSet set = compile(app(2, 1));
+    Recorder rec{&m.calls};
+    auto report = deploy::execute(make_plan(nullptr, set, Observed{}, true), set.app_target, m, rec.options());
+    CHECK(report.ok());
+    CHECK(resets(m.calls) == std::vector<std::string>{"shop-web@1.service", "shop-web@2.service",
+                                                       "shop-worker@1.service", "shop.target"});
+    // After the reload that makes the units, and just before the batch of starts.
+    CHECK(before(m.calls, "reload", "reset-failed shop-web@1.service"));
+    CHECK(at(m.calls, "batch of 4") == at(m.calls, "reset-failed shop.target") + 1);
+}
+
+TEST_CASE("a failed instance that is started again is reset once, before its start; running ones never") {
+    FakeManager m;
+    UnitSet set = compile(app(3, 0));
+    Observed o = running(set, m);
+    o.active["shop-web@2.service"] = m.active["shop-web@2.service"] = "failed";
+    Recorder rec{&m.calls};
+    auto report = deploy::execute(make_plan(&set, set, o, false), set.app_target, m, rec.options());
+    CHECK(report.ok());
+    CHECK(resets(m.calls) == std::vector<std::string>{"shop-web@2.service"});
+    CHECK(before(m.calls, "reset-failed shop-web@2.service", "start shop-web@2.service"));
+}
+
+TEST_CASE("stops reset nothing; a failed surplus instance is forgotten, not started") {
+    FakeManager m;
+    UnitSet old_set = compile(app(3, 0)), new_set = compile(app(1, 0));
+    Observed o = running(old_set, m);
+    o.active["shop-web@3.service"] = m.active["shop-web@3.service"] = "failed";
+    Recorder rec{&m.calls};
+    auto report = deploy::execute(make_plan(&old_set, new_set, o, true), new_set.app_target, m, rec.options());
+    CHECK(report.ok());
+    CHECK(resets(m.calls) == std::vector<std::string>{"shop-web@3.service"});
+    CHECK(std::count(m.calls.begin(), m.calls.end(), "start shop-web@3.service") == 0);
+    CHECK(before(m.calls, "stop shop-web@2.service", "reset-failed shop-web@3.service"));
+}
+
+TEST_CASE("each batch of a roll resets its own instances just before their restart, and no other") {
+    FakeManager m;
+    UnitSet set = compile(app(3, 0));
+    running(set, m);
+    Recorder rec{&m.calls};
+    auto o = rec.options();
+    o.settle_usec = 0;
+    auto report = deploy::rolling_restart(roll(set, 0), m, o);
+    CHECK(report.ok());
+    CHECK(resets(m.calls) ==
+          std::vector<std::string>{"shop-web@1.service", "shop-web@2.service", "shop-web@3.service"});
+    for (const char* u : {"shop-web@1.service", "shop-web@2.service", "shop-web@3.service"}) {
+        std::size_t reset = at(m.calls, std::string("reset-failed ") + u);
+        CHECK(m.calls[reset + 1] == "batch of 1");
+        CHECK(m.calls[reset + 2] == std::string("restart ") + u);
+    }
+}
+
+TEST_CASE("an instance with a socket: its start and its restart reset the socket with it") {
+    FakeManager m;
+    UnitSet set = compile(with_socket(app(2, 0)));
+    Recorder rec{&m.calls};
+    auto report = deploy::execute(make_plan(nullptr, set, Observed{}, true), set.app_target, m, rec.options());
+    CHECK(report.ok());
+    CHECK(resets(m.calls) == std::vector<std::string>{"shop-web@1.service", "shop-web@2.service", "shop.target",
+                                                       "shop-web@1.socket", "shop-web@2.socket"});
+    CHECK(before(m.calls, "reset-failed shop-web@2.socket", "batch of 3"));
+
+    FakeManager r;
+    running(set, r);
+    Recorder rec2{&r.calls};
+    auto o = rec2.options();
+    o.settle_usec = 0;
+    std::vector<Restart> steps{{"shop-web@1.service", false, {}, 0, "shop-web@1.socket"},
+                               {"shop-web@2.service", true, "shop-web@2.socket", 0, "shop-web@2.socket"}};
+    CHECK(deploy::rolling_restart(steps, r, o).ok());
+    CHECK(resets(r.calls) == std::vector<std::string>{"shop-web@1.service", "shop-web@1.socket", "shop-web@2.service",
+                                                       "shop-web@2.socket"});
+    // The cycled one: stopped with its old socket, then reset, then started.
+    CHECK(before(r.calls, "stop shop-web@2.socket", "reset-failed shop-web@2.service"));
+    CHECK(before(r.calls, "reset-failed shop-web@2.socket", "start shop-web@2.service"));
+    CHECK(until_batch(r.calls, at(r.calls, "reset-failed shop-web@1.service")) ==
+          std::vector<std::string>{"reset-failed shop-web@1.service", "reset-failed shop-web@1.socket"});
+}
+
+TEST_CASE("deploy::run_jobs resets start, restart and try-restart units once each, never stops or reloads") {
+    FakeManager m;
+    deploy::run_jobs(m,
+                     {{JobType::stop, "a.service"},
+                      {JobType::start, "b.service"},
+                      {JobType::restart, "c.service"},
+                      {JobType::try_restart, "d.service"},
+                      {JobType::reload, "e.service"},
+                      {JobType::start, "b.service"}},
+                     {"b.socket"}, 0);
+    CHECK(resets(m.calls) == std::vector<std::string>{"b.service", "c.service", "d.service", "b.socket"});
+    CHECK(m.calls.back() != "reset-failed b.socket");  // the jobs come after the resets
+    FakeManager none;
+    deploy::run_jobs(none, {{JobType::stop, "a.service"}}, {}, 0);
+    CHECK(resets(none.calls).empty());
+}
+
+TEST_CASE("a start that failed because its socket could not listen names the socket and its result") {
+    FakeManager m;
+    UnitSet set = compile(with_socket(app(2, 0)));
+    m.result["shop-web@2.service"] = "dependency";
+    m.after_job["shop-web@2.service"] = "inactive";
+    m.active["shop-web@2.socket"] = "failed";
+    m.unit_result["shop-web@2.socket"] = "resources";
+    Recorder rec{&m.calls};
+    auto report = deploy::execute(make_plan(nullptr, set, Observed{}, true), set.app_target, m, rec.options());
+    REQUIRE(report.failures.size() == 1);
+    CHECK(report.failures[0].unit == "shop-web@2.service");
+    CHECK(report.failures[0].failed_socket == "shop-web@2.socket");
+    CHECK(report.failures[0].reason.starts_with(
+        "its socket shop-web@2.socket failed: resources: systemd could not listen"));
 }

@@ -115,14 +115,38 @@ TEST_CASE("running instances of unknown origin are restarted") {
     CHECK(units(p.restart) == std::vector<std::string>{"shop-web@1.service", "shop-worker@1.service"});
 }
 
-TEST_CASE("failed and stopped instances are started, failed ones reset first") {
+TEST_CASE("failed and stopped instances are started (deploy resets each just before its start)") {
     UnitSet set = compile(app(2, 1));
     Observed o = running(set);
     o.active["shop-web@1.service"] = "failed";
     o.active.erase("shop-web@2.service");
     Plan p = make_plan(&set, set, o, false);
     CHECK(p.start == std::vector<std::string>{"shop-web@1.service", "shop-web@2.service"});
-    CHECK(p.reset_failed == std::vector<std::string>{"shop-web@1.service"});
+    CHECK(p.start_sockets.empty());
+    CHECK(p.reset_failed.empty());
+}
+
+TEST_CASE("a started instance's socket is named, so its start counter is reset with the instance's") {
+    UnitSet set = compile(app(2, 0, "run web", true));
+    Observed o = running(set);
+    o.active["shop-web@2.service"] = "inactive";
+    o.active["shop-web@2.socket"] = "failed";
+    Plan p = make_plan(&set, set, o, false);
+    CHECK(p.start == std::vector<std::string>{"shop-web@2.service"});
+    CHECK(p.start_sockets == std::vector<std::string>{"shop-web@2.socket"});
+    CHECK(p.reset_failed.empty());  // desired: reset by deploy just before the start
+}
+
+TEST_CASE("a failed socket no longer desired is forgotten, not left failed") {
+    UnitSet before = compile(app(2, 0, "run web", true)), after = compile(app(1, 0, "run web", true));
+    Observed o = running(before);
+    o.active["shop-web@2.service"] = "inactive";  // its socket could not listen: it never started
+    o.active["shop-web@2.socket"] = "failed";
+    Plan p = make_plan(&before, after, o, true);
+    CHECK(p.stop.empty());
+    CHECK(p.stop_sockets.empty());
+    CHECK(p.reset_failed == std::vector<std::string>{"shop-web@2.socket"});
+    CHECK(describe_plan(p, "x").find("  forget  shop-web@2.socket (failed)\n") != std::string::npos);
 }
 
 TEST_CASE("a failed surplus instance is reset, not stopped") {
@@ -165,7 +189,7 @@ TEST_CASE("a restart carries its type's min_ready and leaves the socket alone") 
     UnitSet after = compile(app(2, 0, "run web --new", true));
     Plan p = make_plan(&before, after, running(before), true);
     REQUIRE(p.restart.size() == 2);
-    CHECK(p.restart[0] == Restart{"shop-web@1.service", false, "", 3000000});
+    CHECK(p.restart[0] == Restart{"shop-web@1.service", false, "", 3000000, "shop-web@1.socket"});
     CHECK(p.stop_sockets.empty());
 }
 
@@ -196,7 +220,7 @@ TEST_CASE("a socket is cycled only when its listen settings change") {
     UnitSet after = compile(f);
     Plan p = make_plan(&before, after, running(before), true);
     REQUIRE(p.restart.size() == 2);
-    CHECK(p.restart[1] == Restart{"shop-web@2.service", true, "shop-web@2.socket", 3000000});
+    CHECK(p.restart[1] == Restart{"shop-web@2.service", true, "shop-web@2.socket", 3000000, "shop-web@2.socket"});
     CHECK(describe_plan(p, "x").find("restart shop-web@1.service (and its socket") != std::string::npos);
 }
 
@@ -204,10 +228,10 @@ TEST_CASE("turning the socket on or off cycles the instance; an orphan socket is
     UnitSet plain = compile(app(1, 0)), with = compile(app(1, 0, "run web", true));
     Plan on = make_plan(&plain, with, running(plain), true);
     REQUIRE(on.restart.size() == 1);
-    CHECK(on.restart[0] == Restart{"shop-web@1.service", true, "", 3000000});
+    CHECK(on.restart[0] == Restart{"shop-web@1.service", true, "", 3000000, "shop-web@1.socket"});
     Plan off = make_plan(&with, plain, running(with), true);
     REQUIRE(off.restart.size() == 1);
-    CHECK(off.restart[0] == Restart{"shop-web@1.service", true, "shop-web@1.socket", 3000000});
+    CHECK(off.restart[0] == Restart{"shop-web@1.service", true, "shop-web@1.socket", 3000000, ""});
     CHECK(off.stop_sockets.empty());
     // A socket left listening for an instance that is not running and has none now.
     Observed o = running(plain);
