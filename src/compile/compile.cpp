@@ -194,7 +194,7 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
         set.types.push_back(p.name);
         UnitFile tpl = template_unit(f, p, options);
         for (int i = 1; i <= p.count; ++i) {
-            Instance inst{p.name, i, instance_name(f.app, p.name, i), {tpl.path}, service_config(tpl.content)};
+            Instance inst{p.name, i, instance_name(f.app, p.name, i), {tpl.path}, service_config(tpl.content), {}, {}, 0};
             inst.min_ready_usec = p.min_ready_usec;
             if (p.port) {
                 UnitFile dropin = instance_dropin(f, p, i, options);

@@ -49,7 +49,7 @@ void settle(const std::vector<std::string>& units, const char* action, systemd::
     if (units.empty() || o.settle_usec == 0) return;
     o.sleep(o.settle_usec);
     for (const auto& s : m.unit_states(units))
-        if (went_down(s)) r.failures.push_back({s.name, action, "did not stay up: " + why_down(s)});
+        if (went_down(s)) r.failures.push_back({s.name, action, "did not stay up: " + why_down(s), {}});
 }
 
 std::string seconds(std::uint64_t usec) {
@@ -80,7 +80,7 @@ void hold(const std::vector<Restart>& batch, const std::vector<std::string>& uni
             else if (pid[i] && s.main_pid && s.main_pid != pid[i])
                 why = "its main process changed";
             if (why.empty()) continue;
-            r.failures.push_back({s.name, "restart", "did not stay up for " + seconds(span) + " (min_ready): " + why});
+            r.failures.push_back({s.name, "restart", "did not stay up for " + seconds(span) + " (min_ready): " + why, {}});
             failed = true;
         }
         if (failed || held >= span) return;
@@ -113,7 +113,7 @@ std::vector<std::string> restart_batch(const std::vector<Restart>& batch, system
     std::vector<std::string> failed_stop;
     for (const auto& out : m.run_jobs(stops, o.job_timeout_usec)) {
         if (out.ok()) continue;
-        r.failures.push_back({out.unit, "restart", "could not stop: " + systemd::explain_job_result(out.result)});
+        r.failures.push_back({out.unit, "restart", "could not stop: " + systemd::explain_job_result(out.result), {}});
         failed_stop.push_back(out.unit);
     }
     for (const auto& step : batch)
