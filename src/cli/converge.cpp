@@ -111,7 +111,7 @@ std::string plan_json(const Plan& plan, const std::string& app, const std::strin
     if (plan.reload) add("reload", "");
     for (const auto& u : plan.start) add("start", u);
     if (plan.start_target) add("start", app_target);
-    for (const auto& r : plan.restart) add("restart", r.unit);
+    for (const auto& step : plan.restart) add("restart", step.unit);
     for (const auto& u : plan.reset_failed)
         if (std::find(plan.start.begin(), plan.start.end(), u) == plan.start.end()) add("forget", u);
     if (r)  // a failure no action names (none expected) is still reported

@@ -1,6 +1,7 @@
 #include "compile/directives.hpp"
 
 #include "compile/escape.hpp"
+#include "compile/shell_line.hpp"
 
 namespace formation {
 

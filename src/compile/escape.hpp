@@ -37,20 +37,4 @@ std::string printable(std::string_view value);
 // A systemd time span: "10s", "500ms", "1min 30s" style, exact to the µs.
 std::string format_timespan(unsigned long long usec);
 
-// Whether a Procfile-style shell line is one simple command whose command
-// word runs a program: either "exec" (already there) or a word before which
-// "exec " makes the program, not /bin/sh, the service's main process. The line
-// is read as dash tokenizes it (quotes, backslashes, $(…), `…`, ${…}, $((…)),
-// comments, redirections, leading NAME=value assignments). False for a list,
-// pipeline or compound command, a line of assignments and redirections only,
-// a shell builtin, a here-document, a bash-only form and anything else the
-// scanner is not sure of.
-bool is_simple_shell_command(std::string_view line);
-
-// The line with "exec " put right before its command word, where the shell
-// sees it: after leading assignments and redirections, which then still apply
-// to the program; never inside a quote or substitution. Returned unchanged
-// when is_simple_shell_command is false or the command word is already exec.
-std::string prefix_exec(std::string_view line);
-
 }  // namespace formation

@@ -1,6 +1,6 @@
 #include "compile/render.hpp"
 
-#include "compile/escape.hpp"
+#include "formation/error.hpp"
 #include "formation/parse.hpp"
 
 namespace formation {
@@ -28,11 +28,13 @@ Rendered render(std::string_view text, const std::string& path, const CompileOpt
     return r;
 }
 
+// Escaped as format_diagnostic() escapes for a terminal: a log line is read
+// on one too (journalctl), and the file may come from anyone's checkout.
 std::string one_line(const Diagnostic& d) {
-    std::string out = printable(d.where.file.empty() ? std::string("formation.toml") : d.where.file);
+    std::string out = terminal_safe(d.where.file.empty() ? std::string("formation.toml") : d.where.file);
     if (d.where.line > 0) out += ":" + std::to_string(d.where.line);
     if (d.where.line > 0 && d.where.column > 0) out += ":" + std::to_string(d.where.column);
-    return out + ": " + printable(d.message);
+    return out + ": " + terminal_safe(d.message, true);
 }
 
 }  // namespace formation

@@ -32,7 +32,8 @@ Rendered render(std::string_view text, const std::string& path, const CompileOpt
 // Validation only (no units): the errors render() would give.
 std::vector<Diagnostic> validation_errors(const Formation& f);
 
-// "PATH:LINE:COL: MESSAGE" on one line (control characters escaped), for logs.
+// "PATH:LINE:COL: MESSAGE" on one line, through terminal_safe() (tabs kept in
+// the message), for logs.
 std::string one_line(const Diagnostic& d);
 
 }  // namespace formation

@@ -1,4 +1,4 @@
-// Shared between parse.cpp, parse_values.cpp and parse_process.cpp; not a
+// Shared between the parser's files (parse*.cpp) and count_edit.cpp; not a
 // public header. Reading a value reports what is wrong with it and returns
 // nullopt, so the parser goes on and collects every problem in one run.
 #pragma once
@@ -63,6 +63,11 @@ struct Draft {
     SourcePos ready_where;
 };
 
+// "[process.web.systemd]", or "[defaults.systemd]" while reading defaults.
+inline std::string table_label(const Draft& d, std::string_view sub) {
+    return (d.pt.name.empty() ? "[defaults." : "[process." + d.pt.name + ".") + std::string(sub) + "]";
+}
+
 enum class Scope { app, defaults, process };
 
 // Applies one setting key (any per-process key, or user/group/
@@ -77,8 +82,21 @@ std::vector<std::string_view> setting_names(Scope scope);
 // process, and the settings valid there.
 std::vector<std::string_view> top_level_names();
 
-// The keys of a [process.NAME.systemd] table: "Unit" and "Service".
+// The settings of the process's argv and environment (parse_command_env.cpp):
+// command, shell, env, env_files, instance_env.
+void command_setting(Context& c, const toml::node& n, Draft& d);
+void shell_setting(Context& c, const toml::node& n, Draft& d);
+void env_setting(Context& c, const toml::node& n, Draft& d);
+void env_files_setting(Context& c, const toml::node& n, Draft& d);
+void instance_env_setting(Context& c, const toml::node& n, Draft& d);
+
+// The escape hatch (parse_raw_lines.cpp): the `systemd` setting, its raw
+// lines each checked alone; the keys of its table, "Unit" and "Service"; and
+// the checks of the lines against the merged process type, for
+// finish_process.
+void systemd_setting(Context& c, const toml::node& n, Draft& d);
 std::vector<std::string_view> raw_section_names();
+void check_raw_lines(Context& c, const ProcessType& pt);
 
 // Checks that need the whole merged process; fills env/env_where sorted.
 void finish_process(Context& c, const toml::table& table, Draft& d);

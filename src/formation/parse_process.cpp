@@ -1,11 +1,13 @@
-// The per-process keys: valid in [process.NAME] and (all but command and
-// port) in [defaults]; user, group, working_directory, env_files and env also
-// at the top level. Each key's handler validates and folds it into a Draft.
+// The per-process keys: valid in [process.NAME], most in [defaults] and some
+// at the top level (the table of settings below says which). Each key's
+// handler validates and folds it into a Draft. The keys of the argv and
+// environment are read in parse_command_env.cpp, the systemd table in
+// parse_raw_lines.cpp, hosts in parse_hosts.cpp.
 #include <algorithm>
 #include <array>
-#include <map>
 #include <optional>
-#include <set>
+#include <string>
+#include <vector>
 
 #include "formation/parse_internal.hpp"
 #include "formation/values.hpp"
@@ -16,71 +18,10 @@ namespace {
 
 using Handler = void (*)(Context&, const toml::node&, Draft&);
 
-// "[process.web.systemd]", or "[defaults.systemd]" while reading defaults.
-std::string table_label(const Draft& d, std::string_view sub) {
-    return (d.pt.name.empty() ? "[defaults." : "[process." + d.pt.name + ".") + std::string(sub) + "]";
-}
-
 template <typename T>
 void set_int(std::optional<T>& field, Context& c, const toml::node& n, std::string_view key,
              std::int64_t lo, std::int64_t hi) {
     if (auto v = read_int(c, n, key, lo, hi)) field = static_cast<T>(*v);
-}
-
-// The kernel refuses (execve: E2BIG) any argv word or NAME=value environment
-// string of MAX_ARG_STRLEN (131072) bytes or more, counting its NUL.
-constexpr std::size_t max_exec_string = 131071;
-// A shell line becomes one argv word of /bin/sh, maybe with "exec " in front.
-constexpr std::size_t max_shell_line = max_exec_string - 5;
-
-std::string too_long(std::string_view what, std::size_t size, std::size_t max) {
-    return std::string(what) + " is too long: " + std::to_string(size) + " bytes, and the kernel passes at most " +
-           std::to_string(max) + " to a process";
-}
-
-void command_array(Context& c, const toml::array& arr, const toml::node& n, Draft& d) {
-    if (arr.empty()) {
-        c.error(n, "command must not be an empty array");
-        return;
-    }
-    Command cmd{false, {}, {}};
-    for (const auto& item : arr) {
-        auto word = read_string(c, item, "command");
-        if (!word) return;
-        if (word->size() > max_exec_string) {
-            c.error(item, too_long("command[" + std::to_string(cmd.argv.size()) + "]", word->size(), max_exec_string));
-            return;
-        }
-        cmd.argv.push_back(std::move(*word));
-    }
-    if (auto problem = program_problem(cmd.argv.front())) {
-        std::string shown = cmd.argv.front().size() > 60 ? quoted(cmd.argv.front().substr(0, 60)) + "…"
-                                                          : quoted(cmd.argv.front());
-        c.error(arr[0], "command[0] must be an absolute path or a program name systemd can execute as "
-                        "written: " + shown + " " + *problem);
-        return;
-    }
-    d.pt.command = std::move(cmd);
-}
-
-void command(Context& c, const toml::node& n, Draft& d) {
-    d.pt.command_where = c.pos(n.source());
-    if (const auto* arr = n.as_array()) return command_array(c, *arr, n, d);
-    if (!n.is_string()) {
-        c.error(n, "command must be a string (a shell line) or an array of strings (got " + describe(n) + ")");
-        return;
-    }
-    auto line = read_string(c, n, "command");
-    if (!line) return;
-    if (line->find_first_not_of(" \t\r\n") == std::string::npos) {
-        c.error(n, "command must not be empty");
-        return;
-    }
-    if (line->size() > max_shell_line) {
-        c.error(n, too_long("command", line->size(), max_shell_line));
-        return;
-    }
-    d.pt.command = Command{true, std::move(*line), {}};
 }
 
 void count(Context& c, const toml::node& n, Draft& d) {
@@ -100,52 +41,6 @@ void port(Context& c, const toml::node& n, Draft& d) {
     }
 }
 
-std::optional<std::string> env_value(Context& c, const toml::node& n, std::string_view name) {
-    std::string key = "env " + std::string(name);
-    if (n.is_string()) return read_string(c, n, key);
-    if (const auto* i = n.as_integer()) return std::to_string(i->get());
-    if (const auto* b = n.as_boolean()) return std::string(b->get() ? "true" : "false");
-    c.error(n, key + " must be a string, integer or boolean (got " + describe(n) + ")");
-    return std::nullopt;
-}
-
-void env(Context& c, const toml::node& n, Draft& d) {
-    const auto* t = n.as_table();
-    if (!t) {
-        c.error(n, "env must be a table of NAME = value (got " + describe(n) + ")");
-        return;
-    }
-    for (const auto& [k, v] : *t) {
-        if (!is_valid_env_name(k.str())) {
-            c.error(k, "env name " + quoted(k.str()) + " in " + table_label(d, "env") +
-                           " is not valid: use letters, digits and \"_\", not starting with a digit");
-            continue;
-        }
-        if (auto why = reserved_env_name(k.str())) {
-            c.error(k, "env " + std::string(k.str()) + " " + *why +
-                           "; a value here would replace systemd's (see ENVIRONMENT in formation.toml(5))");
-            continue;
-        }
-        auto value = env_value(c, v, k.str());
-        if (!value) continue;
-        if (k.str().size() + 1 + value->size() > max_exec_string) {
-            c.error(v, too_long("env " + std::string(k.str()) + " (NAME=value)", k.str().size() + 1 + value->size(),
-                                max_exec_string));
-            continue;
-        }
-        d.env[std::string(k.str())] = {std::move(*value), c.pos(k.source())};
-    }
-}
-
-void env_files(Context& c, const toml::node& n, Draft& d) {
-    auto paths = read_path_array(c, n, "env_files", true);
-    if (!paths) return;
-    // Later scopes add to the list: a type's own secrets come after shared ones.
-    std::set<std::string> seen(d.pt.env_files.begin(), d.pt.env_files.end());
-    for (auto& p : *paths)
-        if (seen.insert(p).second) d.pt.env_files.push_back(std::move(p));
-}
-
 void user(Context& c, const toml::node& n, Draft& d) {
     if (auto v = read_user(c, n, "user")) d.pt.user = *v;
 }
@@ -154,76 +49,6 @@ void group(Context& c, const toml::node& n, Draft& d) {
 }
 void working_directory(Context& c, const toml::node& n, Draft& d) {
     if (auto v = read_path(c, n, "working_directory")) d.pt.working_directory = *v;
-}
-
-// "/bin/bash -l" (words split on spaces) or ["/bin/bash", "-l"].
-void shell(Context& c, const toml::node& n, Draft& d) {
-    std::vector<std::string> words;
-    if (const auto* arr = n.as_array()) {
-        for (const auto& item : *arr) {
-            auto w = read_string(c, item, "shell");
-            if (!w) return;
-            words.push_back(std::move(*w));
-        }
-    } else if (auto line = read_string(c, n, "shell")) {
-        std::size_t at = 0;
-        while (at < line->size()) {
-            std::size_t start = line->find_first_not_of(' ', at);
-            if (start == std::string::npos) break;
-            std::size_t end = line->find(' ', start);
-            if (end == std::string::npos) end = line->size();
-            words.push_back(line->substr(start, end - start));
-            at = end;
-        }
-    } else {
-        return;
-    }
-    if (words.empty() || words.front().empty() || words.front()[0] != '/') {
-        c.error(n, "shell must start with the absolute path of a shell, e.g. \"/bin/bash -l\" (got " + describe(n) +
-                       ")");
-        return;
-    }
-    if (auto problem = program_problem(words.front())) {
-        c.error(n, "shell " + quoted(words.front()) + " " + *problem);
-        return;
-    }
-    for (const auto& w : words) {
-        if (w.empty() || has_control_chars(w) || w.size() > 4096) {
-            c.error(n, "shell words must be non-empty, at most 4096 bytes, without control characters (got " +
-                           quoted(w) + ")");
-            return;
-        }
-        if (w == "-c") {
-            c.error(n, "shell must not include \"-c\": formation adds -c and the command line");
-            return;
-        }
-    }
-    d.pt.shell = std::move(words);
-}
-
-void instance_env(Context& c, const toml::node& n, Draft& d) {
-    const auto* arr = n.as_array();
-    if (!arr) {
-        c.error(n, "instance_env must be an array of variable names, e.g. [\"PS\"] (got " + describe(n) + ")");
-        return;
-    }
-    std::vector<std::string> names;
-    for (const auto& item : *arr) {
-        auto name = read_string(c, item, "instance_env");
-        if (!name) return;
-        if (!is_valid_env_name(*name)) {
-            c.error(item, "instance_env " + quoted(*name) +
-                              " must be a variable name (letters, digits, \"_\", not starting with a digit)");
-            return;
-        }
-        if (auto why = instance_env_problem(*name)) {
-            c.error(item, "instance_env " + quoted(*name) + " cannot carry the instance's name: it " + *why +
-                              "; use a name of your own, such as PS or DYNO");
-            return;
-        }
-        if (std::find(names.begin(), names.end(), *name) == names.end()) names.push_back(std::move(*name));
-    }
-    d.pt.instance_env = std::move(names);
 }
 
 void network_online(Context& c, const toml::node& n, Draft& d) {
@@ -381,126 +206,6 @@ void writable_paths(Context& c, const toml::node& n, Draft& d) {
     if (auto v = read_path_array(c, n, "writable_paths")) d.pt.writable_paths = std::move(*v);
 }
 
-void raw_section(Context& c, const toml::key& section, const toml::node& n, std::vector<RawDirective>& out) {
-    const std::string label = "systemd." + std::string(section.str());
-    const auto* arr = n.as_array();
-    if (!arr) {
-        c.error(n, label + " must be an array of \"Key=value\" strings (got " + describe(n) + ")");
-        return;
-    }
-    for (const auto& item : *arr) {
-        auto line = read_string(c, item, label);
-        if (!line) continue;
-        auto eq = line->find('=');
-        if (eq == std::string::npos || !is_valid_directive_key(std::string_view(*line).substr(0, eq))) {
-            c.error(item, label + " entries must look like \"Key=value\" with Key in [A-Z][A-Za-z0-9]* (got " +
-                              quoted(*line) + ")");
-        } else if (has_control_chars(*line)) {
-            c.error(item, label + " entries must not contain control characters such as newlines (got " +
-                              quoted(*line) + ")");
-        } else if (line->back() == '\\') {
-            c.error(item, label + " entries must not end with a backslash, which systemd reads as a line "
-                                  "continuation, joining the next generated line (got " + quoted(*line) + ")");
-        } else if (std::string_view key = std::string_view(*line).substr(0, eq);
-                   !is_known_directive(section.str(), key)) {
-            c.error(item, label + ": " + quoted(key) + " is not a [" + std::string(section.str()) +
-                              "] directive systemd 252 knows; it would ignore the line");
-        } else if (auto problem = raw_line_problem(section.str(), key, std::string_view(*line).substr(eq + 1))) {
-            c.error(item, label + ": " + *problem);
-        } else {
-            out.push_back({std::string(section.str()), std::move(*line), c.pos(item.source())});
-        }
-    }
-}
-
-// The escape hatch: raw directives copied verbatim. A process's own table
-// replaces the one from [defaults], like every other key.
-void systemd(Context& c, const toml::node& n, Draft& d) {
-    const auto* t = n.as_table();
-    if (!t) {
-        c.error(n, "systemd must be a table with Unit and/or Service arrays (got " + describe(n) + ")");
-        return;
-    }
-    std::vector<RawDirective> raw;
-    for (const auto& [k, v] : *t) {
-        const auto sections = raw_section_names();
-        if (std::find(sections.begin(), sections.end(), k.str()) != sections.end()) raw_section(c, k, v, raw);
-        else unknown_key(c, k, "in " + table_label(d, "systemd") + " (only Unit and Service)", sections);
-    }
-    // toml++ iterates keys sorted; put Unit first, keeping file order within each.
-    std::stable_sort(raw.begin(), raw.end(), [](const RawDirective& a, const RawDirective& b) {
-        return a.section == "Unit" && b.section != "Unit";
-    });
-    d.pt.raw = std::move(raw);
-}
-
-// What a raw line cannot say alone: with formation's own lines and the
-// type's other raw lines (the last assignment of a key wins, an empty one
-// clears a list). Each refusal is one systemd would make at load time, or a
-// line that takes away what a formation key wrote.
-void check_raw_lines(Context& c, const ProcessType& pt) {
-    const std::string label = "[process." + pt.name + "]";
-    std::map<std::string, const RawDirective*> last;  // "Service.KillMode" → its last line
-    std::map<std::string, std::set<std::string>> deps;  // "OnFailure" → units
-    auto value_of = [](const RawDirective& r) { return std::string_view(r.line).substr(r.line.find('=') + 1); };
-    for (const auto& r : pt.raw) {
-        const std::string key = r.line.substr(0, r.line.find('='));
-        const std::string_view value = value_of(r);
-        last[r.section + "." + key] = &r;
-        if (r.section == "Service" && value.empty() && key == "ExecStartPost" && pt.ready == Readiness::port)
-            c.error(r.where, "an empty ExecStartPost= clears the port check formation writes for ready = \"port\" in " +
-                                 label);
-        if (r.section == "Service" && value.empty() && key == "ExecReload" && pt.reload_signal)
-            c.error(r.where, "an empty ExecReload= clears the line reload_signal writes in " + label +
-                                 ", so formation reload could no longer reload it");
-        if (r.section == "Service" && key == "Environment") {
-            for (const auto& name : raw_environment_names(value)) {
-                if (name == "PORT" && pt.port)
-                    c.error(r.where, "PORT must not be set by a raw Environment= for " + label +
-                                         ", which sets port: each instance gets PORT = port + N - 1");
-                if (std::find(pt.instance_env.begin(), pt.instance_env.end(), name) != pt.instance_env.end())
-                    c.error(r.where, name + " must not be set by a raw Environment= for " + label +
-                                         ": instance_env gives it each instance's name (" + pt.name + ".N)");
-            }
-        }
-        if (r.section == "Unit" && (key == "OnFailure" || key == "OnSuccess")) {
-            std::string_view rest = value;
-            while (!rest.empty()) {
-                auto start = rest.find_first_not_of(" \t");
-                if (start == std::string_view::npos) break;
-                auto end = rest.find_first_of(" \t", start);
-                deps[key].insert(std::string(rest.substr(start, end == std::string_view::npos ? end : end - start)));
-                rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
-            }
-        }
-    }
-    auto value_at = [&](const std::string& k) -> std::optional<std::string_view> {
-        auto it = last.find(k);
-        if (it == last.end()) return std::nullopt;
-        return value_of(*it->second);
-    };
-    // service_verify(): PAM needs the stop signal to reach every process.
-    auto kill = value_at("Service.KillMode");
-    auto pam = value_at("Service.PAMName");
-    if (pam && !pam->empty() && kill && (*kill == "process" || *kill == "none"))
-        c.error(last["Service.KillMode"]->where,
-                "KillMode=" + std::string(*kill) + " with PAMName=: systemd refuses a unit with PAM unless KillMode= "
-                "is control-group or mixed, which formation writes");
-    // unit_load(): "isolate" starts one unit and stops every other.
-    for (const char* dep : {"OnFailure", "OnSuccess"}) {
-        std::string mode_key = std::string("Unit.") + dep + "JobMode";
-        auto mode = value_at(mode_key);
-        if (mode && *mode == "isolate" && deps[dep].size() > 1)
-            c.error(last[mode_key]->where, std::string(dep) + "JobMode=isolate with more than one " + dep +
-                                               "= unit: systemd refuses the unit (isolate starts exactly one)");
-    }
-    auto extra = value_at("Service.RuntimeRandomizedExtraSec");
-    auto max = value_at("Service.RuntimeMaxSec");
-    if (extra && !extra->empty() && (!max || max->empty() || *max == "infinity"))
-        c.error(last["Service.RuntimeRandomizedExtraSec"]->where,
-                "RuntimeRandomizedExtraSec= does nothing without RuntimeMaxSec= (systemd ignores it with a warning)");
-}
-
 struct Setting {
     std::string_view name;
     Handler handler;
@@ -509,16 +214,16 @@ struct Setting {
 };
 
 constexpr std::array<Setting, 33> settings{{
-    {"command", command, false, false},
+    {"command", command_setting, false, false},
     {"count", count, false, true},
     {"port", port, false, false},
-    {"env", env, true, true},
-    {"env_files", env_files, true, true},
+    {"env", env_setting, true, true},
+    {"env_files", env_files_setting, true, true},
     {"user", user, true, true},
     {"group", group, true, true},
     {"working_directory", working_directory, true, true},
-    {"shell", shell, true, true},
-    {"instance_env", instance_env, true, true},
+    {"shell", shell_setting, true, true},
+    {"instance_env", instance_env_setting, true, true},
     {"network_online", network_online, true, true},
     {"after", after, false, false},
     {"restart", restart, false, true},
@@ -540,7 +245,7 @@ constexpr std::array<Setting, 33> settings{{
     {"nice", nice, false, true},
     {"hardening", hardening, false, true},
     {"writable_paths", writable_paths, false, true},
-    {"systemd", systemd, false, true},
+    {"systemd", systemd_setting, false, true},
     {"hosts", hosts_setting, false, false},
 }};
 
@@ -554,8 +259,6 @@ bool allowed(const Setting& s, Scope scope) {
 }
 
 }  // namespace
-
-std::vector<std::string_view> raw_section_names() { return {"Unit", "Service"}; }
 
 bool apply_setting(Context& c, const toml::key& key, const toml::node& value, Scope scope, Draft& d) {
     for (const auto& s : settings) {

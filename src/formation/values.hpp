@@ -64,7 +64,7 @@ bool is_valid_directive_key(std::string_view key);
 // value that makes systemd refuse the unit (a command line it cannot parse,
 // an unknown specifier, a path RootDirectory= cannot take, …) or ignore the
 // line. nullopt when the line may go in. What depends on the other lines
-// of the process type is checked by the parser (parse_process.cpp).
+// of the process type is checked by the parser (parse_raw_lines.cpp).
 std::optional<std::string> raw_line_problem(std::string_view section, std::string_view key, std::string_view value);
 
 // The keys of `section` a raw line may have: is_known_directive() less the

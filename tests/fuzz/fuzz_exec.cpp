@@ -37,7 +37,7 @@
 #include <string_view>
 #include <vector>
 
-#include "compile/escape.hpp"
+#include "compile/shell_line.hpp"
 
 namespace {
 

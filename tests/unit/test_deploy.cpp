@@ -206,7 +206,7 @@ TEST_CASE("--parallel restarts K at a time") {
     o.parallel = 2;
     o.settle_usec = 0;
     std::vector<Restart> steps;
-    for (const auto& i : set.instances) steps.push_back({i.unit, false, {}, 0});
+    for (const auto& i : set.instances) steps.push_back({i.unit, false, {}, 0, {}});
     auto report = deploy::rolling_restart(steps, m, o);
     CHECK(report.ok());
     // Two run_jobs calls of two: web@1 and web@2 together, then web@3 and web@4.
@@ -232,7 +232,7 @@ namespace {
 
 std::vector<Restart> roll(const UnitSet& set, std::uint64_t min_ready) {
     std::vector<Restart> steps;
-    for (const auto& i : set.instances) steps.push_back({i.unit, false, {}, min_ready});
+    for (const auto& i : set.instances) steps.push_back({i.unit, false, {}, min_ready, {}});
     return steps;
 }
 
@@ -310,7 +310,7 @@ TEST_CASE("a step whose socket changed stops the service and its socket, then st
     UnitSet set = compile(app(1, 0));
     running(set, m);
     Recorder rec{&m.calls};
-    auto report = deploy::rolling_restart({{"shop-web@1.service", true, "shop-web@1.socket", 0}}, m, rec.options());
+    auto report = deploy::rolling_restart({{"shop-web@1.service", true, "shop-web@1.socket", 0, {}}}, m, rec.options());
     CHECK(report.ok());
     CHECK(before(m.calls, "stop shop-web@1.service", "stop shop-web@1.socket"));
     CHECK(before(m.calls, "stop shop-web@1.socket", "start shop-web@1.service"));

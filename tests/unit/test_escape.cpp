@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "compile/escape.hpp"
+#include "compile/shell_line.hpp"
 
 using namespace formation;
 

@@ -251,12 +251,14 @@ TEST_CASE("instance_env_problem: names that can carry \"web.2\"") {
 }
 
 TEST_CASE("raw_line_problem: keys formation writes, deprecated names and USB gadgets are refused whatever the value") {
-    for (auto [section, key] : std::vector<std::pair<std::string, std::string>>{
+    for (const auto& entry : std::vector<std::pair<std::string, std::string>>{
              {"Service", "Type"}, {"Service", "ExecStart"}, {"Service", "User"}, {"Service", "Group"},
              {"Service", "WorkingDirectory"}, {"Service", "Slice"}, {"Service", "SyslogIdentifier"},
              {"Service", "StandardOutput"}, {"Service", "StandardError"}, {"Service", "MemoryAccounting"},
              {"Unit", "SourcePath"}, {"Service", "CPUShares"}, {"Service", "MemoryLimit"},
              {"Unit", "RequiresOverridable"}, {"Unit", "OnFailureIsolate"}, {"Service", "USBFunctionStrings"}}) {
+        const std::string& section = entry.first;  // no structured binding: CAPTURE's lambda cannot use one (clang 14)
+        const std::string& key = entry.second;
         CAPTURE(key);
         CHECK(raw_line_problem(section, key, "x"));
         const auto allowed = raw_keys_allowed(section);
