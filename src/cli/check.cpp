@@ -4,53 +4,61 @@
 #include <iostream>
 
 #include "cli/common.hpp"
-#include "cli/table.hpp"
+#include "formation/error.hpp"
+#include "json/json.hpp"
 #include "formation/parse.hpp"
 
 namespace formation::cli {
 
 namespace {
 
-std::string diagnostics_json(const std::vector<Diagnostic>& ds) {
-    std::string out = "[";
+void write_diagnostics(json::Writer& w, const std::vector<Diagnostic>& ds) {
+    w.array();
     for (const auto& d : ds) {
-        if (out.size() > 1) out += ',';
-        out += "{\"file\":" + json_quote(d.where.file) + ",\"line\":" +
-               (d.where.line > 0 ? std::to_string(d.where.line) : "null") + ",\"column\":" +
-               (d.where.column > 0 ? std::to_string(d.where.column) : "null") +
-               ",\"message\":" + json_quote(d.message) + "}";
+        w.object().key("file").string(d.where.file).key("line");
+        if (d.where.line > 0) w.integer(d.where.line);
+        else w.null();
+        w.key("column");
+        if (d.where.column > 0) w.integer(d.where.column);
+        else w.null();
+        w.key("message").string(d.message).end_object();
     }
-    return out + "]";
+    w.end_array();
+}
+
+// A refused file: no app, no types, every problem.
+std::string refused_json(const std::string& file, const std::vector<Diagnostic>& errors) {
+    json::Writer w;
+    w.object().key("file").string(file).key("ok").boolean(false).key("app").null().key("types").array().end_array();
+    w.key("instances").null().key("errors");
+    write_diagnostics(w, errors);
+    w.key("warnings").array().end_array().end_object();
+    return w.text();
 }
 
 // One object on stdout whether the file is valid or not; the exit status
 // is the same as without --json.
 int run_check_json(const Globals& g) {
-    std::string out = "{\"file\":" + json_quote(g.file);
     try {
         LoadedFormation loaded = load_formation(g.file);
         const Formation& f = loaded.formation;
-        std::string types = "[";
+        json::Writer w;
+        w.object().key("file").string(g.file).key("ok").boolean(true).key("app").string(f.app).key("types").array();
         int instances = 0;
         for (const auto& p : f.processes) {
-            if (types.size() > 1) types += ',';
-            types += "{\"name\":" + json_quote(p.name) + ",\"count\":" + std::to_string(p.count) + "}";
+            w.object().key("name").string(p.name).key("count").integer(p.count).end_object();
             instances += p.count;
         }
-        out += ",\"ok\":true,\"app\":" + json_quote(f.app) + ",\"types\":" + types + "],\"instances\":" +
-               std::to_string(instances) + ",\"errors\":[],\"warnings\":" +
-               diagnostics_json(lint_formation(f)) + "}";
-        std::cout << out << '\n';
+        w.end_array().key("instances").integer(instances).key("errors").array().end_array().key("warnings");
+        write_diagnostics(w, lint_formation(f));
+        w.end_object();
+        std::cout << w.text() << '\n';
         return exit_ok;
     } catch (const InvalidFormation& e) {
-        out += ",\"ok\":false,\"app\":null,\"types\":[],\"instances\":null,\"errors\":" +
-               diagnostics_json(e.error.diagnostics()) + ",\"warnings\":[]}";
-        std::cout << out << '\n';
+        std::cout << refused_json(g.file, e.error.diagnostics()) << '\n';
         return exit_usage;
     } catch (const CliError& e) {  // unreadable, missing
-        out += ",\"ok\":false,\"app\":null,\"types\":[],\"instances\":null,\"errors\":" +
-               diagnostics_json({{{g.file, 0, 0}, e.what()}}) + ",\"warnings\":[]}";
-        std::cout << out << '\n';
+        std::cout << refused_json(g.file, {{{g.file, 0, 0}, e.what()}}) << '\n';
         return e.code();
     }
 }

@@ -1,8 +1,8 @@
 // Verbs across [hosts.*]: which ones, on which hosts, and the roll: one
 // host at a time (--parallel-hosts K: K at a time), each converged before
 // the next; the first host that fails stops the roll and is named, and the
-// hosts already done stay done. status and logs: hosts_status.cpp,
-// hosts_logs.cpp.
+// hosts already done stay done. status and logs (typed answers from every
+// host at once): hosts_status.cpp, hosts_logs.cpp.
 #include "cli/hosts.hpp"
 
 #include <CLI/CLI.hpp>
@@ -78,6 +78,18 @@ std::string failure(const Host& h, const remote::Result& r) {
     }
     if (r.exit_code >= 128) return "its formation was killed by signal " + std::to_string(r.exit_code - 128);
     return "failed (exit " + std::to_string(r.exit_code) + ")";
+}
+
+std::optional<std::string> answer_of(const remote::Result& r) {
+    if ((r.exit_code == 0 || r.exit_code == 1) && r.out.find_first_not_of(" \n") != std::string::npos) return r.out;
+    return std::nullopt;
+}
+
+std::string refusal(const Host& h, const remote::Result& r) {
+    std::string last = remote::last_line(r.err);
+    if (r.exit_code == 2 && !last.empty() && r.err.find("version mismatch") == std::string::npos && !remote::unreachable(r))
+        return last;
+    return failure(h, r);
 }
 
 void print_prefixed(std::ostream& os, const std::string& name, std::string_view text) {
@@ -240,7 +252,27 @@ int scale(const Context& c) {
     return rc != exit_ok ? rc : exit_failed;
 }
 
-const std::vector<std::string> spanning{"apply", "scale", "start", "stop", "restart", "reload", "destroy", "status", "logs"};
+int forward_verb(const Context& c) { return forward(c, c.verb.get_name()); }
+
+// The verbs that span hosts, and how each is carried there: a verb that
+// changes hosts rolls (apply sends FILE, scale edits it after; the others
+// go to the hosts running the types named); one that shows asks every host
+// at once and renders their typed answers as one.
+struct Spanning {
+    std::string_view verb;
+    int (*run)(const Context&);
+};
+constexpr Spanning spanning[] = {
+    {"apply", apply},          {"scale", scale},          {"start", forward_verb},   {"stop", forward_verb},
+    {"restart", forward_verb}, {"reload", forward_verb},  {"destroy", forward_verb}, {"status", status},
+    {"logs", logs},
+};
+
+const Spanning* spanning_verb(const std::string& name) {
+    for (const auto& s : spanning)
+        if (s.verb == name) return &s;
+    return nullptr;
+}
 
 }  // namespace
 
@@ -251,7 +283,8 @@ std::optional<int> run_on_hosts(CLI::App& root, const Globals& g) {
     if (subs.empty()) return std::nullopt;
     const CLI::App& verb = *subs.front();
     const std::string name = verb.get_name();
-    bool spans = std::find(hosts::spanning.begin(), hosts::spanning.end(), name) != hosts::spanning.end();
+    const hosts::Spanning* how = hosts::spanning_verb(name);
+    bool spans = how != nullptr;
     bool with_app = !g.app.empty() || (verb.get_option_no_throw("--app") && verb.get_option_no_throw("--app")->count());
     if (!spans || with_app) {
         if (!g.host.empty())
@@ -275,11 +308,7 @@ std::optional<int> run_on_hosts(CLI::App& root, const Globals& g) {
     for (const auto& h : c.file.formation.hosts)
         if (g.host.empty() || h.name == g.host) c.hosts.push_back(h);
     if (c.hosts.empty()) throw CliError("-H " + g.host + ": " + g.file + " has no [hosts." + g.host + "]", exit_usage);
-    if (name == "apply") return hosts::apply(c);
-    if (name == "scale") return hosts::scale(c);
-    if (name == "status") return hosts::status(c);
-    if (name == "logs") return hosts::logs(c);
-    return hosts::forward(c, name);
+    return how->run(c);
 }
 
 int run_remote(int argc, char** argv) {

@@ -1,7 +1,8 @@
 // Shared by the hosts_*.cpp verbs: which hosts, the remote command line,
-// and a failed host's reason.
+// a host's answer, and a failed host's reason.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,14 @@ std::string label(const Host& h);
 // message), formation missing there, another formation version, or the exit
 // status. May ask the host for its version once more.
 std::string failure(const Host& h, const remote::Result& r);
+
+// What a host's verb answered on stdout, when it ran to the end (exit 0,
+// or 1 for "something is failing", which status reports with its answer).
+std::optional<std::string> answer_of(const remote::Result& r);
+
+// Why a host gave no answer: the verb's own refusal there (a usage error,
+// exit 2), else failure().
+std::string refusal(const Host& h, const remote::Result& r);
 
 // The exit code a failed host gives the whole command.
 int exit_code_of(const remote::Result& r);

@@ -5,12 +5,12 @@
 
 #include <algorithm>
 #include <iostream>
-#include <map>
 
 #include "cli/hosts_internal.hpp"
-#include "cli/table.hpp"
+#include "app/log_view.hpp"
+#include "cli/log_lines.hpp"
 #include "formation/hosts.hpp"
-#include "remote/json.hpp"
+#include "json/json.hpp"
 
 namespace formation::cli::hosts {
 
@@ -18,45 +18,23 @@ namespace {
 
 struct Entry {
     std::uint64_t realtime_usec = 0;
-    std::string prefix;   // "alpha/web.1"
+    std::string label;  // "alpha/web.1"
     std::string message;
 };
 
 const CLI::Option* option(const CLI::App& verb, const std::string& name) { return verb.get_option_no_throw(name); }
 
-class Printer {
-public:
-    void print(const Entry& e) {
-        width_ = std::max(width_, display_width(e.prefix));
-        std::string prefix = terminal_safe(e.prefix) + std::string(width_ - display_width(e.prefix), ' ') + " | ";
-        std::string_view rest = e.message;
-        if (rest.size() > 1 && rest.back() == '\n') rest.remove_suffix(1);
-        std::string out;
-        for (;;) {
-            auto nl = rest.find('\n');
-            out += prefix + terminal_safe(rest.substr(0, nl), true) + '\n';
-            if (nl == std::string_view::npos) break;
-            rest.remove_prefix(nl + 1);
-        }
-        std::cout << out;
-    }
-    void widen(const std::vector<Entry>& es) {
-        for (const auto& e : es) width_ = std::max(width_, display_width(e.prefix));
-    }
-
-private:
-    std::size_t width_ = 0;
-};
-
 // One line of a host's logs --json; nullopt for the {"following":true} mark.
 std::optional<Entry> read_entry(const Host& h, std::string_view line, bool* following) {
-    remote::Json j = remote::parse_json(line);
-    if (j.flag("following")) {
+    auto l = app::decode_log_line(line);
+    if (!l) {
         *following = true;
         return std::nullopt;
     }
-    return Entry{j.count("realtime_usec"), h.name + "/" + j.text("instance", j.text("unit")), j.text("message")};
+    return Entry{l->realtime_usec, h.name + "/" + l->instance, std::move(l->message)};
 }
+
+void print(LogPrinter& printer, const Entry& e) { std::cout << printer.format(e.label, e.message); }
 
 }  // namespace
 
@@ -91,14 +69,11 @@ int logs(const Context& c) {
     }
     if (hosts.empty()) throw CliError("logs: no host runs the instances named", exit_usage);
 
-    Printer printer;
+    LogPrinter printer;
     // One width from the start: the formation's instances on the hosts read.
-    std::vector<Entry> names;
     for (const Host* h : hosts)
         for (const auto& p : f.processes)
-            if (runs_on(p, h->name) && p.count > 0)
-                names.push_back({0, h->name + "/" + p.name + "." + std::to_string(p.count), {}});
-    printer.widen(names);
+            if (runs_on(p, h->name) && p.count > 0) printer.widen(h->name + "/" + p.name + "." + std::to_string(p.count));
     std::vector<Entry> backlog;
     std::vector<bool> past_backlog(hosts.size(), false);
     bool streaming = false;
@@ -108,8 +83,8 @@ int logs(const Context& c) {
                          [](const Entry& a, const Entry& b) { return a.realtime_usec < b.realtime_usec; });
         if (lines > 0 && backlog.size() > static_cast<std::size_t>(lines))
             backlog.erase(backlog.begin(), backlog.end() - lines);
-        printer.widen(backlog);
-        for (const auto& e : backlog) printer.print(e);
+        for (const auto& e : backlog) printer.widen(e.label);
+        for (const auto& e : backlog) print(printer, e);
         std::cout.flush();
         backlog.clear();
         streaming = true;
@@ -126,13 +101,13 @@ int logs(const Context& c) {
             std::optional<Entry> e;
             try {
                 e = read_entry(*hosts[i], line, &following);
-            } catch (const remote::JsonError& err) {
+            } catch (const json::Error& err) {
                 bad_lines[i] = err.what();
                 return;
             }
             if (following) return host_done_with_backlog(i);
             if (!streaming) return backlog.push_back(std::move(*e));
-            printer.print(*e);
+            print(printer, *e);
             std::cout.flush();
         },
         [&](std::size_t i) {
@@ -143,11 +118,7 @@ int logs(const Context& c) {
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& r = results[i];
         if (r.exit_code == 0 && bad_lines[i].empty()) continue;
-        std::string why = !bad_lines[i].empty() ? "answered " + bad_lines[i]
-                          : r.exit_code == 2 && r.err.find("version mismatch") == std::string::npos &&
-                                  !remote::unreachable(r)
-                              ? remote::last_line(r.err)
-                              : failure(*hosts[i], r);
+        std::string why = !bad_lines[i].empty() ? "answered " + bad_lines[i] : refusal(*hosts[i], r);
         std::cerr << "formation: logs of host " << label(*hosts[i]) << ": " << why << "\n";
         rc = exit_failed;
     }

@@ -7,6 +7,7 @@
 
 #include "cli/app_context.hpp"
 #include "cli/table.hpp"
+#include "json/json.hpp"
 #include "compile/render.hpp"
 #include "plan/plan.hpp"
 
@@ -37,15 +38,16 @@ int run_list(const Globals& g, bool json) {
         } catch (const InvalidFormation&) {
             note = "invalid file; no units";
         }
-        std::string types, types_json = "[";
+        std::string types;
+        json::Writer types_json;
+        types_json.array();
         int desired = 0;
         for (const auto& p : f.formation.processes) {
             types += (types.empty() ? "" : " ") + p.name + "=" + std::to_string(p.count);
-            types_json += std::string(types_json.size() > 1 ? "," : "") + "{\"name\":" + json_quote(p.name) +
-                          ",\"count\":" + std::to_string(p.count) + "}";
+            types_json.object().key("name").string(p.name).key("count").integer(p.count).end_object();
             desired += p.count;
         }
-        types_json += "]";
+        types_json.end_array();
         Cell run_cell = null_cell("?");
         if (m) {
             std::uint64_t n = 0;
@@ -53,7 +55,7 @@ int run_list(const Globals& g, bool json) {
                 n += parse_instance(in.app, s.name) && running(s.active_state);
             run_cell = number_cell(n);
         }
-        table.add_row({text_cell(in.app), {types, types_json}, number_cell(static_cast<std::uint64_t>(desired)),
+        table.add_row({text_cell(in.app), {types, types_json.text()}, number_cell(static_cast<std::uint64_t>(desired)),
                        run_cell, text_cell(in.path.string()), note.empty() ? null_cell("") : text_cell(note)});
     }
     if (json)

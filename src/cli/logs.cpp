@@ -17,12 +17,12 @@
 #include <functional>
 #include <ctime>
 #include <iostream>
-#include <map>
 #include <optional>
 
+#include "app/log_view.hpp"
 #include "cli/app_context.hpp"
 #include "cli/common.hpp"
-#include "cli/table.hpp"
+#include "cli/log_lines.hpp"
 #include "compile/compile.hpp"
 #include "formation/values.hpp"
 #include "plan/plan.hpp"
@@ -128,70 +128,41 @@ std::vector<Source> select_sources(const Formation& f, const UnitSet& set, const
     return out;
 }
 
-// What goes before " | " for each unit, padded to one width, colored per
-// type; made on first use for an instance that appeared while following.
-class Prefixes {
+// The label of each entry, "web.1", colored per type (in the formation's
+// order); one width from the start for the instances read.
+class Labels {
 public:
-    Prefixes(const std::string& app, const std::vector<Source>& sources, const UnitSet& set, bool color)
+    Labels(const std::string& app, const std::vector<Source>& sources, const UnitSet& set, bool color)
         : app_(app), types_(set.types), color_(color) {
-        for (const auto& s : sources) width_ = std::max(width_, display_width(label(s.type, s.index)));
-        for (const auto& s : sources) add(s.unit, s.type, s.index);
+        for (const auto& s : sources) printer_.widen(s.type + "." + std::to_string(s.index));
     }
 
-    const std::string& of(const std::string& unit) {
-        if (auto it = by_unit_.find(unit); it != by_unit_.end()) return it->second;
-        if (auto ref = parse_instance(app_, unit)) return add(unit, ref->type, ref->index);
-        return by_unit_[unit] = terminal_safe(unit);
+    void print(const systemd::JournalEntry& e) {
+        static const Color palette[] = {Color::cyan, Color::magenta, Color::blue, Color::yellow, Color::green};
+        std::string out;
+        if (auto ref = parse_instance(app_, e.unit)) {
+            auto rank = static_cast<std::size_t>(std::find(types_.begin(), types_.end(), ref->type) - types_.begin());
+            out = printer_.format(ref->type + "." + std::to_string(ref->index), e.message,
+                                  color_ ? palette[rank % std::size(palette)] : Color::none);
+        } else {
+            out = printer_.format(e.unit, e.message);
+        }
+        std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
     }
 
 private:
-    static std::string label(const std::string& type, int index) { return type + "." + std::to_string(index); }
-
-    const std::string& add(const std::string& unit, const std::string& type, int index) {
-        static const Color palette[] = {Color::cyan, Color::magenta, Color::blue, Color::yellow, Color::green};
-        std::string text = label(type, index);
-        text += std::string(width_ - std::min(width_, display_width(text)), ' ') + " |";
-        auto rank = static_cast<std::size_t>(std::find(types_.begin(), types_.end(), type) - types_.begin());
-        return by_unit_[unit] = color_ ? colored(text, palette[rank % std::size(palette)]) : text;
-    }
-
     std::string app_;
     std::vector<std::string> types_;
     bool color_;
-    std::size_t width_ = 0;
-    std::map<std::string, std::string> by_unit_;
+    LogPrinter printer_;
 };
-
-// The message as logged, the prefix before each of its lines. A process may
-// log anything: control characters (an escape sequence that retitles the
-// terminal or clears it) and bytes that are not UTF-8 are shown as C escapes
-// ("\x1b]0;…\x07"), not sent to the terminal; tabs and valid UTF-8 text are
-// kept. (journalctl hides such a message as "[N blob data]" unless --all; an
-// escape keeps the line readable, colored output included.)
-void print_entry(const systemd::JournalEntry& e, Prefixes& prefixes) {
-    const std::string& prefix = prefixes.of(e.unit);
-    std::string_view rest = e.message;
-    if (rest.size() > 1 && rest.back() == '\n') rest.remove_suffix(1);  // no empty last line
-    std::string out;
-    for (;;) {
-        auto nl = rest.find('\n');
-        out += prefix;
-        out += ' ';
-        out += terminal_safe(rest.substr(0, nl), true);
-        out += '\n';
-        if (nl == std::string_view::npos) break;
-        rest.remove_prefix(nl + 1);
-    }
-    std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
-}
 
 // --json: one object a line, the message as logged (what formation on
 // another host answers for a logs across [hosts]).
 void print_entry_json(const systemd::JournalEntry& e, const std::string& app) {
     auto ref = parse_instance(app, e.unit);
-    std::string out = "{\"realtime_usec\":" + std::to_string(e.realtime_usec) + ",\"unit\":" + json_quote(e.unit) +
-                      ",\"instance\":" + json_quote(ref ? ref->type + "." + std::to_string(ref->index) : e.unit) +
-                      ",\"message\":" + json_quote(e.message) + "}\n";
+    std::string out =
+        app::encode(app::LogLine{e.realtime_usec, e.unit, ref ? ref->type + "." + std::to_string(ref->index) : e.unit, e.message}) + "\n";
     std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
 }
 
@@ -226,8 +197,8 @@ int run_logs(const Globals& g, const LogsOptions& o) {
     int lines = o.lines >= 0 ? o.lines : (o.since.empty() ? default_lines : 0);
     if (lines > 0) q.last = static_cast<std::size_t>(lines);
 
-    Prefixes prefixes(f.app, sources, set, stdout_wants_color());
-    std::function<void(const systemd::JournalEntry&)> print = [&prefixes](const auto& e) { print_entry(e, prefixes); };
+    Labels labels(f.app, sources, set, stdout_wants_color());
+    std::function<void(const systemd::JournalEntry&)> print = [&labels](const auto& e) { labels.print(e); };
     if (o.json) print = [&f](const auto& e) { print_entry_json(e, f.app); };
     if (o.json && o.follow) {
         // The backlog, a {"following":true} line, then what comes after it:
@@ -237,7 +208,7 @@ int run_logs(const Globals& g, const LogsOptions& o) {
             print(e);
             from = std::max(from, e.realtime_usec + 1);
         }
-        std::cout << "{\"following\":true}" << std::endl;
+        std::cout << app::following_mark << std::endl;
         q.last.reset();
         q.since_usec = from;
     }

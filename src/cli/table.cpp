@@ -28,56 +28,6 @@ std::string colored(std::string_view text, Color c) {
     return std::string("\033[") + code + "m" + std::string(text) + "\033[0m";
 }
 
-namespace {
-
-bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-void append_escaped_ascii(std::string& out, char c) {
-    switch (c) {
-        case '"': out += "\\\""; return;
-        case '\\': out += "\\\\"; return;
-        case '\n': out += "\\n"; return;
-        case '\r': out += "\\r"; return;
-        case '\t': out += "\\t"; return;
-        case '\b': out += "\\b"; return;
-        case '\f': out += "\\f"; return;
-        default: break;
-    }
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(u));
-        out += buf;
-    } else {
-        out += c;
-    }
-}
-
-}  // namespace
-
-std::string json_quote(std::string_view s) {
-    std::string out = "\"";
-    out.reserve(s.size() + 2);
-    for (std::size_t i = 0; i < s.size();) {
-        if (static_cast<unsigned char>(s[i]) < 0x80) {
-            append_escaped_ascii(out, s[i++]);
-        } else if (std::size_t n = formation::utf8_sequence(s, i)) {
-            out.append(s.substr(i, n));
-            i += n;
-        } else {
-            out += "\\ufffd";
-            ++i;
-        }
-    }
-    out += '"';
-    return out;
-}
-
-std::size_t display_width(std::string_view s) {
-    return static_cast<std::size_t>(
-        std::count_if(s.begin(), s.end(), [](char c) { return !is_continuation(static_cast<unsigned char>(c)); }));
-}
-
 std::string format_duration(std::uint64_t usec) {
     std::uint64_t s = usec / 1000000;
     char buf[48];

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "formation/error.hpp"
+#include "json/json.hpp"
+#include "text/utf8.hpp"
 
 namespace formation::cli {
 
@@ -22,17 +24,15 @@ bool stdout_wants_color();
 // `text` wrapped in the ANSI sequence for `c`; unchanged for Color::none.
 std::string colored(std::string_view text, Color c);
 
-// `s` as a JSON string literal, quotes included. Control characters, quotes
-// and backslashes are escaped; bytes that are not valid UTF-8 become U+FFFD,
-// so the output is always valid JSON whatever a unit or log line holds.
-std::string json_quote(std::string_view s);
+// `s` as a JSON string literal: json::quote(), under its former name.
+inline std::string json_quote(std::string_view s) { return json::quote(s); }
 
 // `s` made harmless for a terminal (control and bidi characters as C
 // escapes): one helper for the table, logs and diagnostics, in the core.
 using formation::terminal_safe;
 
 // Columns a terminal shows for `s`: UTF-8 continuation bytes take none.
-std::size_t display_width(std::string_view s);
+inline std::size_t display_width(std::string_view s) { return utf8::columns(s); }
 
 // 5s, 3m12s, 2h04m, 3d02h.
 std::string format_duration(std::uint64_t usec);

@@ -31,9 +31,6 @@ std::vector<Diagnostic> unit_limit_errors(const Formation& f);
 // every unit name the formation makes is free of them.
 std::vector<Diagnostic> reserved_name_errors(const Formation& f);
 
-// Every unit name the formation makes, templates as "APP-TYPE@.service".
-std::vector<std::string> unit_names(const Formation& f);
-
 // Unit names, shared by the compiler and the commands that talk to systemd.
 std::string app_target_name(const std::string& app);
 std::string template_name(const std::string& app, const std::string& type);  // "shop-web@.service"

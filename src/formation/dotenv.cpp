@@ -28,6 +28,7 @@
 #include <algorithm>
 
 #include "formation/import_text.hpp"
+#include "text/utf8.hpp"
 #include "formation/values.hpp"
 
 namespace formation {
@@ -222,7 +223,7 @@ EnvFile parse_dotenv(std::string_view text, const std::string& file, Dialect dia
                                                         "letters, digits and \"_\", not starting with a digit"});
         else if (e.value.find('\0') != std::string::npos)
             errors.push_back({e.where, e.name + ": the value contains a NUL character, which systemd cannot carry"});
-        else if (!import_text::is_valid_utf8(e.value))
+        else if (!utf8::is_valid(e.value))
             errors.push_back({e.where, e.name + ": the value is not valid UTF-8"});
     }
     if (!errors.empty()) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "text/utf8.hpp"
+
 namespace formation {
 
 namespace {
@@ -26,32 +28,15 @@ std::string_view line_of(std::string_view source, int line) {
     return text;
 }
 
-bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
 void append_hex(std::string& out, const char* prefix, unsigned value, int digits) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%s%0*x", prefix, digits, value);
     out += buf;
 }
 
-// The code point of a well-formed sequence of n bytes at s[i].
-unsigned code_point(std::string_view s, std::size_t i, std::size_t n) {
-    auto at = [&s](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned cp = at(i) & (0x7Fu >> n);
-    for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (at(i + k) & 0x3Fu);
-    return cp;
-}
-
 bool is_bidi_control(unsigned cp) {
     return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
            (cp >= 0x2066 && cp <= 0x2069);
-}
-
-// Columns a terminal gives `s`: one per character (continuation bytes take none).
-std::size_t width(std::string_view s) {
-    std::size_t n = 0;
-    for (char c : s) n += !is_continuation(static_cast<unsigned char>(c));
-    return n;
 }
 
 // Where each character of `text` starts (a byte that is not UTF-8 counts
@@ -60,7 +45,7 @@ std::vector<std::size_t> char_starts(std::string_view text) {
     std::vector<std::size_t> starts;
     for (std::size_t i = 0; i < text.size();) {
         starts.push_back(i);
-        std::size_t n = static_cast<unsigned char>(text[i]) < 0x80 ? 1 : utf8_sequence(text, i);
+        std::size_t n = utf8::sequence_length(text, i);
         i += n == 0 ? 1 : n;
     }
     return starts;
@@ -95,7 +80,7 @@ std::string echo_line(std::string_view text, int column) {
         std::string safe = terminal_safe(c, true);
         shown += safe;
         // Keep tabs so the caret lines up under tabbed source.
-        if (i < at) caret += c == "\t" ? std::string("\t") : std::string(width(safe), ' ');
+        if (i < at) caret += c == "\t" ? std::string("\t") : std::string(utf8::columns(safe), ' ');
     }
     if (last < n) shown += "…";
     shown += '\n';
@@ -111,43 +96,19 @@ FormationError::FormationError(std::vector<Diagnostic> diagnostics)
 FormationError::FormationError(Diagnostic diagnostic)
     : FormationError(std::vector<Diagnostic>{std::move(diagnostic)}) {}
 
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-    auto at = [&s](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char c = at(i);
-    std::size_t n = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size()) return 0;
-    if (at(i + 1) < lo || at(i + 1) > hi) return 0;
-    for (std::size_t k = 2; k < n; ++k)
-        if (!is_continuation(at(i + k))) return 0;
-    return n;
-}
-
 std::string terminal_safe(std::string_view s, bool keep_tabs) {
     std::string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size();) {
         auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
-            std::size_t n = utf8_sequence(s, i);
+            std::size_t n = utf8::sequence_length(s, i);
             if (n == 0) {
                 append_hex(out, "\\x", c, 2);
                 ++i;
                 continue;
             }
-            unsigned cp = code_point(s, i, n);
+            auto cp = static_cast<unsigned>(utf8::code_point(s, i, n));
             if (cp < 0xA0 || is_bidi_control(cp)) append_hex(out, "\\u", cp, 4);  // C1 control, bidi control
             else out.append(s.substr(i, n));
             i += n;

@@ -35,10 +35,6 @@ private:
 std::string format_diagnostic(const Diagnostic& d, std::string_view source,
                               std::string_view severity = "error");
 
-// Length of the well-formed UTF-8 sequence (RFC 3629: no overlongs, no
-// surrogates, nothing past U+10FFFF) starting at s[i]; 0 when ill-formed.
-std::size_t utf8_sequence(std::string_view s, std::size_t i);
-
 // `s` made harmless for a terminal, as C escapes: valid UTF-8 printable text
 // as it is; control characters (C0, DEL, and C1 as U+0080..U+009F), which
 // could move the cursor, retitle the window or clear the screen, as "\x1b",

@@ -8,6 +8,7 @@
 
 #include "compile/render.hpp"
 #include "formation/import_text.hpp"
+#include "text/utf8.hpp"
 #include "formation/parse.hpp"
 #include "formation/values.hpp"
 
@@ -30,7 +31,7 @@ struct TypePlan {
 // Comments must stay one valid UTF-8 line whatever a path holds.
 std::string comment_text(std::string_view s) {
     std::string out;
-    bool utf8 = import_text::is_valid_utf8(s);
+    bool utf8 = utf8::is_valid(s);
     for (char c : s) {
         auto u = static_cast<unsigned char>(c);
         out += (u < 0x20 || u == 0x7f || (!utf8 && u >= 0x80)) ? '?' : c;

@@ -1,7 +1,5 @@
 #include "formation/import_text.hpp"
 
-#include <cstdint>
-
 namespace formation::import_text {
 
 namespace {
@@ -40,26 +38,6 @@ std::vector<Line> split_lines(std::string_view text, Dialect d) {
     // As both tools do, a final terminator does not start another line.
     if (start < text.size()) out.push_back({text.substr(start), number});
     return out;
-}
-
-bool is_valid_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-        if (n == 0 || i + n > s.size()) return false;
-        std::uint32_t cp = n == 1 ? c : c & (0x7f >> n);
-        for (std::size_t k = 1; k < n; ++k) {
-            auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xc0) != 0x80) return false;
-            cp = (cp << 6) | (cc & 0x3f);
-        }
-        // Overlong forms, surrogates and code points past U+10FFFF.
-        static constexpr std::uint32_t min_for[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp < min_for[n] || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return false;
-        i += n;
-    }
-    return true;
 }
 
 }  // namespace formation::import_text

@@ -19,8 +19,6 @@ struct Line {
 // of those keeps the number of the "\n" line it sits in.
 std::vector<Line> split_lines(std::string_view text, Dialect d);
 
-bool is_valid_utf8(std::string_view s);
-
 inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 
 inline bool is_blank(std::string_view s) {
@@ -31,11 +29,6 @@ inline bool is_blank(std::string_view s) {
 
 inline std::string_view trim_left(std::string_view s) {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    return s;
-}
-
-inline std::string_view trim_right(std::string_view s) {
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
     return s;
 }
 

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "text/utf8.hpp"
+
 namespace formation::detail {
 
 namespace {
@@ -278,7 +280,7 @@ std::optional<Diagnostic> invalid_utf8(std::string_view text, const std::string&
     while (!c.eof()) {
         const std::size_t i = c.offset();
         const auto b = static_cast<unsigned char>(text[i]);
-        std::size_t n = b < 0x80 ? 1 : utf8_sequence(text, i);
+        std::size_t n = utf8::sequence_length(text, i);
         if (n == 0)
             return Diagnostic{c.pos(path), "invalid TOML: not UTF-8 (byte " + hex_byte(b) +
                                                "); a formation file must be UTF-8 text"};

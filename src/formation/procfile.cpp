@@ -19,6 +19,7 @@
 #include <map>
 
 #include "formation/import_text.hpp"
+#include "text/utf8.hpp"
 #include "formation/values.hpp"
 
 namespace formation {
@@ -74,7 +75,7 @@ Procfile parse_procfile(std::string_view text, const std::string& file, Dialect 
             continue;
         }
         std::string name(t.substr(0, n));
-        if (!import_text::is_valid_utf8(t)) {
+        if (!utf8::is_valid(t)) {
             errors.push_back({where, "process type " + quoted(name) + ": the line is not valid UTF-8"});
             continue;
         }

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "text/utf8.hpp"
+
 namespace formation::systemd {
 namespace {
 
@@ -34,24 +36,6 @@ std::string expand_specifiers(const std::string& key, std::string_view s, const 
         ++i;
     }
     return out;
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xc0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-        out += char(0xe0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3f));
-        out += char(0x80 | (cp & 0x3f));
-    } else {
-        out += char(0xf0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3f));
-        out += char(0x80 | ((cp >> 6) & 0x3f));
-        out += char(0x80 | (cp & 0x3f));
-    }
 }
 
 int hex_digit(char c) {
@@ -98,7 +82,7 @@ std::size_t unescape_one(const std::string& key, std::string_view s, std::size_t
         std::size_t n = c == 'u' ? 4 : 8;
         std::uint32_t v = hex(i + 2, n);
         if (v == 0 || v > 0x10ffff) bad(key, "a bad unicode escape");
-        append_utf8(out, v);
+        utf8::append(out, v);  // a surrogate as U+FFFD
         return i + 1 + n;
     }
     if (c >= '0' && c <= '7') {

@@ -9,7 +9,6 @@
 #include "formation/hosts.hpp"
 #include "formation/parse.hpp"
 #include "formation/parse_internal.hpp"
-#include "remote/json.hpp"
 #include "remote/ssh.hpp"
 
 using namespace formation;
@@ -204,23 +203,6 @@ TEST_CASE("run_all: every command at once, stdin fed, exit codes and lines") {
     CHECK(std::count(lines.begin(), lines.end(), std::make_pair(std::size_t{1}, std::string("y"))) == 1);
     auto big = remote::run_all({{{"wc", "-c"}, std::string(1 << 20, 'x')}});
     CHECK(big[0].out == "1048576\n");
-}
-
-TEST_CASE("json: what status --json and logs --json print reads back") {
-    auto j = remote::parse_json(R"( {"app":"shop","types":[{"name":"web","desired":2,"instances":[
-        {"unit":"shop-web@1.service","pid":12,"desired":true,"port":null,"m":"a\"\\\u00e9\n\ud83d\ude00"}]}]} )");
-    CHECK(j.text("app") == "shop");
-    const auto* types = j.get("types");
-    REQUIRE(types);
-    REQUIRE(types->array.size() == 1);
-    const auto& inst = types->array[0].get("instances")->array[0];
-    CHECK(inst.count("pid") == 12);
-    CHECK(inst.flag("desired"));
-    CHECK(inst.get("port")->kind == remote::Json::Kind::null);
-    CHECK(inst.text("m") == "a\"\\\xC3\xA9\n\xF0\x9F\x98\x80");
-    CHECK(remote::parse_json("18446744073709551615").string == "18446744073709551615");
-    for (const char* bad : {"", "{", "[1,]", "{\"a\" 1}", "\"\x01\"", "tru", "1 2", "\"\\x\""})
-        CHECK_THROWS_AS(remote::parse_json(bad), remote::JsonError);
 }
 
 TEST_CASE("every [hosts.NAME] key is documented in formation.toml(5)") {

@@ -1,0 +1,183 @@
+#include "app/status_view.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "plan/plan.hpp"
+#include "systemd/explain.hpp"
+
+namespace formation::app {
+
+namespace {
+
+// What the formation asks of an instance, before systemd is asked.
+struct Row {
+    std::string type;
+    int index = 0;
+    std::string unit;
+    bool desired = false;
+    std::optional<int> port;  // the formation's PORT; surplus instances get none
+};
+
+const systemd::UnitState* find_state(const std::vector<systemd::UnitState>& states, const std::string& name) {
+    for (const auto& s : states)
+        if (s.name == name) return &s;
+    return nullptr;
+}
+
+bool active(const systemd::UnitState& s) { return s.active_state == "active"; }
+
+// From "starting" to "started" (ready, for ready = notify/port) of the
+// current run. An automatic restart goes through "activating", never
+// "inactive", so InactiveExitTimestamp stays at the first start: after
+// one, the current run began when its main process did.
+std::optional<std::uint64_t> startup_usec(const systemd::UnitState& s) {
+    if (!active(s) || !s.active_enter_usec || !s.inactive_exit_usec || s.active_enter_usec < s.inactive_exit_usec)
+        return std::nullopt;
+    std::uint64_t began = s.inactive_exit_usec;
+    if (s.n_restarts > 0 && s.exec_main_start_usec > began && s.exec_main_start_usec <= s.active_enter_usec)
+        began = s.exec_main_start_usec;
+    return s.active_enter_usec - began;
+}
+
+InstanceStatus instance_status(const Row& r, const StatusObservation& seen, std::uint64_t now_usec) {
+    systemd::UnitState s;
+    s.load_state = "not-found";
+    if (const auto* found = find_state(seen.services, r.unit)) s = *found;
+    InstanceStatus i;
+    i.unit = r.unit;
+    i.type = r.type;
+    i.index = r.index;
+    i.desired = r.desired;
+    i.load_state = s.load_state;
+    i.active_state = s.active_state;
+    i.sub_state = s.sub_state;
+    i.result = s.result;
+    i.pid = s.main_pid;
+    if (active(s) && s.active_enter_usec && now_usec > s.active_enter_usec) i.uptime_usec = now_usec - s.active_enter_usec;
+    i.startup_usec = startup_usec(s);
+    if (s.memory_current != systemd::unknown_value) i.memory_bytes = s.memory_current;
+    i.restarts = s.n_restarts;
+    i.port = r.port;
+    if (s.main_pid)
+        if (auto p = seen.process_ports.find(s.main_pid); p != seen.process_ports.end()) {
+            i.port = p->second;
+            i.port_source = PortSource::process;
+        }
+    const auto* sock = find_state(seen.sockets, socket_of(r.unit));
+    if (sock && sock->load_state == "loaded")
+        i.socket = SocketStatus{sock->name, sock->active_state, sock->sub_state, sock->result};
+    return i;
+}
+
+}  // namespace
+
+StatusView build_status_view(const Formation& f, const UnitSet& set, const StatusObservation& seen,
+                             std::uint64_t now_usec) {
+    std::vector<Row> rows;
+    for (const auto& i : set.instances) {
+        Row r{i.type, i.index, i.unit, true, std::nullopt};
+        for (const auto& p : f.processes)
+            if (p.name == i.type && p.port) r.port = *p.port + i.index - 1;
+        rows.push_back(std::move(r));
+    }
+    for (const auto& s : seen.services) {
+        bool known = std::any_of(rows.begin(), rows.end(), [&s](const Row& r) { return r.unit == s.name; });
+        auto ref = parse_instance(f.app, s.name);
+        if (!known && ref) rows.push_back({ref->type, ref->index, s.name, false, std::nullopt});
+    }
+    auto type_rank = [&set](const std::string& t) { return std::find(set.types.begin(), set.types.end(), t) - set.types.begin(); };
+    std::stable_sort(rows.begin(), rows.end(), [&type_rank](const Row& a, const Row& b) {
+        auto ra = type_rank(a.type), rb = type_rank(b.type);
+        return ra != rb ? ra < rb : a.index < b.index;
+    });
+    // Types the formation no longer lists still show, with what runs of them.
+    std::vector<std::string> shown = set.types;
+    for (const auto& r : rows)
+        if (std::find(shown.begin(), shown.end(), r.type) == shown.end()) shown.push_back(r.type);
+    StatusView v;
+    v.app = f.app;
+    for (const auto& name : shown) {
+        TypeStatus t;
+        t.name = name;
+        for (const auto& r : rows) {
+            if (r.type != name) continue;
+            t.instances.push_back(instance_status(r, seen, now_usec));
+            t.desired += r.desired;
+            t.running += r.desired && is_running(t.instances.back());
+        }
+        v.types.push_back(std::move(t));
+    }
+    return v;
+}
+
+bool is_running(const InstanceStatus& i) { return i.active_state == "active"; }
+
+// Failing means systemd gave up ("failed", e.g. exit-code or start-limit-hit)
+// or is about to try again after an unclean exit (auto-restart with a
+// result other than success): an instance in a crash loop spends most of
+// its time in auto-restart, and must not pass for healthy between crashes.
+bool service_failing(const InstanceStatus& i) {
+    if (i.active_state == "failed") return true;
+    return i.sub_state == "auto-restart" && !i.result.empty() && i.result != "success";
+}
+
+// Its socket failed (the port was taken, say): the instance cannot start,
+// whatever the service's own state, which stays "inactive".
+bool socket_failed(const InstanceStatus& i) { return i.socket && i.socket->active_state == "failed"; }
+
+bool is_failing(const InstanceStatus& i) { return service_failing(i) || socket_failed(i); }
+
+bool is_missing(const InstanceStatus& i) {
+    return i.desired && (i.load_state != "loaded" || i.active_state == "inactive");
+}
+
+bool any_failing(const StatusView& v) {
+    for (const auto& t : v.types)
+        if (std::any_of(t.instances.begin(), t.instances.end(), [](const InstanceStatus& i) { return is_failing(i); }))
+            return true;
+    return false;
+}
+
+std::string note(const InstanceStatus& i) {
+    if (socket_failed(i) && !service_failing(i))
+        return "socket " + i.socket->unit + " failed: " + i.socket->result + ": " +
+               systemd::explain_socket_result(i.socket->result);
+    if (service_failing(i)) {
+        // systemd 252 keeps the first failure's Result when the start limit
+        // is hit ("exit-code", not "start-limit-hit"); restarts tell.
+        std::string n = i.result + ": " + systemd::explain_service_result(i.result);
+        if (i.active_state == "failed" && i.restarts > 0 && i.result != "start-limit-hit")
+            n += "; restarted " + std::to_string(i.restarts) + " times, then systemd gave up";
+        return i.sub_state == "auto-restart" ? n + "; restarting" : n;
+    }
+    if (!i.desired) return "surplus: not in the formation";
+    if (i.load_state != "loaded") return "missing: unit " + i.load_state;
+    if (i.active_state == "inactive") return "missing: not started";
+    if (i.sub_state == "auto-restart") return "restarting";
+    return "";
+}
+
+FailureLog failure_log(const InstanceStatus& i) {
+    if (!i.desired) return FailureLog::none;
+    if (service_failing(i)) return FailureLog::service;
+    if (socket_failed(i)) return FailureLog::socket;
+    return FailureLog::none;
+}
+
+std::string summary_line(const TypeStatus& t) {
+    int failed = 0, missing = 0, surplus = 0;
+    for (const auto& i : t.instances) {
+        failed += is_failing(i);
+        missing += is_missing(i) && !is_failing(i);
+        surplus += !i.desired;
+    }
+    std::ostringstream s;
+    s << t.name << ' ' << t.running << '/' << t.desired << " running";
+    if (failed) s << ", " << failed << " failed";
+    if (missing) s << ", " << missing << " missing";
+    if (surplus) s << ", " << surplus << " surplus";
+    return s.str();
+}
+
+}  // namespace formation::app

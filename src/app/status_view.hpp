@@ -1,0 +1,119 @@
+// What `status` shows of one app on one host, typed: built by a pure
+// function from the formation's units, what systemd says of them and the
+// time; rendered as the local table, as `status --json`, and, decoded from
+// another host's JSON, as a row of the multi-host table. The rules (what
+// is running, failing, missing; how a failure is explained) exist here
+// once, whichever host the instance is on.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compile/unit_set.hpp"
+#include "formation/model.hpp"
+#include "systemd/manager.hpp"
+
+namespace formation::app {
+
+// An instance's socket (socket = true, or one systemd still has loaded):
+// systemd holds the port there.
+struct SocketStatus {
+    std::string unit;  // "shop-web@1.socket"
+    std::string active_state, sub_state, result;
+};
+
+enum class PortSource { process, formation };
+
+struct InstanceStatus {
+    std::string unit;  // "shop-web@1.service"
+    std::string type;
+    int index = 0;
+    bool desired = false;  // in the formation; else surplus
+    std::string load_state, active_state, sub_state, result;
+    std::uint32_t pid = 0;                      // 0: no main process
+    std::uint64_t uptime_usec = 0;              // 0 when not active
+    std::optional<std::uint64_t> startup_usec;  // "starting" to "started" of the current run
+    std::optional<std::uint64_t> memory_bytes;
+    std::uint64_t restarts = 0;  // NRestarts
+    // The PORT its main process was started with (read from the process:
+    // an env file may set another one), else the formation's.
+    std::optional<int> port;
+    PortSource port_source = PortSource::formation;
+    std::optional<SocketStatus> socket;
+};
+
+struct TypeStatus {
+    std::string name;
+    int desired = 0;  // instances the formation asks for
+    int running = 0;  // of those, active
+    std::vector<InstanceStatus> instances;  // by index
+};
+
+struct StatusView {
+    std::string app;
+    // The formation's types in its order, then types it no longer lists
+    // that still have loaded instances.
+    std::vector<TypeStatus> types;
+};
+
+// ---- building it ----
+
+// What observe_status() read: every desired instance's and every loaded
+// instance's state, the sockets asked about, and the PORT of each main
+// process that could be read.
+struct StatusObservation {
+    std::vector<systemd::UnitState> services;
+    std::vector<systemd::UnitState> sockets;
+    // By PID; absent when unreadable (another user's process), nullopt
+    // inside when the process has no valid PORT.
+    std::map<std::uint32_t, std::optional<int>> process_ports;
+};
+
+// Pure. Loaded services that do not parse as the app's instances are left out.
+StatusView build_status_view(const Formation& f, const UnitSet& set, const StatusObservation& seen,
+                             std::uint64_t now_usec);
+
+// Reads the app's units through `m` (two ListUnits, one pipelined batch of
+// property reads) and /proc for the processes' PORT.
+StatusObservation observe_status(const Formation& f, const UnitSet& set, systemd::Manager& m);
+
+// ---- the rules ----
+
+bool is_running(const InstanceStatus& i);  // active
+// systemd gave up ("failed") or is about to try again after an unclean exit.
+bool service_failing(const InstanceStatus& i);
+bool socket_failed(const InstanceStatus& i);
+// Failing: the service is, or its socket failed (the instance cannot start).
+bool is_failing(const InstanceStatus& i);
+// Desired but not there: never loaded (unit files missing) or stopped.
+bool is_missing(const InstanceStatus& i);
+bool any_failing(const StatusView& v);
+
+// The NOTE: why an instance fails, is missing or surplus; "" when healthy.
+std::string note(const InstanceStatus& i);
+
+// Which journal explains a failing desired instance under its row.
+enum class FailureLog { none, service, socket };
+FailureLog failure_log(const InstanceStatus& i);
+
+// "web 2/3 running, 1 failed, 1 missing, 1 surplus"
+std::string summary_line(const TypeStatus& t);
+
+// ---- JSON ----
+
+// `status --json`: {"app":…,"types":[{"name":…,"desired":N,"running":N,
+// "instances":[{"unit",…,"desired"}]}]}. With `full` (what a host sends
+// another), each instance also has "load_state" and "socket_result", so
+// its notes can be made there as here.
+std::string encode_types(const StatusView& v, bool full);  // the "types" array
+std::string encode(const StatusView& v, bool full = false);
+
+// Strict: throws json::Error naming what is wrong. Text is kept as sent
+// (render it through terminal_safe). Without the full keys, load_state is
+// taken as "loaded" and a socket's result as unknown.
+StatusView decode(std::string_view json);
+
+}  // namespace formation::app

@@ -1,0 +1,98 @@
+#include "cli/status_table.hpp"
+
+#include <algorithm>
+
+namespace formation::cli {
+
+namespace {
+
+struct InstanceCells {
+    Cell unit, state, pid, uptime, startup, memory, restarts, port, socket, note;
+};
+
+std::string format_startup(std::uint64_t usec) {
+    if (usec < 10'000'000) {
+        std::uint64_t ms = (usec + 500) / 1000;
+        return ms < 1000 ? std::to_string(ms) + "ms" : std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + "s";
+    }
+    return format_duration(usec);
+}
+
+Cell state_cell(const app::InstanceStatus& i) {
+    Color c = Color::yellow;
+    if (app::service_failing(i)) c = Color::red;
+    else if (i.active_state == "active" && i.sub_state == "running") c = Color::green;
+    return text_cell(i.active_state + "/" + i.sub_state, c);
+}
+
+// The port as the instance has it: its process's own when read; else the
+// formation's, marked "?" while the process runs (it may differ).
+Cell port_cell(const app::InstanceStatus& i) {
+    if (!i.port) return null_cell();
+    auto port = static_cast<std::uint64_t>(*i.port);
+    if (i.port_source == app::PortSource::formation && i.pid) return number_cell(port, std::to_string(port) + "?");
+    return number_cell(port);
+}
+
+// "active/listening" (no service holds it now), "active/running", "failed/failed".
+Cell socket_cell(const app::InstanceStatus& i) {
+    if (!i.socket) return null_cell();
+    const auto& s = *i.socket;
+    Color c = s.active_state == "active" ? Color::green : s.active_state == "failed" ? Color::red : Color::yellow;
+    return text_cell(s.active_state + "/" + s.sub_state, c);
+}
+
+InstanceCells cells(const app::InstanceStatus& i) {
+    return {text_cell(i.unit),
+            state_cell(i),
+            i.pid ? number_cell(i.pid) : number_cell(0, "-"),
+            app::is_running(i) ? number_cell(i.uptime_usec, format_duration(i.uptime_usec)) : number_cell(0, "-"),
+            i.startup_usec ? number_cell(*i.startup_usec, format_startup(*i.startup_usec)) : null_cell(),
+            i.memory_bytes ? number_cell(*i.memory_bytes, format_bytes(*i.memory_bytes)) : null_cell(),
+            number_cell(i.restarts),
+            port_cell(i),
+            socket_cell(i),
+            text_cell(app::note(i))};
+}
+
+}  // namespace
+
+Table status_table(const app::StatusView& v, const StatusDetails& details) {
+    bool sockets = false;
+    for (const auto& t : v.types)
+        for (const auto& i : t.instances) sockets = sockets || i.socket.has_value();
+    // A column with an empty header is not shown: SOCKET only when some instance has one.
+    Table table({{"UNIT", ""}, {"STATE", ""}, {"PID", "", true}, {"UPTIME", "", true}, {"STARTUP", "", true},
+                 {"MEMORY", "", true}, {"RESTARTS", "", true}, {"PORT", "", true}, {sockets ? "SOCKET" : "", ""},
+                 {"NOTE", ""}},
+                2);
+    for (const auto& t : v.types) {
+        table.add_heading(app::summary_line(t));
+        for (const auto& i : t.instances) {
+            auto c = cells(i);
+            table.add_row({c.unit, c.state, c.pid, c.uptime, c.startup, c.memory, c.restarts, c.port, c.socket, c.note});
+            if (auto d = details.find(i.unit); d != details.end())
+                for (const auto& line : d->second) table.add_detail(line);
+        }
+    }
+    return table;
+}
+
+Table hosts_status_table() {
+    return Table({{"HOST", ""}, {"UNIT", ""}, {"STATE", ""}, {"PID", "", true}, {"UPTIME", "", true},
+                  {"MEMORY", "", true}, {"RESTARTS", "", true}, {"PORT", "", true}, {"NOTE", ""}},
+                 2);
+}
+
+void add_host_status(Table& table, const std::string& host, const app::StatusView& v) {
+    if (v.types.empty()) table.add_heading(host + ": no instances");
+    for (const auto& t : v.types) {
+        table.add_heading(host + ": " + app::summary_line(t));
+        for (const auto& i : t.instances) {
+            auto c = cells(i);
+            table.add_row({text_cell(host), c.unit, c.state, c.pid, c.uptime, c.memory, c.restarts, c.port, c.note});
+        }
+    }
+}
+
+}  // namespace formation::cli
