@@ -5,7 +5,9 @@
 #include <sstream>
 #include <string>
 
+#include "app/log_view.hpp"
 #include "app/status_view.hpp"
+#include "cli/log_lines.hpp"
 #include "cli/status_table.hpp"
 #include "compile/compile.hpp"
 #include "formation/parse.hpp"
@@ -218,4 +220,21 @@ TEST_CASE("status view: what another host sends is decoded strictly") {
     t.print_text(out, false);
     CHECK(out.str().find('\x1b') == std::string::npos);
     CHECK(out.str().find("\\x1b[2J\\u202e") != std::string::npos);
+}
+
+TEST_CASE("logs: one line format here and across hosts, one JSON line read back strictly") {
+    cli::LogPrinter p;
+    p.widen("worker.1");
+    CHECK(p.format("web.1", "a\nb\n") == "web.1    | a\nweb.1    | b\n");
+    CHECK(p.format("alpha/web.10", "x") == "alpha/web.10 | x\n");
+    CHECK(p.format("web.1", "\x1b]0;owned\x07\tok") == "web.1        | \\x1b]0;owned\\x07\tok\n");
+    app::LogLine l{1700000000000000, "shop-web@1.service", "web.1", std::string("caf\xc3\xa9\n\x01", 7)};
+    std::string sent = app::encode(l);
+    CHECK(sent == R"({"realtime_usec":1700000000000000,"unit":"shop-web@1.service","instance":"web.1","message":"café\n\u0001"})");
+    auto back = app::decode_log_line(sent);
+    REQUIRE(back);
+    CHECK(back->message == l.message);
+    CHECK_FALSE(app::decode_log_line(app::following_mark));
+    CHECK_THROWS_AS(app::decode_log_line(R"({"realtime_usec":-1,"unit":"u","instance":"i","message":"m"})"), json::Error);
+    CHECK_THROWS_AS(app::decode_log_line(R"({"unit":"u","instance":"i","message":"m"})"), json::Error);
 }
