@@ -7,7 +7,9 @@
 
 #include "app/installed.hpp"
 #include "app/verbs.hpp"
+#include "app/formation_file.hpp"
 #include "compile/render.hpp"
+#include "formation/count_edit.hpp"
 
 namespace formation::app {
 
@@ -151,6 +153,23 @@ Report converge(Env& env, const std::string& app, const DesiredFormation& desire
     r.config_warnings = config_warnings(env, began, set);
     if (r.ok()) store.set_applied(app, next.text);
     return r;
+}
+
+Report scale(Env& env, const std::string& app, const std::vector<CountChange>& changes,
+             std::vector<std::pair<std::string, int>>& counts, const std::function<void(const Report&)>& planned) {
+    auto desired = [&](const std::optional<host::InstalledFile>& installed) {
+        if (!installed) throw Error("app " + app + " is not installed; `formation apply` installs it first", exit_usage);
+        LoadedFormation base = parse_loaded(installed->path.string(), installed->text);
+        select_types(base.formation, types_of(changes));
+        counts = resolve_counts(changes, base.formation);
+        // Only the count lines change: comments, layout and the rest stay.
+        try {
+            return parse_loaded(installed->path.string(), set_counts(base.text, base.path, counts));
+        } catch (const FormationError& e) {
+            throw InvalidFormation{e, base.text};
+        }
+    };
+    return converge(env, app, desired, {}, planned);
 }
 
 }  // namespace formation::app

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/count_changes.hpp"
 #include "app/env.hpp"
 #include "app/report.hpp"
 
@@ -50,6 +51,12 @@ using DesiredFormation = std::function<LoadedFormation(const std::optional<host:
 // shown the plan before it is carried out (and alone, on a dry run).
 Report converge(Env& env, const std::string& app, const DesiredFormation& desired, const ConvergeOptions& o,
                 const std::function<void(const Report&)>& planned);
+
+// scale: the installed formation with `changes` applied to its count lines
+// (TYPE=+N counts from there, under the lock, so concurrent `scale web=+1`
+// both land), converged; `counts` gets the absolute counts it made.
+Report scale(Env& env, const std::string& app, const std::vector<CountChange>& changes,
+             std::vector<std::pair<std::string, int>>& counts, const std::function<void(const Report&)>& planned);
 
 // The app's units as systemd has them: states, whether the installed file
 // changed since the last reload; refuses (Error, exit 1) a unit name

@@ -90,22 +90,9 @@ int run_scale(const Globals& g, const ScaleOptions& o) {
         set_counts(file->text, file->path, app::resolve_counts(changes, file->formation));
         refusal = edit_refusal(edited);
     }
-    // The counts as made from the installed formation (TYPE=+N counts from
-    // there, under the lock, so concurrent `scale web=+1` both land).
-    std::vector<std::pair<std::string, int>> counts;
     app::Env env = host_env(g);
-    app::Report r = app::converge(env, app, [&](const std::optional<host::InstalledFile>& installed) {
-        if (!installed) throw CliError("app " + app + " is not installed; `formation apply` installs it first", exit_usage);
-        LoadedFormation base = parse_loaded(installed->path.string(), installed->text);
-        select_types(base.formation, app::types_of(changes));
-        counts = app::resolve_counts(changes, base.formation);
-        // Only the count lines change: comments, layout and the rest stay.
-        try {
-            return parse_loaded(installed->path.string(), set_counts(base.text, base.path, counts));
-        } catch (const FormationError& e) {
-            throw InvalidFormation{e, base.text};
-        }
-    }, {}, [&g](const app::Report& p) { print_plan(p, g, false); });
+    std::vector<std::pair<std::string, int>> counts;
+    app::Report r = app::scale(env, app, changes, counts, [&g](const app::Report& p) { print_plan(p, g, false); });
     int rc = print_converged(r, false);
     // Keep the user's file in step, count lines only (a link stays a link).
     return file ? update_file(*file, edited, refusal, counts, rc) : rc;

@@ -271,3 +271,21 @@ TEST_CASE("the installed formation falls back to its last good copy, for the ver
         return f.content.find("SourcePath=/etc/formation/shop.toml\n") != std::string::npos;
     }));
 }
+
+TEST_CASE("scale counts from the installed formation and changes only its count lines") {
+    Scratch h;
+    h.install("shop", "# the shop\n" + shop(1, 0));
+    app::Env env = h.env();
+    std::vector<std::pair<std::string, int>> counts;
+    app::Report r = app::scale(env, "shop", app::parse_count_changes({"web=+2"}), counts, [](const app::Report&) {});
+    CHECK(r.ok());
+    CHECK(counts == std::vector<std::pair<std::string, int>>{{"web", 3}});
+    CHECK(called(h.m.calls, "start shop-web@3.service"));
+    auto installed = host::Store(host::paths(false)).installed("shop");
+    REQUIRE(installed);
+    CHECK(installed->text == "# the shop\n" + shop(3, 0));
+    Scratch none;
+    app::Env nowhere = none.env();
+    CHECK_THROWS_AS(app::scale(nowhere, "shop", app::parse_count_changes({"web=1"}), counts, [](const app::Report&) {}),
+                    app::Error);
+}
