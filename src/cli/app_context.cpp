@@ -1,35 +1,15 @@
 #include "cli/app_context.hpp"
 
-#include <dirent.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <chrono>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <memory>
-#include <set>
-#include <sstream>
-#include <thread>
 
-#include "cli/table.hpp"
-#include "compile/render.hpp"
-#include "host/atomic_file.hpp"
+#include "app/installed.hpp"
 #include "formation/values.hpp"
-#include "plan/plan.hpp"
-#include "systemd/journal.hpp"
 
 namespace formation::cli {
 
-host::Store host_store(const Globals& g) {
-    try {
-        return host::Store(host::paths(g.user));
-    } catch (const host::DiskError& e) {
-        throw CliError(e.what(), exit_usage);
-    }
-}
+host::Store host_store(const Globals& g) { return app::host_store(g.user); }
+
+app::Env host_env(const Globals& g) { return app::host_env(g.user, g.quiet); }
 
 std::string resolve_app(const Globals& g, const std::string& verb_app) {
     const std::string& app = verb_app.empty() ? g.app : verb_app;
@@ -41,29 +21,11 @@ std::string resolve_app(const Globals& g, const std::string& verb_app) {
 }
 
 InstalledFormation load_installed(const Globals& g, const std::string& app) {
-    host::Store store = host_store(g);
-    auto in = store.installed(app);
-    if (!in)
-        throw CliError("app " + app + " is not installed (no " + store.paths().installed_path(app).string() +
-                           "; `formation apply` installs it)",
-                       exit_usage);
-    InstalledFormation out;
-    out.installed_path = in->path.string();
-    CompileOptions options = install_options(g, out.installed_path);
-    Rendered r = render(in->text, out.installed_path, options, app);
-    std::string path = out.installed_path, text = in->text;
-    if (!r.ok() && in->last_good) {
-        out.installed_errors = r.errors;
-        out.on_last_good = true;
-        path = in->last_good_path.string();
-        text = *in->last_good;
-        r = render(text, path, options, app);
-    }
-    if (!r.ok()) throw InvalidFormation{FormationError(r.errors), text};
-    out.path = path;
-    out.text = std::move(text);
-    out.formation = std::move(*r.formation);
-    return out;
+    return app::load_installed(host_store(g), g.user, app);
+}
+
+void warn_if_last_good(const Globals& g, const InstalledFormation& f) {
+    if (f.on_last_good && !g.quiet) std::cerr << app::last_good_warning(f) << "\n";
 }
 
 InstalledFormation resolve_formation(const Globals& g, const std::string& verb_app) {
@@ -71,187 +33,15 @@ InstalledFormation resolve_formation(const Globals& g, const std::string& verb_a
 }
 
 CompileOptions install_options(const Globals& g, const std::string& installed_path) {
-    return {g.user, helper_path(), installed_path};
+    return app::compile_options(g.user, installed_path);
 }
 
 CompileOptions install_options(const Globals& g, const InstalledFormation& f) {
-    return install_options(g, f.installed_path);
-}
-
-host::AppLock lock_app(const host::Store& store, const std::string& app) {
-    return store.lock(app, lock_timeout_sec(), [&app] {
-        std::cerr << "formation: waiting for another formation command on app " << app << "\n";
-    });
-}
-
-std::vector<std::string> loaded_instances(systemd::Manager& m, const std::string& app) {
-    std::vector<std::string> out;
-    // A glob can match more than the app's own (a "*" spans dashes): keep
-    // only names that parse as this app's instances.
-    for (auto& s : m.list_unit_states({app + "-*@*.service"}))
-        if (parse_instance(app, s.name)) out.push_back(std::move(s.name));
-    return out;
-}
-
-std::uint64_t job_timeout_usec(const Formation& f) {
-    std::uint64_t worst = 0;
-    for (const auto& p : f.processes) worst = std::max(worst, p.start_timeout_usec + p.stop_timeout_usec);
-    return 2 * worst + 60 * usec_per_sec;
-}
-
-void real_sleep(std::uint64_t usec) { std::this_thread::sleep_for(std::chrono::microseconds(usec)); }
-
-std::string last_log_lines(const std::string& unit, bool user, std::size_t lines) {
-    systemd::JournalQuery q;
-    q.units = {unit};
-    q.user = user;
-    q.last = lines;
-    // The process's own last words say why it failed; systemd's lines
-    // ("Scheduled restart job", "Failed with result") only repeat the state.
-    q.manager_messages = false;
-    std::string out;
-    try {
-        // An instance's bytes never reach the terminal raw.
-        for (const auto& e : systemd::read_journal(q)) out += "    " + terminal_safe(e.message, true) + '\n';
-    } catch (const std::exception& e) {
-        out += std::string("    (journal unreadable: ") + e.what() + ")\n";
-    }
-    return out;
-}
-
-std::vector<std::string> select_types(const Formation& f, const std::vector<std::string>& names) {
-    std::vector<std::string> out;
-    for (const auto& p : f.processes)
-        if (names.empty()) out.push_back(p.name);
-    for (const auto& n : names) {
-        bool known = std::any_of(f.processes.begin(), f.processes.end(), [&n](const ProcessType& p) { return p.name == n; });
-        if (!known) throw CliError("app " + f.app + " has no process type \"" + n + "\"", exit_usage);
-        out.push_back(n);
-    }
-    return out;
-}
-
-std::vector<std::string> desired_instances(const UnitSet& set, const std::vector<std::string>& types) {
-    std::vector<std::string> out;
-    for (const auto& i : set.instances)
-        if (types.empty() || std::find(types.begin(), types.end(), i.type) != types.end()) out.push_back(i.unit);
-    return out;
-}
-
-void warn_if_last_good(const Globals& g, const InstalledFormation& f) {
-    if (f.on_last_good && !g.quiet)
-        std::cerr << "formation: warning: " << f.installed_path << " is invalid; acting on its last good formation\n";
-}
-
-std::vector<PortClaim> ports_of(const Formation& f, const UnitSet& set, const std::string& file) {
-    std::vector<PortClaim> out;
-    for (const auto& i : set.instances)
-        for (const auto& p : f.processes)
-            if (p.name == i.type && p.port)
-                out.push_back({*p.port + i.index - 1, f.app, file, i.type + "." + std::to_string(i.index), i.type,
-                               !i.socket.empty()});
-    return out;
+    return app::install_options(g.user, f);
 }
 
 std::vector<PortClaim> other_apps_ports(const Globals& g, const std::string& app) {
-    std::vector<PortClaim> out;
-    std::vector<std::vector<std::filesystem::path>> seen;  // one search path is read once
-    for (bool user : {g.user, !g.user}) {
-        if (user && !g.user) continue;  // the system's apps do not see users'
-        host::Paths paths;
-        try {
-            paths = host::paths(user);
-        } catch (const host::DiskError&) {
-            continue;
-        }
-        if (std::find(seen.begin(), seen.end(), paths.config_dirs) != seen.end()) continue;
-        seen.push_back(paths.config_dirs);
-        for (const auto& file : host::scan_installed(paths).files) {
-            if (user == g.user && file.app == app) continue;
-            CompileOptions options{user, helper_path(), file.path.string()};
-            std::string path = file.path.string();
-            Rendered r = render(file.text, path, options, file.app);
-            if (!r.ok() && file.last_good) {
-                path = file.last_good_path.string();
-                r = render(*file.last_good, path, options, file.app);
-            }
-            if (!r.ok()) continue;
-            auto claims = ports_of(*r.formation, r.set, path);
-            out.insert(out.end(), claims.begin(), claims.end());
-        }
-    }
-    return out;
-}
-
-namespace {
-
-// Inodes of the TCP sockets listening on `port` (any address), from
-// /proc/net/tcp and tcp6: "sl local rem st … uid timeout inode" lines,
-// addresses as HEXADDR:HEXPORT, state 0A = LISTEN.
-std::set<std::string> listening_inodes(int port) {
-    std::set<std::string> out;
-    for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
-        std::ifstream in(table);
-        std::string line;
-        std::getline(in, line);  // the header
-        while (std::getline(in, line)) {
-            std::istringstream fields(line);
-            std::string sl, local, remote, st, queues, timer, retransmits, uid, timeout, inode;
-            if (!(fields >> sl >> local >> remote >> st >> queues >> timer >> retransmits >> uid >> timeout >> inode))
-                continue;
-            auto colon = local.rfind(':');
-            if (st != "0A" || colon == std::string::npos) continue;
-            if (std::strtol(local.c_str() + colon + 1, nullptr, 16) == port && inode != "0") out.insert(inode);
-        }
-    }
-    return out;
-}
-
-std::string first_line_of(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    return line;
-}
-
-// The unit whose cgroup the process is in ("x.service"), from /proc/PID/cgroup.
-std::string unit_of_pid(const std::string& pid) {
-    std::ifstream in("/proc/" + pid + "/cgroup");
-    std::string line, unit;
-    while (std::getline(in, line)) {
-        auto slash = line.rfind('/');
-        std::string last = slash == std::string::npos ? "" : line.substr(slash + 1);
-        if (last.ends_with(".service") || last.ends_with(".scope") || last.ends_with(".socket")) unit = last;
-    }
-    return unit;
-}
-
-}  // namespace
-
-std::string port_listener(int port) {
-    auto inodes = listening_inodes(port);
-    if (inodes.empty()) return {};
-    std::unique_ptr<DIR, int (*)(DIR*)> proc(::opendir("/proc"), ::closedir);
-    if (!proc) return "a process formation cannot see";
-    while (dirent* e = ::readdir(proc.get())) {
-        std::string pid = e->d_name;
-        if (pid.empty() || !std::all_of(pid.begin(), pid.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
-        std::string fds = "/proc/" + pid + "/fd";
-        std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(fds.c_str()), ::closedir);
-        if (!dir) continue;  // another user's process, or gone
-        while (dirent* fd = ::readdir(dir.get())) {
-            char target[64];
-            ssize_t n = ::readlink((fds + "/" + fd->d_name).c_str(), target, sizeof target - 1);
-            if (n <= 0) continue;
-            std::string link(target, static_cast<std::size_t>(n));
-            if (!link.starts_with("socket:[") || !inodes.count(link.substr(8, link.size() - 9))) continue;
-            if (pid == "1") return "systemd (PID 1), for a socket unit";
-            std::string unit = unit_of_pid(pid);
-            return terminal_safe(first_line_of("/proc/" + pid + "/comm")) + " (PID " + pid +
-                   (unit.empty() ? "" : ", unit " + unit) + ")";
-        }
-    }
-    return "a process formation cannot see (another user's; root can name it)";
+    return app::other_apps_ports(g.user, app);
 }
 
 }  // namespace formation::cli

@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <iostream>
 
-#include "cli/converge.hpp"
+#include "app/verbs.hpp"
+#include "cli/app_context.hpp"
+#include "cli/render_report.hpp"
 #include "formation/parse.hpp"
 #include "formation/values.hpp"
 
@@ -42,8 +44,10 @@ int run_apply(const Globals& g, const ApplyOptions& o) {
         for (const auto& d : lint_formation(loaded.formation)) std::cerr << format_diagnostic(d, loaded.text, "warning");
     auto settle = parse_duration(o.settle);
     if (!settle) throw CliError("--settle: \"" + o.settle + "\" is not a duration (e.g. 500ms, 2s)", exit_usage);
-    int rc = converge(g, loaded.formation.app, [&loaded](const auto&) { return loaded; },
-                      {o.dry_run, *settle, o.parallel, o.json});
+    app::Env env = host_env(g);
+    app::Report r = app::converge(env, loaded.formation.app, [&loaded](const auto&) { return loaded; },
+                                  {o.dry_run, *settle, o.parallel}, [&](const app::Report& p) { print_plan(p, g, o.json); });
+    int rc = print_converged(r, o.json);
     if (g.user && !o.dry_run && !g.quiet) note_lingering(loaded.formation.app);
     return rc;
 }

@@ -3,9 +3,12 @@
 #pragma once
 
 #include <functional>
-#include <stdexcept>
 #include <string>
 
+#include "app/context.hpp"
+#include "app/error.hpp"
+#include "app/formation_file.hpp"
+#include "app/installed.hpp"
 #include "formation/error.hpp"
 #include "formation/model.hpp"
 
@@ -15,8 +18,19 @@ class App;
 
 namespace formation::cli {
 
-// Exit codes, documented in formation(1).
-enum Exit : int { exit_ok = 0, exit_failed = 1, exit_usage = 2, exit_systemd = 3 };
+// Exit codes (formation(1)), failures and loaded files are the app layer's.
+using app::Exit;
+using app::exit_ok;
+using app::exit_failed;
+using app::exit_usage;
+using app::exit_systemd;
+using CliError = app::Error;
+using app::InvalidFormation;
+using app::LoadedFormation;
+using app::load_formation;
+using app::parse_loaded;
+using app::helper_path;
+using app::lock_timeout_sec;
 
 struct Globals {
     std::string file = "formation.toml";
@@ -27,43 +41,6 @@ struct Globals {
     std::string host;      // -H NAME: only this one of the formation's [hosts]
     unsigned parallel_hosts = 1;  // hosts a verb acts on at a time
 };
-
-// A failure with a message for the user and the exit code it means.
-class CliError : public std::runtime_error {
-public:
-    CliError(const std::string& message, int code) : std::runtime_error(message), code_(code) {}
-    int code() const { return code_; }
-
-private:
-    int code_;
-};
-
-// A formation file that was refused; main() prints it with the source lines.
-struct InvalidFormation {
-    FormationError error;
-    std::string source;
-};
-
-struct LoadedFormation {
-    std::string path;
-    std::string text;
-    Formation formation;
-};
-
-// Reads (at most 1 MiB; "-": stdin), parses and validates everything the generator
-// would (systemd's limits, reserved unit names); throws CliError
-// (unreadable) or InvalidFormation.
-LoadedFormation load_formation(const std::string& path);
-LoadedFormation parse_loaded(const std::string& path, std::string text);
-
-// The installed formation binary that units run as a helper (ready =
-// "port"), as the generator has it compiled in; $FORMATION_HELPER
-// overrides both (tests, packagers).
-std::string helper_path();
-
-// How long to wait for another formation command on the same app:
-// $FORMATION_LOCK_TIMEOUT seconds, default 300.
-int lock_timeout_sec();
 
 // Each verb adds its subcommand and sets `run` when it is chosen.
 using Run = std::function<int()>;

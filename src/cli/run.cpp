@@ -20,7 +20,7 @@
 
 #include "cli/app_context.hpp"
 #include "cli/pty.hpp"
-#include "cli/run_spec.hpp"
+#include "app/run_spec.hpp"
 
 namespace formation::cli {
 
@@ -69,7 +69,7 @@ int run(const Globals& g, const Options& o) {
     // to the process as they are (pipes, files), so scripts and `| tee` work.
     bool tty = ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);
     const char* term = std::getenv("TERM");
-    RunSpec rs = make_run_spec(f.formation, p, install_options(g, f), o.command, random_suffix(),
+    app::RunSpec rs = app::make_run_spec(f.formation, p, install_options(g, f), o.command, random_suffix(),
                                tty && term ? term : "");
     if (!g.quiet)
         for (const auto& skipped : rs.skipped_raw)

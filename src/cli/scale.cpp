@@ -8,8 +8,9 @@
 #include <iostream>
 
 #include "cli/app_context.hpp"
-#include "cli/converge.hpp"
-#include "cli/count_changes.hpp"
+#include "app/count_changes.hpp"
+#include "app/verbs.hpp"
+#include "cli/render_report.hpp"
 #include "cli/table.hpp"
 #include "formation/count_edit.hpp"
 #include "host/atomic_file.hpp"
@@ -76,7 +77,7 @@ int update_file(const LoadedFormation& file, std::optional<host::EditedFile>& ed
 }
 
 int run_scale(const Globals& g, const ScaleOptions& o) {
-    auto changes = parse_count_changes(o.assignments);
+    auto changes = app::parse_count_changes(o.assignments);
     bool with_file = o.app.empty() && g.app.empty();
     std::optional<host::EditedFile> edited;
     std::optional<LoadedFormation> file;
@@ -85,25 +86,14 @@ int run_scale(const Globals& g, const ScaleOptions& o) {
     // FILE's count lines must be editable: checked before anything changes.
     std::optional<std::string> refusal;
     if (file) {
-        select_types(file->formation, types_of(changes));
-        set_counts(file->text, file->path, resolve_counts(changes, file->formation));
+        select_types(file->formation, app::types_of(changes));
+        set_counts(file->text, file->path, app::resolve_counts(changes, file->formation));
         refusal = edit_refusal(edited);
     }
-    // The counts as made from the installed formation (TYPE=+N counts from
-    // there, under the lock, so concurrent `scale web=+1` both land).
+    app::Env env = host_env(g);
     std::vector<std::pair<std::string, int>> counts;
-    int rc = converge(g, app, [&](const std::optional<host::InstalledFile>& installed) {
-        if (!installed) throw CliError("app " + app + " is not installed; `formation apply` installs it first", exit_usage);
-        LoadedFormation base = parse_loaded(installed->path.string(), installed->text);
-        select_types(base.formation, types_of(changes));
-        counts = resolve_counts(changes, base.formation);
-        // Only the count lines change: comments, layout and the rest stay.
-        try {
-            return parse_loaded(installed->path.string(), set_counts(base.text, base.path, counts));
-        } catch (const FormationError& e) {
-            throw InvalidFormation{e, base.text};
-        }
-    }, {});
+    app::Report r = app::scale(env, app, changes, counts, [&g](const app::Report& p) { print_plan(p, g, false); });
+    int rc = print_converged(r, false);
     // Keep the user's file in step, count lines only (a link stays a link).
     return file ? update_file(*file, edited, refusal, counts, rc) : rc;
 }

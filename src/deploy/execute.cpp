@@ -149,14 +149,16 @@ Report execute(const Plan& plan, const std::string& app_target, systemd::Manager
     Report r;
     // Stopped while their units still exist: with their own stop signal,
     // timeout and kill mode, not systemd's defaults for a vanished unit.
-    if (!plan.stop.empty() || !plan.stop_sockets.empty()) {
-        progress(o, "stop " + std::to_string(plan.stop.size()));
+    if (!plan.stop.empty() || !plan.stop_sockets.empty() || !plan.stop_last.empty()) {
+        if (!plan.stop.empty() || !plan.stop_sockets.empty()) progress(o, "stop " + std::to_string(plan.stop.size()));
         auto stops = jobs(JobType::stop, plan.stop);
         for (const auto& s : plan.stop_sockets) stops.push_back({JobType::stop, s});
+        for (const auto& u : plan.stop_last) stops.push_back({JobType::stop, u});
         collect(m.run_jobs(stops, o.job_timeout_usec), "stop", {}, m, r);
     }
     if (!plan.reset_failed.empty()) m.reset_failed(plan.reset_failed);
     if (plan.install && o.install) o.install();
+    if (plan.uninstall && o.uninstall) o.uninstall();
     if (plan.reload) {
         progress(o, "reload");
         m.reload();
@@ -174,6 +176,11 @@ Report execute(const Plan& plan, const std::string& app_target, systemd::Manager
     Report rolled = rolling_restart(plan.restart, m, o);
     r.failures.insert(r.failures.end(), rolled.failures.begin(), rolled.failures.end());
     r.not_restarted = std::move(rolled.not_restarted);
+    if (!plan.reload_instances.empty())
+        for (auto& out : m.run_jobs(jobs(JobType::reload, plan.reload_instances), o.job_timeout_usec)) {
+            if (!out.ok()) r.failures.push_back({out.unit, "reload", out.result, {}});
+            r.reloaded.push_back(std::move(out));
+        }
     return r;
 }
 

@@ -3,9 +3,10 @@
 // and sleeps only on the clock it is given, so a fake Manager tests it.
 //
 // Order: wait for jobs a killed run left behind (done by the caller with
-// wait_idle), stop what goes away while its units still exist, forget
-// failed surplus, install the new formation, reload (the generator makes
-// the units), start, rolling restart, and check that what started stays up.
+// wait_idle), stop what goes away while its units still exist (the app
+// target and slice last), forget failed surplus, install (or uninstall)
+// the formation, reload (the generator makes the units), start, check that
+// what started stays up, rolling restart, reload jobs.
 // A stopped instance's socket is stopped in the same batch, queued after
 // its service: systemd stops the socket once the service has drained.
 #pragma once
@@ -23,6 +24,7 @@ namespace formation::deploy {
 struct Options {
     std::function<void(std::uint64_t usec)> sleep;  // required
     std::function<void()> install;                  // publishes the formation (plan.install)
+    std::function<void()> uninstall;                // removes the formation (plan.uninstall)
     // How long started instances must stay up to count as started (catches
     // commands that exit at once); 0: no check.
     // A restarted instance is held up for at least this long too (and for
@@ -46,6 +48,9 @@ struct Failure {
 struct Report {
     std::vector<Failure> failures;
     std::vector<std::string> not_restarted;  // a failed roll left these on the old configuration
+    // plan.reload_instances' outcomes, in order; a failed one is also a
+    // failure ("reload", with systemd's job result as it is).
+    std::vector<systemd::JobOutcome> reloaded;
     bool ok() const { return failures.empty(); }
 };
 

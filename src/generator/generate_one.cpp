@@ -6,6 +6,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "app/installed.hpp"
 #include "compile/render.hpp"
 #include "generator/isolate.hpp"
 
@@ -31,23 +32,23 @@ void print_units(const std::vector<UnitFile>& files) {
     }
 }
 
-// The last good copy, when the installed file cannot be used.
-std::optional<UnitSet> last_good(const host::InstalledFile& in, const CompileOptions& copts, Log& log,
-                                 const std::string& why) {
-    const std::string source = in.path.string();
+// What resolve_installed() decided, logged: the last good copy is used when
+// the installed file cannot be (`why`).
+std::optional<UnitSet> logged(const host::InstalledFile& in, app::Resolved r, Log& log, const std::string& why) {
+    for (const auto& d : r.installed_errors) log.error(one_line(d));
+    if (r.ok() && !r.on_last_good) return std::move(r.rendered.set);
     if (!in.last_good) {
         log.error(in.app + ": no units generated");
         return std::nullopt;
     }
-    Rendered good = render(*in.last_good, in.last_good_path.string(), copts, in.app);
-    if (!good.ok()) {
-        for (const auto& d : good.errors) log.error(one_line(d));
+    if (!r.ok()) {
+        for (const auto& d : r.rendered.errors) log.error(one_line(d));
         log.error(in.app + ": the last good copy " + in.last_good_path.string() + " is invalid too; no units generated");
         return std::nullopt;
     }
-    log.warning(in.app + ": " + source + " " + why + "; running on its last good formation " +
+    log.warning(in.app + ": " + in.path.string() + " " + why + "; running on its last good formation " +
                 in.last_good_path.string());
-    return std::move(good.set);
+    return std::move(r.rendered.set);
 }
 
 // For the tests of this isolation only (formation-generator(8)):
@@ -68,14 +69,10 @@ bool crash_requested(const std::string& app) {
 }
 
 std::optional<UnitSet> decide_units(const host::InstalledFile& in, const Options& o, bool last_good_only, Log& log) {
-    const std::string source = in.path.string();
-    CompileOptions copts = compile_options(o, source);
-    if (last_good_only) return last_good(in, copts, log, "crashed the generator");
+    CompileOptions copts = compile_options(o, in.path.string());
+    if (last_good_only) return logged(in, app::resolve_installed(in, copts, true), log, "crashed the generator");
     if (crash_requested(in.app)) std::raise(SIGSEGV);
-    Rendered r = render(in.text, source, copts, in.app);
-    if (r.ok()) return std::move(r.set);
-    for (const auto& d : r.errors) log.error(one_line(d));
-    return last_good(in, copts, log, "is invalid");
+    return logged(in, app::resolve_installed(in, copts), log, "is invalid");
 }
 
 void put(std::string& out, std::uint64_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }

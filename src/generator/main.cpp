@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "app/installed.hpp"
 #include "generator/generate_one.hpp"
 #include "host/paths.hpp"
 #include "host/store.hpp"
@@ -71,9 +72,7 @@ int main(int argc, char** argv) {
         host::Paths paths = host::paths(args->user);
         host::Scan scan = host::scan_installed(paths);
         for (const auto& p : scan.problems) log.error(p);
-        // $FORMATION_HELPER: as for `formation generate`, for tests and packagers.
-        const char* helper = std::getenv("FORMATION_HELPER");
-        generator::Options o{args->user, args->dry_run, helper && *helper == '/' ? helper : FORMATION_HELPER_PATH};
+        generator::Options o{args->user, args->dry_run, app::helper_path()};
         std::optional<generator::GeneratorDir> out;
         if (!args->dry_run) out.emplace(args->normal_dir);
         int failed = generator::generate_all(scan.files, o, out ? &*out : nullptr, log);

@@ -55,10 +55,19 @@ struct Plan {
     // reset by deploy just before its start, with every unit it starts.)
     std::vector<std::string> reset_failed;
     bool start_target = false;           // the app target is not active
+    // Stopped last in the stop batch, after the sockets: the app target
+    // (stop of the whole app) and its slice (destroy: a slice stays active
+    // after its last unit stops).
+    std::vector<std::string> stop_last;
+    bool uninstall = false;              // remove the installed formation (destroy), after the stops
+    // Reload jobs (ExecReload=: the type's reload_signal) for running
+    // instances; nothing restarts, each process keeps its PID.
+    std::vector<std::string> reload_instances;
 
     bool empty() const {
         return !install && !reload && stop.empty() && stop_sockets.empty() && start.empty() && restart.empty() &&
-               reset_failed.empty() && !start_target;
+               reset_failed.empty() && !start_target &&
+               stop_last.empty() && !uninstall && reload_instances.empty();
     }
 };
 

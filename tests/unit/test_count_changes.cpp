@@ -1,10 +1,10 @@
 #include <doctest/doctest.h>
 
-#include "cli/common.hpp"
-#include "cli/count_changes.hpp"
+#include "app/error.hpp"
+#include "app/count_changes.hpp"
 
 using namespace formation;
-using namespace formation::cli;
+using namespace formation::app;
 
 namespace {
 Formation shop() {
@@ -22,7 +22,7 @@ Formation shop() {
 int usage_error(const std::vector<std::string>& args) {
     try {
         resolve_counts(parse_count_changes(args), shop());
-    } catch (const CliError& e) {
+    } catch (const Error& e) {
         return e.code();
     }
     return 0;
@@ -54,7 +54,7 @@ TEST_CASE("scale counts: what is refused") {
     try {
         resolve_counts(parse_count_changes({"web=-21"}), shop());
         FAIL("accepted web=-21");
-    } catch (const CliError& e) {
+    } catch (const Error& e) {
         CHECK(std::string(e.what()) == "scale: web=-21 would make web's count -1 (it is 20); counts go from 0 to 1000");
     }
 }

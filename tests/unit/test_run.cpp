@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "cli/progress.hpp"
-#include "cli/run_spec.hpp"
+#include "app/progress.hpp"
+#include "app/run_spec.hpp"
 #include "formation/parse.hpp"
 #include "formation/values.hpp"
 #include "systemd/unit_properties.hpp"
@@ -85,7 +85,7 @@ TEST_CASE("every setting formation compiles can be carried, at every hardening l
             Formation f = parse_formation(text, "shop.toml");
             CompileOptions o;
             o.user_manager = user;
-            auto rs = cli::make_run_spec(f, f.processes[0], o, {"rake", "db:migrate"}, "abcd", "");
+            auto rs = app::make_run_spec(f, f.processes[0], o, {"rake", "db:migrate"}, "abcd", "");
             CAPTURE(level);
             CAPTURE(user);
             CHECK(rs.spec.name == "shop-web-run-abcd.service");
@@ -135,8 +135,8 @@ TEST_CASE("a raw line with a specifier a one-off unit cannot resolve is left out
     ProcessType p = raw_type({"Environment=HN=%H", "Environment=KEPT=%i", "OOMScoreAdjust=100",
                               "SystemCallErrorNumber=EROFS"});
     Formation f = with(p);
-    cli::RunSpec rs;
-    REQUIRE_NOTHROW(rs = cli::make_run_spec(f, f.processes[0], {}, {"rake", "db:migrate"}, "abcd", ""));
+    app::RunSpec rs;
+    REQUIRE_NOTHROW(rs = app::make_run_spec(f, f.processes[0], {}, {"rake", "db:migrate"}, "abcd", ""));
     REQUIRE(rs.skipped_raw.size() == 3);
     CHECK(rs.skipped_raw[0].line == "Environment=HN=%H");
     CHECK(rs.skipped_raw[0].why.find("specifier %H") != std::string::npos);
@@ -156,8 +156,8 @@ TEST_CASE("run never refuses a type for its raw lines: every key, every specifie
             std::string line = std::string(key) + "=/srv/%" + std::string(1, c) + "x";
             Formation f = with(raw_type({line}));
             CAPTURE(line);
-            cli::RunSpec rs;
-            REQUIRE_NOTHROW(rs = cli::make_run_spec(f, f.processes[0], {}, {"true"}, "abcd", ""));
+            app::RunSpec rs;
+            REQUIRE_NOTHROW(rs = app::make_run_spec(f, f.processes[0], {}, {"true"}, "abcd", ""));
             bool carried = std::any_of(rs.spec.settings.begin(), rs.spec.settings.end(),
                                        [&](const auto& kv) { return kv.first + "=" + kv.second == line; });
             bool skipped = rs.skipped_raw.size() == 1 && rs.skipped_raw[0].line == line && !rs.skipped_raw[0].why.empty();
@@ -176,8 +176,8 @@ TEST_CASE("the progress line: what, how many done, and after 3 s what still wait
     p.done = 1;
     p.waiting = {&jobs[1]};
     p.elapsed_usec = 1000000;
-    CHECK(cli::progress_line(p, 200) == "formation: stopping 2 units: 1/2 done");
+    CHECK(app::progress_line(p, 200) == "formation: stopping 2 units: 1/2 done");
     p.elapsed_usec = 4500000;
-    CHECK(cli::progress_line(p, 200) == "formation: stopping 2 units: 1/2 done; waiting 4 s for shop-web@2.service");
-    CHECK(cli::progress_line(p, 20) == "formation: stoppi...");
+    CHECK(app::progress_line(p, 200) == "formation: stopping 2 units: 1/2 done; waiting 4 s for shop-web@2.service");
+    CHECK(app::progress_line(p, 20) == "formation: stoppi...");
 }

@@ -1,28 +1,15 @@
-#include "cli/common.hpp"
+#include "app/formation_file.hpp"
 
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
+#include <optional>
 
 #include "compile/render.hpp"
 #include "formation/parse.hpp"
 #include "host/atomic_file.hpp"
 
-namespace formation::cli {
-
-std::string helper_path() {
-    if (const char* env = std::getenv("FORMATION_HELPER"); env && *env == '/') return env;
-    return FORMATION_HELPER_PATH;
-}
-
-int lock_timeout_sec() {
-    const char* env = std::getenv("FORMATION_LOCK_TIMEOUT");
-    if (!env || !*env) return 300;
-    char* end = nullptr;
-    long v = std::strtol(env, &end, 10);
-    return (*end == '\0' && v >= 0 && v <= 86400) ? static_cast<int>(v) : 300;
-}
+namespace formation::app {
 
 LoadedFormation parse_loaded(const std::string& path, std::string text) {
     try {
@@ -34,6 +21,8 @@ LoadedFormation parse_loaded(const std::string& path, std::string text) {
     }
 }
 
+namespace {
+
 // `-f -`: the formation on stdin (what a remote apply reads), read once.
 std::string read_stdin_once() {
     static std::optional<std::string> text;
@@ -44,12 +33,14 @@ std::string read_stdin_once() {
     while (text->size() <= 1024 * 1024) {
         ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw CliError("-f -: cannot read stdin", exit_usage);
+        if (n < 0) throw Error("-f -: cannot read stdin", exit_usage);
         if (n == 0) break;
         text->append(buf, static_cast<std::size_t>(n));
     }
     return *text;
 }
+
+}  // namespace
 
 LoadedFormation load_formation(const std::string& path) {
     if (path == "-") return parse_loaded(path, read_stdin_once());
@@ -57,10 +48,10 @@ LoadedFormation load_formation(const std::string& path) {
     try {
         text = host::read_file(path);
     } catch (const std::exception& e) {
-        throw CliError(e.what(), exit_usage);
+        throw Error(e.what(), exit_usage);
     }
-    if (!text) throw CliError(path + ": no such file (use -f FILE, or -a APP for an installed app)", exit_usage);
+    if (!text) throw Error(path + ": no such file (use -f FILE, or -a APP for an installed app)", exit_usage);
     return parse_loaded(path, std::move(*text));
 }
 
-}  // namespace formation::cli
+}  // namespace formation::app

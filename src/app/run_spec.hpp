@@ -12,7 +12,7 @@
 #include "formation/model.hpp"
 #include "systemd/manager.hpp"
 
-namespace formation::cli {
+namespace formation::app {
 
 // An escape-hatch line left out of the one-off unit, and why.
 struct SkippedLine {
@@ -37,4 +37,4 @@ struct RunSpec {
 RunSpec make_run_spec(const Formation& f, const ProcessType& p, const CompileOptions& options,
                       const std::vector<std::string>& command, const std::string& suffix, const std::string& term);
 
-}  // namespace formation::cli
+}  // namespace formation::app

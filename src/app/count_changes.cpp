@@ -1,10 +1,10 @@
-#include "cli/count_changes.hpp"
+#include "app/count_changes.hpp"
 
 #include <algorithm>
 
-#include "cli/common.hpp"
+#include "app/error.hpp"
 
-namespace formation::cli {
+namespace formation::app {
 
 namespace {
 constexpr int max_count = 1000;
@@ -24,7 +24,7 @@ std::vector<CountChange> parse_count_changes(const std::vector<std::string>& arg
         }
         bool digits = !n.empty() && n.size() <= 4 && n.find_first_not_of("0123456789") == std::string::npos;
         if (eq == std::string::npos || c.type.empty() || !digits || std::stoi(n) > max_count)
-            throw CliError("scale: \"" + a + "\" is not TYPE=N, TYPE=+N or TYPE=-N with N from 0 to 1000", exit_usage);
+            throw Error("scale: \"" + a + "\" is not TYPE=N, TYPE=+N or TYPE=-N with N from 0 to 1000", exit_usage);
         c.value = sign * std::stoi(n);
         out.push_back(std::move(c));
     }
@@ -37,14 +37,14 @@ std::vector<std::pair<std::string, int>> resolve_counts(const std::vector<CountC
         auto p = std::find_if(f.processes.begin(), f.processes.end(),
                               [&c](const ProcessType& t) { return t.name == c.type; });
         if (p == f.processes.end())
-            throw CliError("app " + f.app + " has no process type \"" + c.type + "\"", exit_usage);
+            throw Error("app " + f.app + " has no process type \"" + c.type + "\"", exit_usage);
         // A type named twice: the later change applies to the earlier's result.
         int current = p->count;
         for (const auto& [t, n] : out)
             if (t == c.type) current = n;
         int next = c.relative ? current + c.value : c.value;
         if (next < 0 || next > max_count)
-            throw CliError("scale: " + c.text + " would make " + c.type + "'s count " + std::to_string(next) +
+            throw Error("scale: " + c.text + " would make " + c.type + "'s count " + std::to_string(next) +
                                " (it is " + std::to_string(current) + "); counts go from 0 to 1000",
                            exit_usage);
         out.emplace_back(c.type, next);
@@ -58,4 +58,4 @@ std::vector<std::string> types_of(const std::vector<CountChange>& changes) {
     return out;
 }
 
-}  // namespace formation::cli
+}  // namespace formation::app

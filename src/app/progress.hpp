@@ -7,14 +7,13 @@
 #include <cstddef>
 #include <string>
 
-#include "cli/common.hpp"
 #include "systemd/manager.hpp"
 
-namespace formation::cli {
+namespace formation::app {
 
 // Makes `m` report its job waits on stderr, when stderr is a terminal and
-// `g.quiet` is off; otherwise leaves it silent.
-void attach_progress(systemd::Manager& m, const Globals& g);
+// `quiet` is off; otherwise leaves it silent.
+void attach_progress(systemd::Manager& m, bool quiet);
 
 // The text of the line (no "\r", no newline), at most `width` columns:
 //   "formation: starting 3 units: 1/3 done"
@@ -22,4 +21,4 @@ void attach_progress(systemd::Manager& m, const Globals& g);
 //   "formation: starting 3 units: 1/3 done; waiting 4 s for shop-web@2.service, shop-web@3.service"
 std::string progress_line(const systemd::JobProgress& p, std::size_t width);
 
-}  // namespace formation::cli
+}  // namespace formation::app

@@ -1,11 +1,11 @@
-#include "cli/progress.hpp"
+#include "app/progress.hpp"
 
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
 
-namespace formation::cli {
+namespace formation::app {
 
 namespace {
 
@@ -67,8 +67,8 @@ std::string progress_line(const systemd::JobProgress& p, std::size_t width) {
     return fit(std::move(line), width);
 }
 
-void attach_progress(systemd::Manager& m, const Globals& g) {
-    if (g.quiet || !::isatty(STDERR_FILENO)) return;
+void attach_progress(systemd::Manager& m, bool quiet) {
+    if (quiet || !::isatty(STDERR_FILENO)) return;
     m.set_job_observer([](const systemd::JobProgress& p) {
         // \r and erase-line: the line is redrawn in place, and gone at the end.
         if (p.finished) {
@@ -80,4 +80,4 @@ void attach_progress(systemd::Manager& m, const Globals& g) {
     });
 }
 
-}  // namespace formation::cli
+}  // namespace formation::app

@@ -1,4 +1,4 @@
-#include "cli/run_spec.hpp"
+#include "app/run_spec.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,7 +9,7 @@
 #include "compile/escape.hpp"
 #include "systemd/unit_properties.hpp"
 
-namespace formation::cli {
+namespace formation::app {
 
 namespace {
 
@@ -103,4 +103,4 @@ RunSpec make_run_spec(const Formation& f, const ProcessType& p, const CompileOpt
     return out;
 }
 
-}  // namespace formation::cli
+}  // namespace formation::app

@@ -1,0 +1,123 @@
+#include "cli/render_report.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <string_view>
+
+#include "cli/table.hpp"
+
+namespace formation::cli {
+
+namespace {
+
+// One action of the plan: {"action":…,"unit"|"path":…} and, once carried
+// out, "result" (done, failed, skipped) and "reason".
+std::string action_json(const std::string& action, const std::string& unit, const std::string& path,
+                        const deploy::Report* r) {
+    std::string out = "{\"action\":" + json_quote(action);
+    if (!unit.empty()) out += ",\"unit\":" + json_quote(unit);
+    if (!path.empty()) out += ",\"path\":" + json_quote(path);
+    if (!r) return out + "}";
+    auto failed = std::find_if(r->failures.begin(), r->failures.end(), [&](const deploy::Failure& f) {
+        return !unit.empty() && f.unit == unit && f.action == action;
+    });
+    bool skipped = action == "restart" &&
+                   std::find(r->not_restarted.begin(), r->not_restarted.end(), unit) != r->not_restarted.end();
+    if (failed != r->failures.end()) return out + ",\"result\":\"failed\",\"reason\":" + json_quote(failed->reason) + "}";
+    return out + ",\"result\":" + (skipped ? "\"skipped\"" : "\"done\"") + ",\"reason\":null}";
+}
+
+void print_note(const app::FailureNote& n, const std::string& app) {
+    const deploy::Failure& x = n.failure;
+    std::cerr << "formation: " << x.action << " " << x.unit << ": " << x.reason << "\n";
+    if (!x.failed_socket.empty()) {
+        if (n.port) {
+            std::cerr << "formation: port " << n.port << " of " << x.failed_socket << " is in use"
+                      << (n.holder.empty() ? " (no listener found now)" : " by " + n.holder);
+            if (n.claimant)
+                std::cerr << "; app " << n.claimant->app << " claims it (" << n.claimant->file << " gives it to "
+                          << n.claimant->instance << ")";
+            std::cerr << "\n";
+        }
+        if (!n.systemd_said.empty())
+            std::cerr << "formation: systemd logged about " << x.failed_socket << ":\n" << n.systemd_said;
+        return;
+    }
+    if (!n.instance) return;
+    std::cerr << "formation: last lines of " << x.unit << " (more: formation -a " << app << " logs "
+              << n.instance->type << "." << n.instance->index << "):\n"
+              << n.log_tail;
+}
+
+}  // namespace
+
+void print_failures(const app::Report& r) {
+    for (const auto& n : r.notes) print_note(n, r.app);
+    if (!r.jobs.not_restarted.empty()) {
+        std::cerr << "formation: the rolling restart stopped; still on the previous configuration:";
+        for (const auto& u : r.jobs.not_restarted) std::cerr << ' ' << u;
+        std::cerr << "\n";
+    }
+}
+
+std::string plan_json(const Plan& plan, const std::string& app, const std::string& app_target,
+                      const std::string& installed_path, const deploy::Report* r) {
+    std::vector<std::pair<std::string, std::string>> units;  // (action, unit), in the order carried out
+    std::string actions;
+    auto add = [&](const std::string& action, const std::string& unit, const std::string& path = "") {
+        actions += (actions.empty() ? "" : ",") + action_json(action, unit, path, r);
+        if (!unit.empty()) units.emplace_back(action, unit);
+    };
+    for (const auto& u : plan.stop) add("stop", u);
+    for (const auto& u : plan.stop_sockets) add("stop", u);
+    if (plan.install) add("install", "", installed_path);
+    if (plan.reload) add("reload", "");
+    for (const auto& u : plan.start) add("start", u);
+    if (plan.start_target) add("start", app_target);
+    for (const auto& step : plan.restart) add("restart", step.unit);
+    for (const auto& u : plan.reset_failed)
+        if (std::find(plan.start.begin(), plan.start.end(), u) == plan.start.end()) add("forget", u);
+    if (r)  // a failure no action names (none expected) is still reported
+        for (const auto& f : r->failures)
+            if (std::find(units.begin(), units.end(), std::pair(f.action, f.unit)) == units.end()) add(f.action, f.unit);
+    return "{\"app\":" + json_quote(app) + ",\"formation\":" + json_quote(installed_path) +
+           ",\"dry_run\":" + (r ? "false" : "true") + ",\"actions\":[" + actions + "],\"ok\":" +
+           (r ? (r->ok() ? "true" : "false") : "null") + "}\n";
+}
+
+void print_plan(const app::Report& r, const Globals& g, bool json) {
+    if (json && r.dry_run) std::cout << plan_json(r.plan, r.app, r.app_target, r.installed_path, nullptr);
+    else if (!json && (!g.quiet || r.dry_run))
+        std::cout << (r.dry_run ? "would:\n" : "") << describe_plan(r.plan, r.installed_path);
+}
+
+int print_converged(const app::Report& r, bool json) {
+    if (r.dry_run) return exit_ok;
+    print_failures(r);
+    for (const auto& w : r.config_warnings)
+        std::cerr << "formation: warning: systemd ignored a setting of " << w.unit << ": " << terminal_safe(w.message)
+                  << "\n";
+    if (json) std::cout << plan_json(r.plan, r.app, r.app_target, r.installed_path, &r.jobs);
+    return r.ok() ? exit_ok : exit_failed;
+}
+
+int print_act(const app::Report& r, const Globals& g, const char* done) {
+    print_failures(r);
+    if (std::string_view(done) == "restarted") {
+        // In the order of the roll, as each came back.
+        if (!g.quiet)
+            for (const auto& u : r.units) {
+                bool failed = std::any_of(r.jobs.failures.begin(), r.jobs.failures.end(),
+                                          [&u](const deploy::Failure& x) { return x.unit == u; });
+                bool skipped = std::find(r.jobs.not_restarted.begin(), r.jobs.not_restarted.end(), u) !=
+                               r.jobs.not_restarted.end();
+                if (!failed && !skipped) std::cout << "restarted " << u << "\n";
+            }
+    } else if (r.ok() && !g.quiet) {
+        std::cout << done << " " << r.units.size() << " instance" << (r.units.size() == 1 ? "" : "s") << " of "
+                  << r.app << "\n";
+    }
+    return r.ok() ? exit_ok : exit_failed;
+}
+
+}  // namespace formation::cli
