@@ -50,15 +50,6 @@ bool reserved(std::string_view unit) {
 
 }  // namespace
 
-std::vector<std::string> unit_names(const Formation& f) {
-    std::vector<std::string> out{app_target_name(f.app), slice_name(f.app)};
-    for (const auto& p : f.processes) {
-        out.push_back(template_name(f.app, p.name));
-        if (p.socket) out.push_back(socket_template_name(f.app, p.name));
-    }
-    return out;
-}
-
 std::vector<Diagnostic> reserved_name_errors(const Formation& f) {
     std::vector<Diagnostic> out;
     if (reserved(app_target_name(f.app)) || f.app == "systemd")

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "formation/dialect.hpp"
+#include "import/dialect.hpp"
 
 namespace formation::import_text {
 
@@ -31,11 +31,6 @@ inline bool is_blank(std::string_view s) {
 
 inline std::string_view trim_left(std::string_view s) {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    return s;
-}
-
-inline std::string_view trim_right(std::string_view s) {
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
     return s;
 }
 
