@@ -35,10 +35,6 @@ std::string description(const Formation& f) {
     return escape_specifiers(printable(f.description.empty() ? f.app : f.description));
 }
 
-std::string instance_dropin_path(const Formation& f, const ProcessType& p, int index) {
-    return dropin_path(instance_name(f.app, p.name, index));
-}
-
 // With a socket, each instance needs its own: started before it, and a
 // service stopped with its socket (the socket outlives service restarts).
 std::string socket_dependencies(const Formation& f, const ProcessType& p) {
@@ -86,7 +82,7 @@ UnitFile instance_dropin(const Formation& f, const ProcessType& p, int index, co
         {"INDEX", std::to_string(index)},
         {"SERVICE_DIRECTIVES", "Environment=PORT=" + port + "\n"},
     };
-    return {instance_dropin_path(f, p, index), fill_template(templates::instance_conf, vars)};
+    return {dropin_path(instance_name(f.app, p.name, index)), fill_template(templates::instance_conf, vars)};
 }
 
 UnitFile socket_template(const Formation& f, const ProcessType& p, const CompileOptions& options) {
