@@ -73,7 +73,7 @@ std::vector<std::string> loaded_instances(systemd::Manager& m, const std::string
     std::vector<std::string> out;
     // A glob can match more than the app's own (a "*" spans dashes): keep
     // only names that parse as this app's instances.
-    for (auto& s : m.list_unit_states({app + "-*@*.service"}))
+    for (auto& s : m.list_unit_states({instance_glob(app)}))
         if (parse_instance(app, s.name)) out.push_back(std::move(s.name));
     return out;
 }

@@ -42,11 +42,11 @@ Observed observe(systemd::Manager& m, const UnitSet& set, const host::Paths& pat
     std::vector<std::string> sources;
     for (const auto& dir : paths.config_dirs) sources.push_back((dir / (set.app + ".toml")).string());
     Observed o;
-    for (const auto& s : m.list_unit_states(app_unit_patterns(set.app)))
+    for (const auto& s : m.list_unit_states(app_unit_globs(set.app)))
         if (s.name == set.app_target || parse_instance(set.app, s.name) || parse_socket(set.app, s.name))
             o.active[s.name] = s.active_state;
     std::vector<std::string> probes{set.app_target};
-    for (const auto& t : set.types) probes.push_back(set.app + "-" + t + "@1.service");
+    for (const auto& t : set.types) probes.push_back(instance_name(set.app, t, 1));
     for (const auto& s : m.unit_states(probes)) {
         if (s.load_state == "masked")
             throw Error(s.name + " is masked; formation will not install an app whose units are masked", exit_failed);
@@ -130,7 +130,7 @@ Report converge(Env& env, const std::string& app, const DesiredFormation& desire
 
     systemd::Manager& m = env.manager();
     std::uint64_t bound = job_timeout_usec(next.formation);
-    if (!o.dry_run && !deploy::wait_idle(m, app_unit_patterns(app), bound, env.sleep))
+    if (!o.dry_run && !deploy::wait_idle(m, app_unit_globs(app), bound, env.sleep))
         throw Error("jobs queued for app " + app + " are still running after " + std::to_string(bound / usec_per_sec) +
                         " s; see `systemctl list-jobs`",
                     exit_failed);

@@ -13,9 +13,6 @@ bool has(const std::vector<std::string>& v, const std::string& s) { return std::
 
 }  // namespace
 
-std::string instance_pattern(const std::string& app) { return app + "-*@*.service"; }
-std::string socket_pattern(const std::string& app) { return app + "-*@*.socket"; }
-
 std::vector<std::string> instances_to_stop(const std::vector<std::string>& loaded, const std::string& app,
                                            const std::vector<std::string>& types) {
     std::vector<std::string> out;

@@ -13,10 +13,6 @@
 
 namespace formation::app {
 
-// Globs of the app's instances and of their sockets.
-std::string instance_pattern(const std::string& app);
-std::string socket_pattern(const std::string& app);
-
 // The loaded instances of the named types (any type when none is named).
 std::vector<std::string> instances_to_stop(const std::vector<std::string>& loaded, const std::string& app,
                                            const std::vector<std::string>& types);

@@ -62,7 +62,7 @@ RunSpec make_run_spec(const Formation& f, const ProcessType& p, const CompileOpt
 
     RunSpec out;
     auto& s = out.spec;
-    s.name = f.app + "-" + p.name + "-run-" + suffix + ".service";
+    s.name = run_unit_name(f.app, p.name, suffix);
     std::string shown;
     for (const auto& w : command) shown += (shown.empty() ? "" : " ") + w;
     s.description = printable((f.description.empty() ? f.app : f.description) + " (" + p.name + " one-off: " + shown + ")");

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "app/status_view.hpp"
+#include "compile/unit_name.hpp"
 #include "json/json.hpp"
 
 namespace formation::app {
@@ -113,7 +114,7 @@ InstanceStatus read_instance(const json::Value& o, const std::string& where) {
         if (slash == std::string::npos || state.find('/', slash + 1) != std::string::npos)
             throw json::Error(where + ".socket: expected \"ACTIVE/SUB\"");
         SocketStatus s;
-        s.unit = i.unit.ends_with(".service") ? i.unit.substr(0, i.unit.size() - 8) + ".socket" : i.unit;
+        s.unit = socket_of(i.unit).empty() ? i.unit : socket_of(i.unit);
         s.active_state = state.substr(0, slash);
         s.sub_state = state.substr(slash + 1);
         const json::Value* result = o.get("socket_result");

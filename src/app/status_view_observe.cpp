@@ -48,13 +48,13 @@ StatusObservation observe_status(const Formation& f, const UnitSet& set, systemd
     for (const auto& i : set.instances) services.push_back(i.unit);
     // A glob can match more than the app's own (a "*" spans dashes): keep
     // only names that parse as this app's instances.
-    for (const auto& s : m.list_unit_states({f.app + "-*@*.service"}))
+    for (const auto& s : m.list_unit_states({instance_glob(f.app)}))
         if (parse_instance(f.app, s.name) && !contains(services, s.name)) services.push_back(s.name);
     // Sockets: the formation's, and any other of the app systemd has loaded.
     std::vector<std::string> sockets;
     for (const auto& i : set.instances)
         if (!i.socket.empty()) sockets.push_back(i.socket);
-    for (const auto& s : m.list_unit_states({f.app + "-*@*.socket"}))
+    for (const auto& s : m.list_unit_states({socket_glob(f.app)}))
         if (parse_socket(f.app, s.name) && !contains(sockets, s.name)) sockets.push_back(s.name);
     std::vector<std::string> asked = services;
     for (const auto& unit : services)

@@ -61,7 +61,7 @@ Report act(Env& env, Action action, const std::string& app, const std::vector<st
         units = instances_to_stop(loaded_instances(m, app), app, types);
         if (!types.empty() && units.empty())
             for (const auto& t : types) select_types(f, {t});  // an unknown type with nothing running: say so
-        plan = plan_stop(units, m.list_unit_states({socket_pattern(app)}), app, types.empty());
+        plan = plan_stop(units, m.list_unit_states({socket_glob(app)}), app, types.empty());
     } else {
         units = desired_instances(set, types);
         plan = action == Action::start ? plan_start(set, units, types.empty()) : plan_restart(set, units);
@@ -81,7 +81,7 @@ Report reload(Env& env, const std::string& app, const std::vector<std::string>& 
     std::vector<std::string> sent;
     // Only running instances: a reload job on a stopped unit fails, and
     // there is no process to signal.
-    for (const auto& s : m.list_unit_states({instance_pattern(app)})) {
+    for (const auto& s : m.list_unit_states({instance_glob(app)})) {
         auto ref = parse_instance(app, s.name);
         if (!ref || (s.active_state != "active" && s.active_state != "reloading")) continue;
         auto it = signals.find(ref->type);
@@ -106,7 +106,7 @@ Report destroy(Env& env, const std::string& app) {
     // Its sockets too, listening or failed (a port another process held):
     // a failed unit stays loaded, and the system degraded, until reset.
     std::vector<std::string> sockets;
-    for (const auto& s : m.list_unit_states({socket_pattern(app)}))
+    for (const auto& s : m.list_unit_states({socket_glob(app)}))
         if (parse_socket(app, s.name)) sockets.push_back(s.name);
     if (!installed && units.empty() && sockets.empty())
         throw Error("app " + app + " is not installed (no " + env.store.paths().installed_path(app).string() +

@@ -7,7 +7,7 @@
 #include <map>
 
 #include "cli/common.hpp"
-#include "formation/import.hpp"
+#include "import/import.hpp"
 #include "formation/values.hpp"
 #include "host/atomic_file.hpp"
 

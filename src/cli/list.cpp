@@ -51,7 +51,7 @@ int run_list(const Globals& g, bool json) {
         Cell run_cell = null_cell("?");
         if (m) {
             std::uint64_t n = 0;
-            for (const auto& s : m->list_unit_states({in.app + "-*@*.service"}))
+            for (const auto& s : m->list_unit_states({instance_glob(in.app)}))
                 n += parse_instance(in.app, s.name) && running(s.active_state);
             run_cell = number_cell(n);
         }

@@ -10,32 +10,6 @@
 
 namespace formation {
 
-std::string app_target_name(const std::string& app) { return app + ".target"; }
-
-std::string template_name(const std::string& app, const std::string& type) {
-    return app + "-" + type + "@.service";
-}
-
-std::string instance_name(const std::string& app, const std::string& type, int index) {
-    return app + "-" + type + "@" + std::to_string(index) + ".service";
-}
-
-std::string slice_name(const std::string& app) {
-    // "-" in a slice name means nesting (my-shop.slice would sit inside
-    // my.slice, under app "my"'s limits): escape it as systemd-escape does.
-    std::string out;
-    for (char c : app) out += c == '-' ? std::string("\\x2d") : std::string(1, c);
-    return out + ".slice";
-}
-
-std::string socket_template_name(const std::string& app, const std::string& type) {
-    return app + "-" + type + "@.socket";
-}
-
-std::string socket_name(const std::string& app, const std::string& type, int index) {
-    return app + "-" + type + "@" + std::to_string(index) + ".socket";
-}
-
 namespace {
 
 std::string source_name(const CompileOptions& options) { return escape_specifiers(printable(options.source_path)); }
@@ -61,15 +35,11 @@ std::string description(const Formation& f) {
     return escape_specifiers(printable(f.description.empty() ? f.app : f.description));
 }
 
-std::string instance_dropin_path(const Formation& f, const ProcessType& p, int index) {
-    return instance_name(f.app, p.name, index) + ".d/50-formation.conf";
-}
-
 // With a socket, each instance needs its own: started before it, and a
 // service stopped with its socket (the socket outlives service restarts).
 std::string socket_dependencies(const Formation& f, const ProcessType& p) {
     if (!p.socket) return {};
-    std::string s = f.app + "-" + p.name + "@%i.socket";
+    std::string s = socket_name_in_template(f.app, p.name);
     return "Requires=" + s + "\nAfter=" + s + "\n";
 }
 
@@ -92,6 +62,7 @@ UnitFile template_unit(const Formation& f, const ProcessType& p, const CompileOp
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
         {"APP", f.app},
+        {"TARGET", app_target_name(f.app)},
         {"TYPE", p.name},
         {"DESCRIPTION", description(f) + " (" + p.name + ".%i)"},
         {"UNIT_DIRECTIVES", socket_dependencies(f, p) + ordering(f, p) + unit_directives(p)},
@@ -111,13 +82,14 @@ UnitFile instance_dropin(const Formation& f, const ProcessType& p, int index, co
         {"INDEX", std::to_string(index)},
         {"SERVICE_DIRECTIVES", "Environment=PORT=" + port + "\n"},
     };
-    return {instance_dropin_path(f, p, index), fill_template(templates::instance_conf, vars)};
+    return {dropin_path(instance_name(f.app, p.name, index)), fill_template(templates::instance_conf, vars)};
 }
 
 UnitFile socket_template(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
         {"APP", f.app},
+        {"TARGET", app_target_name(f.app)},
         {"TYPE", p.name},
         {"DESCRIPTION", description(f) + " (" + p.name + ".%i socket)"},
     };
@@ -131,7 +103,7 @@ UnitFile socket_dropin(const Formation& f, const ProcessType& p, int index, cons
         {"INDEX", std::to_string(index)},
         {"SOCKET_DIRECTIVES", "ListenStream=" + std::to_string(*p.port + index - 1) + "\n"},
     };
-    return {socket_name(f.app, p.name, index) + ".d/50-formation.conf",
+    return {dropin_path(socket_name(f.app, p.name, index)),
             fill_template(templates::instance_socket_conf, vars)};
 }
 
@@ -154,6 +126,7 @@ UnitFile app_target(const Formation& f, const std::vector<Instance>& instances, 
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
         {"APP", f.app},
+        {"TARGET", app_target_name(f.app)},
         {"DESCRIPTION", description(f)},
         {"WANTS", wants},
     };
@@ -223,7 +196,7 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
     // Enabled for boot, as `systemctl enable` would; the generator makes the
     // link itself (generated units have no [Install] to enable).
     std::string wanted_by = options.user_manager ? "default.target" : "multi-user.target";
-    set.files.push_back({wanted_by + ".wants/" + set.app_target, "../" + set.app_target, true});
+    set.files.push_back({enable_link_path(wanted_by, f.app), enable_link_target(f.app), true});
     std::sort(set.files.begin(), set.files.end(),
               [](const UnitFile& a, const UnitFile& b) { return a.path < b.path; });
     std::sort(set.types.begin(), set.types.end());

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "compile/unit_name.hpp"  // the names the units get
 #include "compile/unit_set.hpp"
 #include "formation/error.hpp"
 #include "formation/model.hpp"
@@ -30,14 +31,5 @@ std::vector<Diagnostic> unit_limit_errors(const Formation& f);
 // (systemd.special(7)): app "default" would make default.target. Empty when
 // every unit name the formation makes is free of them.
 std::vector<Diagnostic> reserved_name_errors(const Formation& f);
-
-// Unit names, shared by the compiler and the commands that talk to systemd.
-std::string app_target_name(const std::string& app);
-std::string template_name(const std::string& app, const std::string& type);  // "shop-web@.service"
-std::string instance_name(const std::string& app, const std::string& type, int index);
-std::string slice_name(const std::string& app);  // "shop.slice", "my\\x2dshop.slice"
-std::string socket_template_name(const std::string& app, const std::string& type);  // "shop-web@.socket"
-std::string socket_name(const std::string& app, const std::string& type, int index);  // "shop-web@1.socket"
-
 
 }  // namespace formation

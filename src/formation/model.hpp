@@ -31,6 +31,14 @@ struct Command {
 // Ordered by name, unique names.
 using Environment = std::vector<std::pair<std::string, std::string>>;
 
+// A variable as a file sets it (formation.toml's env, a .env line), with the
+// place that set it (the last one, when set twice).
+struct EnvEntry {
+    std::string name;
+    std::string value;
+    SourcePos where;
+};
+
 // A raw directive from the escape hatch ([process.X.systemd] Service = [...]).
 struct RawDirective {
     std::string section;  // "Unit" or "Service"

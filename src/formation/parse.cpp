@@ -7,9 +7,9 @@
 #include <map>
 #include <tuple>
 
-#include "formation/import.hpp"
 #include "formation/nesting.hpp"
 #include "formation/parse_internal.hpp"
+#include "formation/secrets.hpp"
 #include "formation/values.hpp"
 
 namespace formation {

@@ -151,7 +151,7 @@ void env_setting(Context& c, const toml::node& n, Draft& d) {
                                 max_exec_string));
             continue;
         }
-        d.env[std::string(k.str())] = {std::move(*value), c.pos(k.source())};
+        d.env[std::string(k.str())] = {std::string(k.str()), std::move(*value), c.pos(k.source())};
     }
 }
 

@@ -50,16 +50,10 @@ std::optional<std::vector<std::string>> read_path_array(Context& c, const toml::
                                                         std::string_view key, bool allow_dash = false);
 std::optional<std::string> read_user(Context& c, const toml::node& n, std::string_view key);
 
-// An env entry as written, before merging: where the key was written.
-struct EnvEntry {
-    std::string value;
-    SourcePos where;
-};
-
 // A process type being assembled, with positions the model does not keep.
 struct Draft {
     ProcessType pt;
-    std::map<std::string, EnvEntry> env;
+    std::map<std::string, EnvEntry> env;  // by name, as written (before merging)
     SourcePos ready_where;
 };
 

@@ -13,9 +13,8 @@
 #include <random>
 #include <set>
 
-#include "compile/compile.hpp"
+#include "compile/unit_name.hpp"
 #include "host/atomic_file.hpp"
-#include "plan/plan.hpp"
 
 namespace formation::generator {
 
@@ -80,12 +79,6 @@ bool is_temporary_of(std::string_view name, std::string_view leaf) {
     if (!name.starts_with(prefix) || name.size() != prefix.size() + 12) return false;
     return std::all_of(name.begin() + static_cast<std::ptrdiff_t>(prefix.size()), name.end(),
                        [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-bool is_type_name(std::string_view t) {
-    return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-    });
 }
 
 std::string temp_name(const std::string& leaf) {
@@ -202,22 +195,14 @@ OpsTree::Entry OpsTree::read(const std::string& rel) const {
 std::vector<std::string> OpsTree::owned_candidates(const std::string& app) const {
     std::vector<std::string> out;
     if (fd_ < 0) return out;
-    const std::string prefix = app + "-";
-    const std::string slice = slice_name(app);
     for (const auto& name : list_dir(fd_)) {
-        if (name == app + ".target" || name == slice) out.push_back(name);
-        if (name.size() > 6 && name.ends_with(".wants") && name.find(".target.wants") != std::string::npos)
-            out.push_back(name + "/" + app + ".target");
-        if (!name.starts_with(prefix)) continue;
-        std::string rest = name.substr(prefix.size());
-        auto at = rest.find('@');
-        if (at == std::string::npos || !is_type_name(rest.substr(0, at))) continue;
-        std::string tail = rest.substr(at + 1);
-        if (tail == ".service" || tail == ".socket") out.push_back(name);
-        const std::string unit = name.substr(0, name.size() - 2);
-        if ((tail.ends_with(".service.d") && parse_instance(app, unit)) ||
-            (tail.ends_with(".socket.d") && parse_socket(app, unit)))
-            out.push_back(name + "/50-formation.conf");
+        if (name == app_target_name(app) || name == slice_name(app) || parse_template(app, name)) out.push_back(name);
+        if (name.ends_with(".target.wants"))
+            out.push_back(enable_link_path(name.substr(0, name.size() - std::string_view(".wants").size()), app));
+        if (name.ends_with(".d")) {
+            const std::string unit = name.substr(0, name.size() - 2);
+            if (parse_instance(app, unit) || parse_socket(app, unit)) out.push_back(dropin_path(unit));
+        }
     }
     return out;
 }
@@ -237,7 +222,8 @@ std::vector<std::string> OpsTree::leftovers(const std::string& rel) const {
 
 std::vector<TreeChange> OpsTree::plan(const UnitSet& set) const {
     auto ours = [&](const Entry& e, const std::string& path) {
-        if (e.type == Entry::Type::link) return path.ends_with(".wants/" + set.app_target) && e.content == "../" + set.app_target;
+        if (e.type == Entry::Type::link)
+            return path.ends_with(".wants/" + set.app_target) && e.content == enable_link_target(set.app);
         return e.type == Entry::Type::file && e.content.starts_with(header);
     };
     std::vector<TreeChange> changes;
@@ -280,7 +266,7 @@ std::vector<TreeChange> OpsTree::plan(const UnitSet& set) const {
 std::vector<TreeChange> OpsTree::plan_removal(const std::string& app) const {
     UnitSet none;
     none.app = app;
-    none.app_target = app + ".target";
+    none.app_target = app_target_name(app);
     return plan(none);
 }
 

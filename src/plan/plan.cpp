@@ -23,25 +23,6 @@ const Instance* find_instance(const UnitSet* set, const std::string& unit) {
     return nullptr;
 }
 
-}  // namespace
-
-namespace {
-
-// "APP-TYPE@N" + suffix of the app.
-std::optional<InstanceRef> parse_unit(const std::string& app, const std::string& unit, const std::string& suffix) {
-    if (unit.size() <= app.size() + 1 + suffix.size() || unit.compare(0, app.size(), app) != 0 ||
-        unit[app.size()] != '-' || unit.compare(unit.size() - suffix.size(), suffix.size(), suffix) != 0)
-        return std::nullopt;
-    std::string rest = unit.substr(app.size() + 1, unit.size() - app.size() - 1 - suffix.size());
-    auto at = rest.find('@');
-    if (at == std::string::npos || at == 0 || rest.find('-') < at) return std::nullopt;
-    std::string index = rest.substr(at + 1);
-    if (index.empty() || index.size() > 6 || index[0] == '0' ||
-        !std::all_of(index.begin(), index.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return std::nullopt;
-    return InstanceRef{unit, rest.substr(0, at), std::stoi(index)};
-}
-
 // Highest index first, as instances go away.
 void sort_down(std::vector<InstanceRef>& refs) {
     std::sort(refs.begin(), refs.end(), [](const InstanceRef& a, const InstanceRef& b) {
@@ -50,24 +31,6 @@ void sort_down(std::vector<InstanceRef>& refs) {
 }
 
 }  // namespace
-
-std::optional<InstanceRef> parse_instance(const std::string& app, const std::string& unit) {
-    return parse_unit(app, unit, ".service");
-}
-
-std::optional<InstanceRef> parse_socket(const std::string& app, const std::string& unit) {
-    auto ref = parse_unit(app, unit, ".socket");
-    if (ref) ref->unit = unit.substr(0, unit.size() - 7) + ".service";
-    return ref;
-}
-
-std::string socket_of(const std::string& service) {
-    return service.substr(0, service.size() - std::string(".service").size()) + ".socket";
-}
-
-std::vector<std::string> app_unit_patterns(const std::string& app) {
-    return {app + "-*@*.service", app + "-*@*.socket", app + ".target"};
-}
 
 Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed& observed, bool install) {
     Plan plan;

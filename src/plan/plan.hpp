@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "compile/unit_name.hpp"
 #include "compile/unit_set.hpp"
 
 namespace formation {
@@ -79,24 +80,7 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
 // "  stop    shop-web@3.service" lines, as apply prints them.
 std::string describe_plan(const Plan& plan, const std::string& installed_path);
 
-// Instance units "APP-TYPE@N.service" of the given app; type names have no
-// dash, so another app's unit never parses as this app's.
-struct InstanceRef {
-    std::string unit;
-    std::string type;
-    int index = 0;
-};
-std::optional<InstanceRef> parse_instance(const std::string& app, const std::string& unit);
-
-// "APP-TYPE@N.socket" of the app: the instance it belongs to (its unit
-// named "….service").
-std::optional<InstanceRef> parse_socket(const std::string& app, const std::string& unit);
-
-// "shop-web@1.service" → "shop-web@1.socket".
-std::string socket_of(const std::string& service);
-
-// Globs that find every loaded unit of an app: its instances of any type,
-// their sockets and its target.
-std::vector<std::string> app_unit_patterns(const std::string& app);
+// The unit names a plan speaks of (parse_instance, parse_socket, socket_of,
+// the globs) come from compile/unit_name.hpp.
 
 }  // namespace formation

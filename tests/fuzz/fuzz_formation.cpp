@@ -1,5 +1,5 @@
 // libFuzzer target: any bytes through render (parse → validate → compile,
-// what the generator does) → lint → plan → count editing. A refusal (FormationError) is fine; a crash, a leak,
+// what the generator does) → lint → unit names → plan → count editing. A refusal (FormationError) is fine; a crash, a leak,
 // a sanitizer report or any other exception is a finding.
 #include <cstddef>
 #include <cstdint>
@@ -30,6 +30,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         int total = 0;
         for (const auto& p : f.processes) total += p.count;
         if (total != 0) __builtin_trap();
+    }
+    // Every name compile() makes parses back as what it names.
+    for (const auto& i : set.instances) {
+        auto ref = formation::parse_instance(set.app, i.unit);
+        if (!ref || ref->type != i.type || ref->index != i.index) __builtin_trap();
+        if (!i.socket.empty() && formation::parse_socket(set.app, i.socket)->unit != i.unit) __builtin_trap();
     }
     formation::Plan plan = formation::make_plan(nullptr, set, formation::Observed{}, true);
     if (plan.start.size() != set.instances.size()) __builtin_trap();

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "formation/dotenv.hpp"
+#include "import/dotenv.hpp"
 
 using namespace formation;
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "formation/procfile.hpp"
+#include "import/procfile.hpp"
 
 using namespace formation;
 

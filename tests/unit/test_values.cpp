@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "formation/secrets.hpp"
 #include "formation/values.hpp"
 
 using namespace formation;
@@ -350,4 +351,18 @@ TEST_CASE("raw_line_problem: the other values that make systemd 252 refuse the u
     CHECK(why("Unit", "Description", "%h").empty());
     CHECK(why("Unit", "Description", "%Q").find("%Q") != std::string::npos);
     CHECK(raw_environment_names("A=1 \"B=x y\" 'C=%i'") == std::vector<std::string>{"A", "B", "C"});
+}
+
+TEST_CASE("looks_secret") {
+    CHECK(looks_secret("API_KEY", "x"));
+    CHECK(looks_secret("secret_key_base", "x"));
+    CHECK(looks_secret("SMTP_PASSWORD", "x"));
+    CHECK(looks_secret("SMTP_PASS", "x"));
+    CHECK(looks_secret("ACCESS_TOKEN", "x"));
+    CHECK(looks_secret("X", "amqp://guest:guest@rabbit//"));
+    CHECK(looks_secret("X", "a,https://tok@h/x"));
+    CHECK_FALSE(looks_secret("KEYBOARD", "x"));
+    CHECK_FALSE(looks_secret("PASSENGER_MAX", "4"));
+    CHECK_FALSE(looks_secret("URL", "https://example.com/a@b"));  // "@" in the path is no credential
+    CHECK_FALSE(looks_secret("MAIL_FROM", "shop@example.com"));
 }

@@ -1,16 +1,17 @@
 // Procfile + .env → formation.toml with what `foreman start` would do:
 // foreman's -m counts, its port numbering, its working directory, and the
 // .env variables, the secret ones moved to an env file of their own.
-#include "formation/import.hpp"
+#include "import/import.hpp"
 
 #include <algorithm>
 #include <map>
 
 #include "compile/render.hpp"
-#include "formation/import_text.hpp"
-#include "text/utf8.hpp"
 #include "formation/parse.hpp"
+#include "formation/secrets.hpp"
 #include "formation/values.hpp"
+#include "import/import_text.hpp"
+#include "text/utf8.hpp"
 
 namespace formation {
 

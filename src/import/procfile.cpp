@@ -14,11 +14,11 @@
 // Lines both tools ignore (indented, "web : x", "web.1: x", "web:") are
 // ignored here too, with a warning naming the line, since a type that
 // silently disappears is the likeliest surprise of a migration.
-#include "formation/procfile.hpp"
+#include "import/procfile.hpp"
 
 #include <map>
 
-#include "formation/import_text.hpp"
+#include "import/import_text.hpp"
 #include "text/utf8.hpp"
 #include "formation/values.hpp"
 

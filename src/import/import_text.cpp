@@ -1,4 +1,4 @@
-#include "formation/import_text.hpp"
+#include "import/import_text.hpp"
 
 namespace formation::import_text {
 

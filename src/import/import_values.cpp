@@ -1,37 +1,11 @@
-// The small value rules of `formation import`: which variables are secret,
-// how a value is written into TOML and into a systemd env file, and the app
-// name a directory gives.
+// The small value rules of `formation import`: how a value is written into
+// TOML and into a systemd env file, and the app name a directory gives.
+// (Which variables are secret: formation/secrets.hpp.)
 #include <cstdio>
 
-#include "formation/import.hpp"
+#include "import/import.hpp"
 
 namespace formation {
-
-namespace {
-
-bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
-
-// scheme://USERINFO@host…: a password, or a token standing in for a user
-// name (https://TOKEN@github.com/…, Sentry DSNs).
-bool url_with_credentials(std::string_view value) {
-    for (std::size_t at = value.find("://"); at != std::string_view::npos; at = value.find("://", at + 3)) {
-        std::string_view rest = value.substr(at + 3);
-        std::string_view authority = rest.substr(0, rest.find_first_of("/?# \t\n,;"));
-        if (contains(authority, "@")) return true;
-    }
-    return false;
-}
-
-}  // namespace
-
-bool looks_secret(std::string_view name, std::string_view value) {
-    std::string n(name);
-    for (char& c : n)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    std::string_view u = n;
-    return u.ends_with("_KEY") || u.ends_with("_PASS") || contains(u, "SECRET") || contains(u, "PASSWORD") ||
-           contains(u, "PASSWD") || contains(u, "TOKEN") || contains(u, "CREDENTIAL") || url_with_credentials(value);
-}
 
 std::string toml_string(std::string_view s) {
     bool control = false;

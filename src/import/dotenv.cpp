@@ -23,11 +23,11 @@
 // them: such files are usually also sourced by a shell, so the variables
 // reached foreman's processes through the environment it inherited. Neither
 // tool expands $VAR in values, so neither does import.
-#include "formation/dotenv.hpp"
+#include "import/dotenv.hpp"
 
 #include <algorithm>
 
-#include "formation/import_text.hpp"
+#include "import/import_text.hpp"
 #include "text/utf8.hpp"
 #include "formation/values.hpp"
 

@@ -6,7 +6,7 @@
 // an error.
 #include <regex>
 
-#include "formation/import.hpp"
+#include "import/import.hpp"
 
 namespace formation {
 

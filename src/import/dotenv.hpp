@@ -6,16 +6,10 @@
 #include <string_view>
 #include <vector>
 
-#include "formation/dialect.hpp"
-#include "formation/error.hpp"
+#include "formation/error.hpp"  // Diagnostic, EnvEntry (formation/model.hpp)
+#include "import/dialect.hpp"
 
 namespace formation {
-
-struct EnvEntry {
-    std::string name;
-    std::string value;
-    SourcePos where;  // the line that set it (the last one, when set twice)
-};
 
 struct EnvFile {
     std::vector<EnvEntry> entries;     // first-assignment order; a later assignment replaces the value

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "formation/dialect.hpp"
+#include "import/dialect.hpp"
 
 namespace formation::import_text {
 

@@ -7,10 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include "formation/dialect.hpp"
-#include "formation/dotenv.hpp"
+#include "import/dialect.hpp"
+#include "import/dotenv.hpp"
 #include "formation/error.hpp"
-#include "formation/procfile.hpp"
+#include "import/procfile.hpp"
 
 namespace formation {
 
@@ -43,11 +43,6 @@ ImportResult import_formation(const Procfile& procfile, const std::vector<EnvEnt
 // A directory's name made into an app name: lowercase, every run of other
 // characters one "-", starting with a letter. nullopt when nothing is left.
 std::optional<std::string> app_name_from_directory(std::string_view name);
-
-// Kept out of formation.toml: a name ending in _KEY or _PASS, or containing
-// SECRET, PASSWORD, PASSWD, TOKEN or CREDENTIAL (any case), or a value with a
-// URL that carries credentials (scheme://user:password@host, scheme://token@host).
-bool looks_secret(std::string_view name, std::string_view value);
 
 // Warnings for a Procfile command that /bin/sh may run differently from bash
 // -lc (foreman's systemd export) or from an interactive shell with a

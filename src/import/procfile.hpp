@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "formation/dialect.hpp"
+#include "import/dialect.hpp"
 #include "formation/error.hpp"
 
 namespace formation {

@@ -6,8 +6,8 @@
 // newline and a tab. The table of differences from foreman is in dotenv.cpp.
 #include <string>
 
-#include "formation/dotenv.hpp"
-#include "formation/import_text.hpp"
+#include "import/dotenv.hpp"
+#include "import/import_text.hpp"
 #include "formation/values.hpp"  // quoted
 
 namespace formation::detail {

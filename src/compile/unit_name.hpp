@@ -1,0 +1,70 @@
+// Every unit name formation uses, made and parsed in one place, and the
+// globs that find them. Pure string functions: what the compiler writes,
+// what the planner and the verbs look for in systemd, and what the
+// generator claims in its directory all come from here.
+//
+// App "shop" (a valid app name: [a-z][a-z0-9]*(-[a-z0-9]+)*), type "web"
+// (a valid type name: [a-z][a-z0-9_]*, no "-"):
+//   shop.target                               the app target
+//   shop.slice  (my\x2dshop.slice)            the app's slice
+//   shop-web@.service, shop-web@.socket       templates
+//   shop-web@1.service, shop-web@1.socket     instance 1 and its socket
+//   shop-web@1.service.d/50-formation.conf    an instance's drop-in
+//   multi-user.target.wants/shop.target       the enablement link
+//   shop-web-run-SUFFIX.service               a `formation run` unit
+// A type name has no "-", so the units of app "shop" and of app "shop-x"
+// never parse as each other's; the globs do match both (systemd's globs
+// cannot say "no dash"), so whatever they list goes through parse_*.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace formation {
+
+// Making names.
+std::string app_target_name(const std::string& app);                                  // "shop.target"
+std::string slice_name(const std::string& app);                                       // "shop.slice", "my\\x2dshop.slice"
+std::string template_name(const std::string& app, const std::string& type);           // "shop-web@.service"
+std::string socket_template_name(const std::string& app, const std::string& type);    // "shop-web@.socket"
+std::string instance_name(const std::string& app, const std::string& type, int index);  // "shop-web@1.service"
+std::string socket_name(const std::string& app, const std::string& type, int index);    // "shop-web@1.socket"
+// The socket of whichever instance a template runs as: "shop-web@%i.socket".
+std::string socket_name_in_template(const std::string& app, const std::string& type);
+// The socket of an instance: "shop-web@1.service" → "shop-web@1.socket";
+// empty when `service` is no ".service" unit.
+std::string socket_of(const std::string& service);
+// A unit's drop-in written by formation: "shop-web@1.service.d/50-formation.conf".
+std::string dropin_path(const std::string& unit);
+// The enablement link of the app target in `wanted_by` ("multi-user.target"):
+// its path "multi-user.target.wants/shop.target" and its target "../shop.target".
+std::string enable_link_path(const std::string& wanted_by, const std::string& app);
+std::string enable_link_target(const std::string& app);
+// A transient unit of `formation run`: "shop-web-run-1a2b3c.service".
+std::string run_unit_name(const std::string& app, const std::string& type, const std::string& suffix);
+
+// Parsing names: nullopt for any unit that is not the app's.
+struct InstanceRef {
+    std::string unit;  // the instance's service, "shop-web@3.service"
+    std::string type;
+    int index = 0;
+};
+// "APP-TYPE@N.service" of the app.
+std::optional<InstanceRef> parse_instance(const std::string& app, std::string_view unit);
+// "APP-TYPE@N.socket" of the app: the instance it belongs to (unit is its
+// service, "….service").
+std::optional<InstanceRef> parse_socket(const std::string& app, std::string_view unit);
+// "APP-TYPE@.service" or "APP-TYPE@.socket" of the app: TYPE.
+std::optional<std::string> parse_template(const std::string& app, std::string_view unit);
+
+// Globs for systemd's ListUnitsByPatterns; they also match units of apps
+// whose name starts with "APP-", so filter what they find with parse_*.
+std::string instance_glob(const std::string& app);  // "shop-*@*.service"
+std::string socket_glob(const std::string& app);    // "shop-*@*.socket"
+// Every loaded unit of the app: its instances of any type, their sockets
+// and its target.
+std::vector<std::string> app_unit_globs(const std::string& app);
+
+}  // namespace formation
