@@ -266,8 +266,8 @@ TEST_CASE("instance names of two apps never collide, even when one app is a pref
     CHECK(app_target_name("api-gateway") == "api-gateway.target");
     // Type names cannot hold "-", so "APP-TYPE@" splits one way only: the type is
     // what follows the last "-".
-    for (const std::string& app : {"api", "api-gateway", "a-b-c"})
-        for (const std::string& type : {"web", "gateway", "x_y"}) {
+    for (const char* app : {"api", "api-gateway", "a-b-c"})
+        for (const char* type : {"web", "gateway", "x_y"}) {
             std::string unit = instance_name(app, type, 7);
             auto dash = unit.rfind('-');
             CHECK(unit.substr(0, dash) == app);
