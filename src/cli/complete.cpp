@@ -16,15 +16,14 @@
 #include <iostream>
 #include <optional>
 
-#include "cli/app_context.hpp"
+#include "app/complete.hpp"
+#include "cli/scope.hpp"
 
 namespace formation::cli {
 
 namespace {
 
-struct Candidate {
-    std::string word, description;
-};
+using app::Candidate;
 
 struct Completion {
     std::vector<Candidate> candidates;
@@ -106,29 +105,17 @@ Line read_line(const CLI::App& root, const std::vector<std::string>& done) {
 }
 
 void add_matching(Completion& c, const std::string& cur, const std::string& word, const std::string& description) {
-    if (word.starts_with(cur)) c.candidates.push_back({word, description});
-}
-
-std::vector<std::string> app_names(const Globals& g) {
-    std::vector<std::string> out;
-    for (const auto& f : host::scan_installed(host_store(g).paths()).files) out.push_back(f.app);
-    return out;
+    app::add_matching(c.candidates, cur, word, description);
 }
 
 // The app's process types with their counts: the installed formation of
 // -a APP, else of the app FILE names.
-std::vector<std::pair<std::string, int>> types(const Globals& g) {
-    std::vector<std::pair<std::string, int>> out;
-    for (const auto& p : resolve_formation(g, "").formation.processes) out.emplace_back(p.name, p.count);
-    return out;
-}
-
-std::string instances(int n) { return std::to_string(n) + (n == 1 ? " instance" : " instances"); }
+std::vector<std::pair<std::string, int>> types(const Globals& g) { return app::process_types(g.user, resolve_app(g, "")); }
 
 void complete_value(Completion& c, const Line& l, const std::string& cur) {
     const CLI::Option* o = l.pending;
     if (is_option(o, "app")) {
-        for (const auto& a : app_names(l.g)) add_matching(c, cur, a, "installed app");
+        for (const auto& a : app::installed_apps(l.g.user)) add_matching(c, cur, a, "installed app");
     } else if (is_option(o, "output")) {
         c.directive = l.verb && l.verb->get_name() == "generate" ? ":dirs" : ":files";
     } else if (is_option(o, "file") || is_option(o, "env")) {
@@ -171,17 +158,10 @@ std::string positional_name(const CLI::App& verb, std::size_t index) {
 void complete_positional(Completion& c, const Line& l, const std::string& cur) {
     std::string name = positional_name(*l.verb, l.positionals);
     if (name == "types" || name == "type" || name == "instances") {
-        auto dot = cur.find('.');
-        for (const auto& [t, n] : types(l.g)) {
-            if (name == "instances" && dot != std::string::npos) {
-                for (int i = 1; i <= n; ++i) add_matching(c, cur, t + "." + std::to_string(i), "instance");
-            } else {
-                add_matching(c, cur, t, instances(n));
-            }
-        }
+        c.candidates = app::type_candidates(name, cur, types(l.g));
     } else if (name == "counts") {
         if (cur.find('=') != std::string::npos) return;
-        for (const auto& [t, n] : types(l.g)) add_matching(c, cur, t + "=", "now " + std::to_string(n));
+        c.candidates = app::count_candidates(cur, types(l.g));
         c.directive = ":nospace";
     } else if (!name.empty()) {
         c.directive = ":files";  // a PROCFILE, a COMMAND

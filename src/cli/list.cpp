@@ -5,11 +5,14 @@
 #include <iostream>
 #include <map>
 
-#include "cli/app_context.hpp"
+#include "app/context.hpp"
+#include "cli/common.hpp"
 #include "cli/table.hpp"
 #include "json/json.hpp"
 #include "compile/render.hpp"
+#include "host/store.hpp"
 #include "plan/plan.hpp"
+#include "systemd/manager.hpp"
 
 namespace formation::cli {
 
@@ -18,7 +21,7 @@ namespace {
 bool running(const std::string& active) { return active == "active" || active == "reloading"; }
 
 int run_list(const Globals& g, bool json) {
-    host::Store store = host_store(g);
+    host::Store store = app::host_store(g.user);
     host::Scan scan = host::scan_installed(store.paths());
     std::unique_ptr<systemd::Manager> m;
     std::string unreachable;
@@ -30,10 +33,10 @@ int run_list(const Globals& g, bool json) {
     Table table({{"APP", "app"}, {"TYPES", "types"}, {"DESIRED", "desired", true}, {"RUNNING", "running", true},
                  {"FORMATION", "formation"}, {"NOTE", "note"}});
     for (const auto& in : scan.files) {
-        InstalledFormation f;
+        app::InstalledFormation f;
         std::string note;
         try {
-            f = load_installed(g, in.app);
+            f = app::load_installed(store, g.user, in.app);
             if (f.on_last_good) note = "invalid file; on its last good formation";
         } catch (const InvalidFormation&) {
             note = "invalid file; no units";

@@ -7,12 +7,13 @@
 #include <sstream>
 
 #include "app/status_view.hpp"
-#include "cli/app_context.hpp"
 #include "cli/common.hpp"
+#include "cli/scope.hpp"
 #include "cli/status_table.hpp"
 #include "compile/compile.hpp"
 #include "compile/render.hpp"
 #include "systemd/journal.hpp"
+#include "systemd/manager.hpp"
 
 namespace formation::cli {
 
@@ -40,7 +41,7 @@ StatusDetails failure_details(const app::StatusView& v, bool user) {
         for (const auto& i : t.instances) {
             auto& lines = out[i.unit];
             if (app::failure_log(i) == app::FailureLog::service) {
-                std::istringstream text(last_log_lines(i.unit, user, journal_lines_of_failed));
+                std::istringstream text(app::last_log_lines(i.unit, user, journal_lines_of_failed));
                 for (std::string line; std::getline(text, line);) lines.push_back(line);
             } else if (app::failure_log(i) == app::FailureLog::socket) {
                 systemd::JournalQuery q;
@@ -58,9 +59,9 @@ StatusDetails failure_details(const app::StatusView& v, bool user) {
 }
 
 int run_status(const Globals& g, const StatusOptions& o) {
-    InstalledFormation loaded = resolve_formation(g, o.app);
+    app::InstalledFormation loaded = resolve_formation(g, o.app);
     const Formation& f = loaded.formation;
-    UnitSet set = compile(f, install_options(g, loaded));
+    UnitSet set = compile(f, app::install_options(g.user, loaded));
     auto manager = systemd::connect_manager(g.user);
     app::StatusView view = app::build_status_view(f, set, app::observe_status(f, set, *manager), now_usec());
     if (o.json || o.full)
