@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "app/complete.hpp"
+#include "cli/complete_line.hpp"
 #include "cli/scope.hpp"
 
 namespace formation::cli {
@@ -31,78 +32,6 @@ struct Completion {
 };
 
 bool visible(CLI::App* sub) { return !sub->get_group().empty(); }
-
-// The option of `verb` (first) or of the root named by `word` ("-a", "--app").
-const CLI::Option* find_option(const CLI::App& root, const CLI::App* verb, const std::string& word) {
-    for (const CLI::App* a : {verb, &root}) {
-        if (!a) continue;
-        for (const CLI::Option* o : a->get_options()) {
-            if (word.starts_with("--")) {
-                for (const auto& n : o->get_lnames())
-                    if ("--" + n == word) return o;
-            } else {
-                for (const auto& n : o->get_snames())
-                    if ("-" + n == word) return o;
-            }
-        }
-    }
-    return nullptr;
-}
-
-bool takes_value(const CLI::Option* o) { return o->get_expected_min() > 0; }
-
-bool is_option(const CLI::Option* o, const char* lname) {
-    const auto& l = o->get_lnames();
-    return std::find(l.begin(), l.end(), lname) != l.end();
-}
-
-// What was typed before the word under the cursor.
-struct Line {
-    const CLI::App* verb = nullptr;
-    bool unknown_verb = false;
-    const CLI::Option* pending = nullptr;  // the word under the cursor is this option's value
-    std::size_t positionals = 0;
-    bool after_dashdash = false;
-    Globals g;
-};
-
-Line read_line(const CLI::App& root, const std::vector<std::string>& done) {
-    Line l;
-    auto record = [&l](const CLI::Option* o, const std::string& value) {
-        if (is_option(o, "app")) l.g.app = value;
-        if (is_option(o, "file")) {
-            l.g.file = value;
-            l.g.file_given = true;
-        }
-    };
-    for (const auto& w : done) {
-        if (l.pending) {
-            record(l.pending, w);
-            l.pending = nullptr;
-        } else if (l.after_dashdash) {
-            ++l.positionals;
-        } else if (w == "--") {
-            l.after_dashdash = true;
-        } else if (w.size() > 1 && w[0] == '-') {
-            auto eq = w.find('=');
-            const CLI::Option* o = find_option(root, l.verb, w.substr(0, eq));
-            if (!o) continue;
-            if (is_option(o, "user")) l.g.user = true;
-            if (!takes_value(o)) continue;
-            if (eq == std::string::npos) l.pending = o;
-            else record(o, w.substr(eq + 1));
-        } else if (!l.verb && !l.unknown_verb) {
-            try {
-                l.verb = root.get_subcommand(w);
-            } catch (const CLI::OptionNotFound&) {
-                l.unknown_verb = true;
-            }
-        } else {
-            ++l.positionals;
-        }
-    }
-    return l;
-}
 
 void add_matching(Completion& c, const std::string& cur, const std::string& word, const std::string& description) {
     app::add_matching(c.candidates, cur, word, description);
@@ -126,34 +55,6 @@ void complete_value(Completion& c, const Line& l, const std::string& cur) {
     }
 }
 
-void complete_options(Completion& c, const CLI::App& root, const CLI::App* verb, const std::string& cur) {
-    for (const CLI::App* a : {verb, &root}) {
-        if (!a) continue;
-        for (const CLI::Option* o : a->get_options()) {
-            if (o->get_group().empty()) continue;
-            // A global option the verb has an option of the same name for is the verb's.
-            if (a == &root && verb && !o->get_lnames().empty() && find_option(root, verb, "--" + o->get_lnames()[0]) != o)
-                continue;
-            if (a == &root && verb && o->check_lname("version")) continue;
-            // Long names; a short one only for an option that has no long one.
-            for (const auto& n : o->get_lnames()) add_matching(c, cur, "--" + n, o->get_description());
-            if (o->get_lnames().empty())
-                for (const auto& n : o->get_snames()) add_matching(c, cur, "-" + n, o->get_description());
-        }
-    }
-}
-
-// The name the verb gives its positional arguments says what they are.
-std::string positional_name(const CLI::App& verb, std::size_t index) {
-    std::size_t i = 0;
-    for (const CLI::Option* o : verb.get_options()) {
-        if (!o->get_positional() || o->nonpositional()) continue;
-        // A positional that takes many values takes every later word too.
-        if (i == index || (i < index && o->get_expected_max() > 1)) return o->get_name(true);
-        ++i;
-    }
-    return "";
-}
 
 void complete_positional(Completion& c, const Line& l, const std::string& cur) {
     std::string name = positional_name(*l.verb, l.positionals);
@@ -177,7 +78,7 @@ Completion complete(CLI::App& root, std::vector<std::string> words) {
         if (l.pending) complete_value(c, l, cur);
         else if (l.unknown_verb) return c;
         else if (l.after_dashdash) c.directive = ":files";
-        else if (cur.starts_with("-")) complete_options(c, root, l.verb, cur);
+        else if (cur.starts_with("-")) c.candidates = option_candidates(root, l.verb, cur);
         else if (!l.verb) {
             for (const CLI::App* sub : root.get_subcommands(visible))
                 add_matching(c, cur, sub->get_name(), sub->get_description());
