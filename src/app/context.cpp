@@ -16,6 +16,7 @@
 
 #include "app/installed.hpp"
 #include "host/atomic_file.hpp"
+#include "host/listening.hpp"
 #include "plan/plan.hpp"
 #include "systemd/journal.hpp"
 
@@ -166,24 +167,12 @@ std::vector<PortClaim> other_apps_ports(bool user_scope, const std::string& app)
 namespace {
 
 // Inodes of the TCP sockets listening on `port` (any address), from
-// /proc/net/tcp and tcp6: "sl local rem st … uid timeout inode" lines,
-// addresses as HEXADDR:HEXPORT, state 0A = LISTEN.
+// /proc/net/tcp and tcp6, without inode 0.
 std::set<std::string> listening_inodes(int port) {
     std::set<std::string> out;
-    for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
-        std::ifstream in(table);
-        std::string line;
-        std::getline(in, line);  // the header
-        while (std::getline(in, line)) {
-            std::istringstream fields(line);
-            std::string sl, local, remote, st, queues, timer, retransmits, uid, timeout, inode;
-            if (!(fields >> sl >> local >> remote >> st >> queues >> timer >> retransmits >> uid >> timeout >> inode))
-                continue;
-            auto colon = local.rfind(':');
-            if (st != "0A" || colon == std::string::npos) continue;
-            if (std::strtol(local.c_str() + colon + 1, nullptr, 16) == port && inode != "0") out.insert(inode);
-        }
-    }
+    for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"})
+        if (auto inodes = host::listening_inodes(table, port)) out.insert(inodes->begin(), inodes->end());
+    out.erase("0");
     return out;
 }
 

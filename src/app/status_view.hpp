@@ -99,6 +99,17 @@ std::string note(const InstanceStatus& i);
 enum class FailureLog { none, service, socket };
 FailureLog failure_log(const InstanceStatus& i);
 
+// The installed formation observed on this host (-u: the user's manager)
+// at the current time. Throws SystemdError when the manager is unreachable.
+struct InstalledFormation;
+StatusView local_status(bool user, const InstalledFormation& loaded);
+
+// Under each failing instance, by unit: the last `lines` lines its
+// processes logged, or, when its socket failed, what systemd said of the
+// socket ("Failed to create listening socket ([::]:5000): Address already
+// in use"), escaped for a terminal.
+std::map<std::string, std::vector<std::string>> failure_journal(const StatusView& v, bool user, std::size_t lines);
+
 // "web 2/3 running, 1 failed, 1 missing, 1 surplus"
 std::string summary_line(const TypeStatus& t);
 

@@ -1,6 +1,6 @@
 #include "cli/act.hpp"
 
-#include "cli/app_context.hpp"
+#include "cli/scope.hpp"
 #include "cli/render_report.hpp"
 
 namespace formation::cli {

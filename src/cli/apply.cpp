@@ -9,7 +9,7 @@
 #include <iostream>
 
 #include "app/verbs.hpp"
-#include "cli/app_context.hpp"
+#include "cli/scope.hpp"
 #include "cli/render_report.hpp"
 #include "formation/parse.hpp"
 #include "formation/values.hpp"

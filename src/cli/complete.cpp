@@ -16,15 +16,15 @@
 #include <iostream>
 #include <optional>
 
-#include "cli/app_context.hpp"
+#include "app/complete.hpp"
+#include "cli/complete_line.hpp"
+#include "cli/scope.hpp"
 
 namespace formation::cli {
 
 namespace {
 
-struct Candidate {
-    std::string word, description;
-};
+using app::Candidate;
 
 struct Completion {
     std::vector<Candidate> candidates;
@@ -33,102 +33,18 @@ struct Completion {
 
 bool visible(CLI::App* sub) { return !sub->get_group().empty(); }
 
-// The option of `verb` (first) or of the root named by `word` ("-a", "--app").
-const CLI::Option* find_option(const CLI::App& root, const CLI::App* verb, const std::string& word) {
-    for (const CLI::App* a : {verb, &root}) {
-        if (!a) continue;
-        for (const CLI::Option* o : a->get_options()) {
-            if (word.starts_with("--")) {
-                for (const auto& n : o->get_lnames())
-                    if ("--" + n == word) return o;
-            } else {
-                for (const auto& n : o->get_snames())
-                    if ("-" + n == word) return o;
-            }
-        }
-    }
-    return nullptr;
-}
-
-bool takes_value(const CLI::Option* o) { return o->get_expected_min() > 0; }
-
-bool is_option(const CLI::Option* o, const char* lname) {
-    const auto& l = o->get_lnames();
-    return std::find(l.begin(), l.end(), lname) != l.end();
-}
-
-// What was typed before the word under the cursor.
-struct Line {
-    const CLI::App* verb = nullptr;
-    bool unknown_verb = false;
-    const CLI::Option* pending = nullptr;  // the word under the cursor is this option's value
-    std::size_t positionals = 0;
-    bool after_dashdash = false;
-    Globals g;
-};
-
-Line read_line(const CLI::App& root, const std::vector<std::string>& done) {
-    Line l;
-    auto record = [&l](const CLI::Option* o, const std::string& value) {
-        if (is_option(o, "app")) l.g.app = value;
-        if (is_option(o, "file")) {
-            l.g.file = value;
-            l.g.file_given = true;
-        }
-    };
-    for (const auto& w : done) {
-        if (l.pending) {
-            record(l.pending, w);
-            l.pending = nullptr;
-        } else if (l.after_dashdash) {
-            ++l.positionals;
-        } else if (w == "--") {
-            l.after_dashdash = true;
-        } else if (w.size() > 1 && w[0] == '-') {
-            auto eq = w.find('=');
-            const CLI::Option* o = find_option(root, l.verb, w.substr(0, eq));
-            if (!o) continue;
-            if (is_option(o, "user")) l.g.user = true;
-            if (!takes_value(o)) continue;
-            if (eq == std::string::npos) l.pending = o;
-            else record(o, w.substr(eq + 1));
-        } else if (!l.verb && !l.unknown_verb) {
-            try {
-                l.verb = root.get_subcommand(w);
-            } catch (const CLI::OptionNotFound&) {
-                l.unknown_verb = true;
-            }
-        } else {
-            ++l.positionals;
-        }
-    }
-    return l;
-}
-
 void add_matching(Completion& c, const std::string& cur, const std::string& word, const std::string& description) {
-    if (word.starts_with(cur)) c.candidates.push_back({word, description});
-}
-
-std::vector<std::string> app_names(const Globals& g) {
-    std::vector<std::string> out;
-    for (const auto& f : host::scan_installed(host_store(g).paths()).files) out.push_back(f.app);
-    return out;
+    app::add_matching(c.candidates, cur, word, description);
 }
 
 // The app's process types with their counts: the installed formation of
 // -a APP, else of the app FILE names.
-std::vector<std::pair<std::string, int>> types(const Globals& g) {
-    std::vector<std::pair<std::string, int>> out;
-    for (const auto& p : resolve_formation(g, "").formation.processes) out.emplace_back(p.name, p.count);
-    return out;
-}
-
-std::string instances(int n) { return std::to_string(n) + (n == 1 ? " instance" : " instances"); }
+std::vector<std::pair<std::string, int>> types(const Globals& g) { return app::process_types(g.user, resolve_app(g, "")); }
 
 void complete_value(Completion& c, const Line& l, const std::string& cur) {
     const CLI::Option* o = l.pending;
     if (is_option(o, "app")) {
-        for (const auto& a : app_names(l.g)) add_matching(c, cur, a, "installed app");
+        for (const auto& a : app::installed_apps(l.g.user)) add_matching(c, cur, a, "installed app");
     } else if (is_option(o, "output")) {
         c.directive = l.verb && l.verb->get_name() == "generate" ? ":dirs" : ":files";
     } else if (is_option(o, "file") || is_option(o, "env")) {
@@ -139,49 +55,14 @@ void complete_value(Completion& c, const Line& l, const std::string& cur) {
     }
 }
 
-void complete_options(Completion& c, const CLI::App& root, const CLI::App* verb, const std::string& cur) {
-    for (const CLI::App* a : {verb, &root}) {
-        if (!a) continue;
-        for (const CLI::Option* o : a->get_options()) {
-            if (o->get_group().empty()) continue;
-            // A global option the verb has an option of the same name for is the verb's.
-            if (a == &root && verb && !o->get_lnames().empty() && find_option(root, verb, "--" + o->get_lnames()[0]) != o)
-                continue;
-            if (a == &root && verb && o->check_lname("version")) continue;
-            // Long names; a short one only for an option that has no long one.
-            for (const auto& n : o->get_lnames()) add_matching(c, cur, "--" + n, o->get_description());
-            if (o->get_lnames().empty())
-                for (const auto& n : o->get_snames()) add_matching(c, cur, "-" + n, o->get_description());
-        }
-    }
-}
-
-// The name the verb gives its positional arguments says what they are.
-std::string positional_name(const CLI::App& verb, std::size_t index) {
-    std::size_t i = 0;
-    for (const CLI::Option* o : verb.get_options()) {
-        if (!o->get_positional() || o->nonpositional()) continue;
-        // A positional that takes many values takes every later word too.
-        if (i == index || (i < index && o->get_expected_max() > 1)) return o->get_name(true);
-        ++i;
-    }
-    return "";
-}
 
 void complete_positional(Completion& c, const Line& l, const std::string& cur) {
     std::string name = positional_name(*l.verb, l.positionals);
     if (name == "types" || name == "type" || name == "instances") {
-        auto dot = cur.find('.');
-        for (const auto& [t, n] : types(l.g)) {
-            if (name == "instances" && dot != std::string::npos) {
-                for (int i = 1; i <= n; ++i) add_matching(c, cur, t + "." + std::to_string(i), "instance");
-            } else {
-                add_matching(c, cur, t, instances(n));
-            }
-        }
+        c.candidates = app::type_candidates(name, cur, types(l.g));
     } else if (name == "counts") {
         if (cur.find('=') != std::string::npos) return;
-        for (const auto& [t, n] : types(l.g)) add_matching(c, cur, t + "=", "now " + std::to_string(n));
+        c.candidates = app::count_candidates(cur, types(l.g));
         c.directive = ":nospace";
     } else if (!name.empty()) {
         c.directive = ":files";  // a PROCFILE, a COMMAND
@@ -197,7 +78,7 @@ Completion complete(CLI::App& root, std::vector<std::string> words) {
         if (l.pending) complete_value(c, l, cur);
         else if (l.unknown_verb) return c;
         else if (l.after_dashdash) c.directive = ":files";
-        else if (cur.starts_with("-")) complete_options(c, root, l.verb, cur);
+        else if (cur.starts_with("-")) c.candidates = option_candidates(root, l.verb, cur);
         else if (!l.verb) {
             for (const CLI::App* sub : root.get_subcommands(visible))
                 add_matching(c, cur, sub->get_name(), sub->get_description());

@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "app/verbs.hpp"
-#include "cli/app_context.hpp"
+#include "cli/scope.hpp"
 #include "cli/render_report.hpp"
 
 namespace formation::cli {

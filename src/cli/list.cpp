@@ -1,72 +1,44 @@
 // formation list [--json]: the installed apps, their types with counts, and
-// how many instances run. Read-only: no lock, no write.
+// how many instances run. Read-only: no lock, no write (app/app_list.hpp).
 #include <CLI/CLI.hpp>
 
 #include <iostream>
-#include <map>
 
-#include "cli/app_context.hpp"
+#include "app/app_list.hpp"
+#include "cli/common.hpp"
 #include "cli/table.hpp"
 #include "json/json.hpp"
-#include "compile/render.hpp"
-#include "plan/plan.hpp"
 
 namespace formation::cli {
 
 namespace {
 
-bool running(const std::string& active) { return active == "active" || active == "reloading"; }
-
 int run_list(const Globals& g, bool json) {
-    host::Store store = host_store(g);
-    host::Scan scan = host::scan_installed(store.paths());
-    std::unique_ptr<systemd::Manager> m;
-    std::string unreachable;
-    try {
-        m = systemd::connect_manager(g.user);
-    } catch (const systemd::SystemdError& e) {
-        unreachable = e.what();
-    }
+    app::AppList list = app::list_apps(g.user);
     Table table({{"APP", "app"}, {"TYPES", "types"}, {"DESIRED", "desired", true}, {"RUNNING", "running", true},
                  {"FORMATION", "formation"}, {"NOTE", "note"}});
-    for (const auto& in : scan.files) {
-        InstalledFormation f;
-        std::string note;
-        try {
-            f = load_installed(g, in.app);
-            if (f.on_last_good) note = "invalid file; on its last good formation";
-        } catch (const InvalidFormation&) {
-            note = "invalid file; no units";
-        }
+    for (const auto& a : list.apps) {
         std::string types;
         json::Writer types_json;
         types_json.array();
-        int desired = 0;
-        for (const auto& p : f.formation.processes) {
-            types += (types.empty() ? "" : " ") + p.name + "=" + std::to_string(p.count);
-            types_json.object().key("name").string(p.name).key("count").integer(p.count).end_object();
-            desired += p.count;
+        for (const auto& [name, count] : a.types) {
+            types += (types.empty() ? "" : " ") + name + "=" + std::to_string(count);
+            types_json.object().key("name").string(name).key("count").integer(count).end_object();
         }
         types_json.end_array();
-        Cell run_cell = null_cell("?");
-        if (m) {
-            std::uint64_t n = 0;
-            for (const auto& s : m->list_unit_states({instance_glob(in.app)}))
-                n += parse_instance(in.app, s.name) && running(s.active_state);
-            run_cell = number_cell(n);
-        }
-        table.add_row({text_cell(in.app), {types, types_json.text()}, number_cell(static_cast<std::uint64_t>(desired)),
-                       run_cell, text_cell(in.path.string()), note.empty() ? null_cell("") : text_cell(note)});
+        table.add_row({text_cell(a.app), {types, types_json.text()}, number_cell(static_cast<std::uint64_t>(a.desired)),
+                       a.running ? number_cell(*a.running) : null_cell("?"), text_cell(a.path),
+                       a.note.empty() ? null_cell("") : text_cell(a.note)});
     }
     if (json)
         table.print_json(std::cout);
     else if (table.rows() == 0)
-        std::cout << "no apps installed in " << store.paths().install_dir().string() << "\n";
+        std::cout << "no apps installed in " << list.install_dir << "\n";
     else
         table.print_text(std::cout, stdout_wants_color());
-    for (const auto& p : scan.problems) std::cerr << "formation: warning: " << p << "\n";
-    if (!unreachable.empty()) std::cerr << "formation: " << unreachable << "\n";
-    return unreachable.empty() ? exit_ok : exit_systemd;
+    for (const auto& p : list.problems) std::cerr << "formation: warning: " << p << "\n";
+    if (!list.unreachable.empty()) std::cerr << "formation: " << list.unreachable << "\n";
+    return list.unreachable.empty() ? exit_ok : exit_systemd;
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "app/verbs.hpp"
-#include "cli/app_context.hpp"
+#include "cli/scope.hpp"
 
 namespace formation::cli {
 

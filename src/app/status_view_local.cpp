@@ -1,0 +1,52 @@
+// The status of an app on this host: observed through the manager, and the
+// journal lines that explain its failing instances.
+#include <chrono>
+#include <sstream>
+
+#include "app/context.hpp"
+#include "app/status_view.hpp"
+#include "compile/compile.hpp"
+#include "systemd/journal.hpp"
+
+namespace formation::app {
+
+namespace {
+
+std::uint64_t now_usec() {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+}  // namespace
+
+StatusView local_status(bool user, const InstalledFormation& loaded) {
+    const Formation& f = loaded.formation;
+    UnitSet set = compile(f, install_options(user, loaded));
+    auto manager = systemd::connect_manager(user);
+    return build_status_view(f, set, observe_status(f, set, *manager), now_usec());
+}
+
+std::map<std::string, std::vector<std::string>> failure_journal(const StatusView& v, bool user, std::size_t lines) {
+    std::map<std::string, std::vector<std::string>> out;
+    for (const auto& t : v.types)
+        for (const auto& i : t.instances) {
+            auto& shown = out[i.unit];
+            if (failure_log(i) == FailureLog::service) {
+                std::istringstream text(last_log_lines(i.unit, user, lines));
+                for (std::string line; std::getline(text, line);) shown.push_back(line);
+            } else if (failure_log(i) == FailureLog::socket) {
+                systemd::JournalQuery q;
+                q.units = {i.socket->unit};
+                q.user = user;
+                q.last = lines;
+                try {
+                    for (const auto& e : systemd::read_journal(q)) shown.push_back("    " + terminal_safe(e.message, true));
+                } catch (const std::exception& e) {
+                    shown.push_back(std::string("    (journal unreadable: ") + e.what() + ")");
+                }
+            }
+        }
+    return out;
+}
+
+}  // namespace formation::app
