@@ -20,6 +20,7 @@
 #include "formation/count_edit.hpp"
 #include "formation/hosts.hpp"
 #include "host/atomic_file.hpp"
+#include "remote/roll.hpp"
 
 namespace formation::cli {
 
@@ -93,12 +94,7 @@ std::string refusal(const Host& h, const remote::Result& r) {
 }
 
 void print_prefixed(std::ostream& os, const std::string& name, std::string_view text) {
-    while (!text.empty()) {
-        auto nl = text.find('\n');
-        os << name << ": " << text.substr(0, nl) << '\n';
-        if (nl == std::string_view::npos) break;
-        text.remove_prefix(nl + 1);
-    }
+    remote::print_prefixed(os, name, text);
 }
 
 namespace {
@@ -106,59 +102,18 @@ namespace {
 // A host's command, or nullopt to leave it alone (nothing of the verb there).
 using MakeCommand = std::function<std::optional<remote::Command>(const Host&)>;
 
-std::string names(const std::vector<const Host*>& hs) {
-    std::string out;
-    for (const Host* h : hs) out += (out.empty() ? "" : ", ") + h->name;
-    return out;
-}
-
-// The roll. Returns the first failed host's exit code, or 0.
+// The roll (remote::roll), over the hosts `make` gives a command.
 int roll(const Context& c, const std::string& what, const MakeCommand& make, int* changed = nullptr) {
-    std::vector<const Host*> todo;
-    std::vector<remote::Command> commands;
+    std::vector<remote::RollStep> steps;
     for (const auto& h : c.hosts)
-        if (auto cmd = make(h)) todo.push_back(&h), commands.push_back(std::move(*cmd));
-    if (todo.empty()) throw CliError(what + ": nothing to do on any host", exit_usage);
-    std::vector<const Host*> done, failed;
-    int rc = exit_ok;
-    std::size_t at = 0;
-    for (; at < todo.size() && failed.empty(); at += c.g.parallel_hosts) {
-        std::size_t end = std::min(todo.size(), at + c.g.parallel_hosts);
-        std::vector<remote::Command> batch(commands.begin() + at, commands.begin() + end);
-        // One host at a time: its lines as they come; several: each host's in one piece.
-        remote::LineSink live;
-        if (batch.size() == 1)
-            live = [&](std::size_t, std::string_view line) {
-                std::cout << todo[at]->name << ": " << line << '\n' << std::flush;
-            };
-        auto results = remote::run_all(batch, live);
-        for (std::size_t k = 0; k < results.size(); ++k) {
-            const Host& h = *todo[at + k];
-            const auto& r = results[k];
-            if (!live) print_prefixed(std::cout, h.name, r.out);
-            std::cout.flush();
-            print_prefixed(std::cerr, h.name, r.err);
-            if (r.exit_code == 0) {
-                done.push_back(&h);
-                continue;
-            }
-            std::cerr << "formation: " << what << " failed on host " << label(h) << ": " << failure(h, r) << "\n";
-            if (failed.empty()) rc = exit_code_of(r);
-            failed.push_back(&h);
-            // A host whose formation ran changed, unless ssh or the version check stopped it first.
-            if (changed && !remote::unreachable(r) && r.err.find("version mismatch") == std::string::npos) ++*changed;
-        }
-    }
-    if (changed) *changed += static_cast<int>(done.size());
-    if (!failed.empty()) {
-        std::vector<const Host*> rest(todo.begin() + static_cast<std::ptrdiff_t>(std::min(at, todo.size())), todo.end());
-        std::cerr << "formation: the roll stopped at " << names(failed) << "; done: "
-                  << (done.empty() ? "none" : names(done)) << "; not reached: " << (rest.empty() ? "none" : names(rest))
-                  << " (run it again once the host is back)\n";
-    } else if (!c.g.quiet) {
-        std::cout << "formation: " << what << " done on " << names(done) << "\n";
-    }
-    return rc;
+        if (auto cmd = make(h)) steps.push_back({&h, std::move(*cmd)});
+    if (steps.empty()) throw CliError(what + ": nothing to do on any host", exit_usage);
+    remote::RollIo io{std::cout, std::cerr,
+                      [](const std::vector<remote::Command>& batch, const remote::LineSink& live) {
+                          return remote::run_all(batch, live);
+                      },
+                      failure, label};
+    return remote::roll(what, steps, c.g.parallel_hosts, c.g.quiet, io, changed);
 }
 
 bool placed_on(const Formation& f, const std::string& type, const Host& h) {

@@ -7,20 +7,19 @@
 // applied or scaled.
 #include <CLI/CLI.hpp>
 
-#include <signal.h>
-#include <sys/random.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
 
-#include "cli/app_context.hpp"
+#include "app/app_name.hpp"
+#include "app/context.hpp"
+#include "app/run.hpp"
+#include "cli/common.hpp"
 #include "cli/pty.hpp"
-#include "app/run_spec.hpp"
 
 namespace formation::cli {
 
@@ -31,15 +30,6 @@ struct Options {
     std::string type;
     std::vector<std::string> command;
 };
-
-std::string random_suffix() {
-    unsigned char bytes[4] = {};
-    if (::getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes))
-        throw CliError("run: getrandom failed", exit_failed);
-    char hex[9];
-    std::snprintf(hex, sizeof hex, "%02x%02x%02x%02x", bytes[0], bytes[1], bytes[2], bytes[3]);
-    return hex;
-}
 
 // As a shell reports a command: its exit status, or 128 + the signal that killed it.
 int exit_status(const systemd::TransientExit& e, const std::string& unit, bool user) {
@@ -58,40 +48,31 @@ int exit_status(const systemd::TransientExit& e, const std::string& unit, bool u
 }
 
 int run(const Globals& g, const Options& o) {
-    InstalledFormation f = resolve_formation(g, o.app);
-    select_types(f.formation, {o.type});  // an unknown type: exit 2, naming it
-    const ProcessType& p = *std::find_if(f.formation.processes.begin(), f.formation.processes.end(),
-                                         [&o](const ProcessType& t) { return t.name == o.type; });
-    if (f.on_last_good && !g.quiet)
-        std::cerr << "formation: warning: " << f.installed_path << " is invalid; running with its last good formation\n";
-
+    std::string name = app::app_named(o.app.empty() ? g.app : o.app, g.file);
     // A terminal when we have one both ways; otherwise our descriptors go
     // to the process as they are (pipes, files), so scripts and `| tee` work.
     bool tty = ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);
     const char* term = std::getenv("TERM");
-    app::RunSpec rs = app::make_run_spec(f.formation, p, install_options(g, f), o.command, random_suffix(),
-                               tty && term ? term : "");
+    app::OneOff one = app::one_off(app::host_store(g.user), g.user, name, o.type, o.command, tty && term ? term : "");
+    if (one.on_last_good && !g.quiet)
+        std::cerr << "formation: warning: " << one.installed_path << " is invalid; running with its last good formation\n";
     if (!g.quiet)
-        for (const auto& skipped : rs.skipped_raw)
+        for (const auto& skipped : one.run.skipped_raw)
             std::cerr << "formation: warning: run: leaving out " << skipped.line << " (" << skipped.why << ")\n";
 
-    // Through the bus: the transient unit is held with AddRef=yes, which
-    // needs a bus name (systemd-run --wait connects the same way).
-    auto m = systemd::connect_manager(g.user, systemd::Route::bus_first);
     std::optional<PtyForwarder> pty;
-    if (tty) {
+    app::TransientHooks hooks;
+    hooks.connected = [&pty, tty](systemd::TransientSpec& spec) {
+        if (!tty) return;
         pty.emplace();
-        rs.spec.tty_path = pty->tty_path();
-    }
-    try {
-        m->start_transient(rs.spec);
-    } catch (const std::invalid_argument& e) {
-        throw CliError(std::string("run: ") + e.what(), exit_usage);
-    }
-    if (pty) pty->start();
-    systemd::TransientExit e = m->wait_transient(rs.spec.name);
+        spec.tty_path = pty->tty_path();
+    };
+    hooks.started = [&pty] {
+        if (pty) pty->start();
+    };
+    systemd::TransientExit e = app::run_transient(g.user, one.run.spec, hooks);
     if (pty) pty->finish();
-    return exit_status(e, rs.spec.name, g.user);
+    return exit_status(e, one.run.spec.name, g.user);
 }
 
 }  // namespace
