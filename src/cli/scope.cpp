@@ -1,19 +1,14 @@
 #include "cli/scope.hpp"
 
 #include "app/context.hpp"
-#include "formation/values.hpp"
+#include "app/app_name.hpp"
 
 namespace formation::cli {
 
 app::Env host_env(const Globals& g) { return app::host_env(g.user, g.quiet); }
 
 std::string resolve_app(const Globals& g, const std::string& verb_app) {
-    const std::string& app = verb_app.empty() ? g.app : verb_app;
-    if (app.empty()) return load_formation(g.file).formation.app;
-    if (!is_valid_app_name(app))
-        throw CliError("-a " + app + ": not an app name (lowercase letters, digits and single dashes, e.g. shop)",
-                       exit_usage);
-    return app;
+    return app::app_named(verb_app.empty() ? g.app : verb_app, g.file);
 }
 
 app::InstalledFormation resolve_formation(const Globals& g, const std::string& verb_app) {
