@@ -14,8 +14,9 @@
 #include <functional>
 #include <iostream>
 
-#include "cli/count_changes.hpp"
+#include "app/count_changes.hpp"
 #include "cli/hosts_internal.hpp"
+#include "cli/render_report.hpp"
 #include "cli/table.hpp"
 #include "formation/count_edit.hpp"
 #include "formation/hosts.hpp"
@@ -54,47 +55,6 @@ std::vector<std::string> verb_args(const CLI::App& verb, const std::vector<std::
     if (!positionals.empty()) out.push_back("--");
     out.insert(out.end(), positionals.begin(), positionals.end());
     return out;
-}
-
-std::string label(const Host& h) {
-    return h.name + " (" + h.address + (h.port ? ":" + std::to_string(*h.port) : "") + ")";
-}
-
-int exit_code_of(const remote::Result& r) {
-    return r.exit_code >= 1 && r.exit_code <= 3 ? r.exit_code : exit_failed;
-}
-
-std::string failure(const Host& h, const remote::Result& r) {
-    if (r.exit_code == -1) return "could not run ssh: " + remote::last_line(r.err);
-    if (remote::unreachable(r)) return "unreachable: " + remote::last_line(r.err);
-    if (r.exit_code == 127) return "no formation there (installed on every host? ssh said: " + remote::last_line(r.err) + ")";
-    if (r.err.find("version mismatch") != std::string::npos) return remote::last_line(r.err);
-    if (r.exit_code == 2 && r.err.find("remote") != std::string::npos) {
-        // A formation too old to know `remote`: say which one it is.
-        auto v = remote::run_all({{remote::ssh_argv(h, {"--version"}), ""}});
-        std::string theirs = remote::last_line(v[0].out);
-        if (v[0].exit_code == 0 && theirs != std::string("formation ") + FORMATION_VERSION)
-            return "version mismatch: the host runs " + theirs + ", this is formation " FORMATION_VERSION +
-                   "; install one version on every host";
-    }
-    if (r.exit_code >= 128) return "its formation was killed by signal " + std::to_string(r.exit_code - 128);
-    return "failed (exit " + std::to_string(r.exit_code) + ")";
-}
-
-std::optional<std::string> answer_of(const remote::Result& r) {
-    if ((r.exit_code == 0 || r.exit_code == 1) && r.out.find_first_not_of(" \n") != std::string::npos) return r.out;
-    return std::nullopt;
-}
-
-std::string refusal(const Host& h, const remote::Result& r) {
-    std::string last = remote::last_line(r.err);
-    if (r.exit_code == 2 && !last.empty() && r.err.find("version mismatch") == std::string::npos && !remote::unreachable(r))
-        return last;
-    return failure(h, r);
-}
-
-void print_prefixed(std::ostream& os, const std::string& name, std::string_view text) {
-    remote::print_prefixed(os, name, text);
 }
 
 namespace {
@@ -177,9 +137,9 @@ int scale(const Context& c) {
     std::vector<std::string> given;
     for (const CLI::Option* o : c.verb.get_options())
         if (o->get_positional()) given = o->results();
-    auto changes = parse_count_changes(given);
+    auto changes = app::parse_count_changes(given);
     // FILE's counts: TYPE=+N from FILE's own (each host changes its installed count alike).
-    auto counts = resolve_counts(changes, c.file.formation);
+    auto counts = app::resolve_counts(changes, c.file.formation);
     std::string updated = set_counts(c.file.text, c.file.path, counts);  // refused before anything changes
     std::optional<host::EditedFile> edited;
     std::optional<std::string> refusal = open_for_edit(c.file, edited);
@@ -198,9 +158,7 @@ int scale(const Context& c) {
         refusal = e.what();
     }
     if (!refusal) return rc;
-    std::string lines;
-    for (const auto& [type, n] : counts)
-        lines += (lines.empty() ? "" : ", ") + ("count = " + std::to_string(n)) + " under [process." + type + "]";
+    const std::string lines = count_lines(counts);
     std::cerr << "formation: " << terminal_safe(*refusal) << ": its count lines were not changed\n"
               << "formation: the hosts were scaled; set " << lines << " in " << terminal_safe(c.file.path)
               << " yourself\n";

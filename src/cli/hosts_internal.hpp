@@ -8,6 +8,7 @@
 
 #include "cli/common.hpp"
 #include "formation/model.hpp"
+#include "remote/answers.hpp"
 #include "remote/ssh.hpp"
 
 namespace CLI {
@@ -30,27 +31,14 @@ remote::Command remote_command(const Context& c, const Host& h, const std::vecto
 // The verb's own options and arguments as given, ready to pass on (-a left out).
 std::vector<std::string> verb_args(const CLI::App& verb, const std::vector<std::string>& skip = {});
 
-// "beta (deploy@10.0.0.12)"
-std::string label(const Host& h);
-
-// Why a host's command failed, in a few words: unreachable (ssh's own
-// message), formation missing there, another formation version, or the exit
-// status. May ask the host for its version once more.
-std::string failure(const Host& h, const remote::Result& r);
-
-// What a host's verb answered on stdout, when it ran to the end (exit 0,
-// or 1 for "something is failing", which status reports with its answer).
-std::optional<std::string> answer_of(const remote::Result& r);
-
-// Why a host gave no answer: the verb's own refusal there (a usage error,
-// exit 2), else failure().
-std::string refusal(const Host& h, const remote::Result& r);
-
-// The exit code a failed host gives the whole command.
-int exit_code_of(const remote::Result& r);
-
-// Each line of `text` as "NAME: line" on `os`.
-void print_prefixed(std::ostream& os, const std::string& name, std::string_view text);
+// How a host answered (label, failure, answer_of, refusal, exit_code_of,
+// print_prefixed): remote/answers.hpp.
+using remote::answer_of;
+using remote::exit_code_of;
+using remote::failure;
+using remote::label;
+using remote::print_prefixed;
+using remote::refusal;
 
 int status(const Context& c);
 int logs(const Context& c);

@@ -14,16 +14,16 @@ namespace {
 // out, "result" (done, failed, skipped) and "reason".
 std::string action_json(const std::string& action, const std::string& unit, const std::string& path,
                         const deploy::Report* r) {
-    std::string out = "{\"action\":" + json_quote(action);
-    if (!unit.empty()) out += ",\"unit\":" + json_quote(unit);
-    if (!path.empty()) out += ",\"path\":" + json_quote(path);
+    std::string out = "{\"action\":" + json::quote(action);
+    if (!unit.empty()) out += ",\"unit\":" + json::quote(unit);
+    if (!path.empty()) out += ",\"path\":" + json::quote(path);
     if (!r) return out + "}";
     auto failed = std::find_if(r->failures.begin(), r->failures.end(), [&](const deploy::Failure& f) {
         return !unit.empty() && f.unit == unit && f.action == action;
     });
     bool skipped = action == "restart" &&
                    std::find(r->not_restarted.begin(), r->not_restarted.end(), unit) != r->not_restarted.end();
-    if (failed != r->failures.end()) return out + ",\"result\":\"failed\",\"reason\":" + json_quote(failed->reason) + "}";
+    if (failed != r->failures.end()) return out + ",\"result\":\"failed\",\"reason\":" + json::quote(failed->reason) + "}";
     return out + ",\"result\":" + (skipped ? "\"skipped\"" : "\"done\"") + ",\"reason\":null}";
 }
 
@@ -80,7 +80,7 @@ std::string plan_json(const Plan& plan, const std::string& app, const std::strin
     if (r)  // a failure no action names (none expected) is still reported
         for (const auto& f : r->failures)
             if (std::find(units.begin(), units.end(), std::pair(f.action, f.unit)) == units.end()) add(f.action, f.unit);
-    return "{\"app\":" + json_quote(app) + ",\"formation\":" + json_quote(installed_path) +
+    return "{\"app\":" + json::quote(app) + ",\"formation\":" + json::quote(installed_path) +
            ",\"dry_run\":" + (r ? "false" : "true") + ",\"actions\":[" + actions + "],\"ok\":" +
            (r ? (r->ok() ? "true" : "false") : "null") + "}\n";
 }
@@ -118,6 +118,13 @@ int print_act(const app::Report& r, const Globals& g, const char* done) {
                   << r.app << "\n";
     }
     return r.ok() ? exit_ok : exit_failed;
+}
+
+std::string count_lines(const std::vector<std::pair<std::string, int>>& counts) {
+    std::string lines;
+    for (const auto& [type, n] : counts)
+        lines += (lines.empty() ? "" : ", ") + ("count = " + std::to_string(n)) + " under [process." + type + "]";
+    return lines;
 }
 
 }  // namespace formation::cli

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/report.hpp"
 #include "cli/common.hpp"
@@ -26,6 +28,10 @@ std::string plan_json(const Plan& plan, const std::string& app, const std::strin
                       const std::string& installed_path, const deploy::Report* report);
 
 // start, stop, restart: failures, then "started 3 instances of shop" or each "restarted UNIT".
+// "count = 3 under [process.web], count = 1 under [process.worker]": the
+// count lines to set by hand when FILE could not follow a scale.
+std::string count_lines(const std::vector<std::pair<std::string, int>>& counts);
+
 int print_act(const app::Report& r, const Globals& g, const char* done);
 
 }  // namespace formation::cli

@@ -24,9 +24,7 @@ struct ScaleOptions {
 // FILE was scaled on the host, but its count lines could not follow: what to do.
 int file_not_updated(const LoadedFormation& file, const std::string& why,
                      const std::vector<std::pair<std::string, int>>& counts, int rc) {
-    std::string lines;
-    for (const auto& [type, n] : counts)
-        lines += (lines.empty() ? "" : ", ") + ("count = " + std::to_string(n)) + " under [process." + type + "]";
+    const std::string lines = count_lines(counts);
     std::cerr << "formation: " << terminal_safe(why) << ": its count lines were not changed\n"
               << "formation: the installed formation was scaled; set " << lines << " in "
               << terminal_safe(file.path) << " yourself, or scale with -a " << file.formation.app

@@ -67,7 +67,7 @@ std::string format_bytes(std::uint64_t bytes) {
 }
 
 Cell text_cell(std::string s, Color c) {
-    std::string json = json_quote(s);
+    std::string json = json::quote(s);
     return {std::move(s), std::move(json), c};
 }
 
@@ -141,7 +141,7 @@ std::string Table::row_json(std::size_t i) const {
     for (std::size_t c = 0; c < columns_.size(); ++c) {
         if (columns_[c].key.empty()) continue;  // text only
         if (out.size() > 1) out += ',';
-        out += json_quote(columns_[c].key) + ':' + rows_[i].cells[c].json;
+        out += json::quote(columns_[c].key) + ':' + rows_[i].cells[c].json;
     }
     return out + "}";
 }

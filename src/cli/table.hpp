@@ -24,9 +24,6 @@ bool stdout_wants_color();
 // `text` wrapped in the ANSI sequence for `c`; unchanged for Color::none.
 std::string colored(std::string_view text, Color c);
 
-// `s` as a JSON string literal: json::quote(), under its former name.
-inline std::string json_quote(std::string_view s) { return json::quote(s); }
-
 // `s` made harmless for a terminal (control and bidi characters as C
 // escapes): one helper for the table, logs and diagnostics, in the core.
 using formation::terminal_safe;

@@ -6,24 +6,24 @@
 
 using namespace formation::cli;
 
-TEST_CASE("json_quote escapes what JSON requires") {
-    CHECK(json_quote("") == "\"\"");
-    CHECK(json_quote("web") == "\"web\"");
-    CHECK(json_quote("a\"b\\c") == "\"a\\\"b\\\\c\"");
-    CHECK(json_quote("1\n2\t3\r") == "\"1\\n2\\t3\\r\"");
-    CHECK(json_quote(std::string("\x01\x1f\x7f", 3)) == "\"\\u0001\\u001f\\u007f\"");
-    CHECK(json_quote(std::string("a\0b", 3)) == "\"a\\u0000b\"");
+TEST_CASE("json::quote escapes what JSON requires") {
+    CHECK(formation::json::quote("") == "\"\"");
+    CHECK(formation::json::quote("web") == "\"web\"");
+    CHECK(formation::json::quote("a\"b\\c") == "\"a\\\"b\\\\c\"");
+    CHECK(formation::json::quote("1\n2\t3\r") == "\"1\\n2\\t3\\r\"");
+    CHECK(formation::json::quote(std::string("\x01\x1f\x7f", 3)) == "\"\\u0001\\u001f\\u007f\"");
+    CHECK(formation::json::quote(std::string("a\0b", 3)) == "\"a\\u0000b\"");
 }
 
-TEST_CASE("json_quote keeps valid UTF-8 and replaces the rest") {
-    CHECK(json_quote("caf\xc3\xa9") == "\"caf\xc3\xa9\"");
-    CHECK(json_quote("\xe2\x82\xac \xf0\x9f\x98\x80") == "\"\xe2\x82\xac \xf0\x9f\x98\x80\"");
-    CHECK(json_quote("\xff") == "\"\\ufffd\"");
-    CHECK(json_quote("a\xc3") == "\"a\\ufffd\"");                  // truncated
-    CHECK(json_quote("\xc0\xaf") == "\"\\ufffd\\ufffd\"");         // overlong
-    CHECK(json_quote("\xed\xa0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");  // surrogate
-    CHECK(json_quote("\xf4\x90\x80\x80") == "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // past U+10FFFF
-    CHECK(json_quote("\x80x") == "\"\\ufffdx\"");
+TEST_CASE("json::quote keeps valid UTF-8 and replaces the rest") {
+    CHECK(formation::json::quote("caf\xc3\xa9") == "\"caf\xc3\xa9\"");
+    CHECK(formation::json::quote("\xe2\x82\xac \xf0\x9f\x98\x80") == "\"\xe2\x82\xac \xf0\x9f\x98\x80\"");
+    CHECK(formation::json::quote("\xff") == "\"\\ufffd\"");
+    CHECK(formation::json::quote("a\xc3") == "\"a\\ufffd\"");                  // truncated
+    CHECK(formation::json::quote("\xc0\xaf") == "\"\\ufffd\\ufffd\"");         // overlong
+    CHECK(formation::json::quote("\xed\xa0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");  // surrogate
+    CHECK(formation::json::quote("\xf4\x90\x80\x80") == "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // past U+10FFFF
+    CHECK(formation::json::quote("\x80x") == "\"\\ufffdx\"");
 }
 
 TEST_CASE("human durations and sizes") {
