@@ -42,6 +42,26 @@ CountFile CountFile::open(const std::string& path, const std::vector<CountChange
     return f;
 }
 
+CountFile CountFile::reopen(const LoadedFormation& file) {
+    CountFile f;
+    f.file_ = file;
+    if (file.path != "-") {
+        try {
+            f.edited_ = host::EditedFile::open(file.path);
+        } catch (const host::DiskError& e) {
+            f.refusal_ = e.what();
+            return f;
+        }
+        if (!f.edited_ || f.edited_->text() != file.text) {
+            f.edited_.reset();
+            f.refusal_ = file.path + " changed as it was read";
+            return f;
+        }
+    }
+    f.refusal_ = edit_refusal(f.edited_);
+    return f;
+}
+
 std::optional<std::string> CountFile::update(const std::vector<std::pair<std::string, int>>& counts) {
     std::string updated = set_counts(file_.text, file_.path, counts);
     if (updated == file_.text) return std::nullopt;

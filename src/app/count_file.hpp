@@ -23,6 +23,12 @@ public:
     // InvalidFormation, or FormationError for a type it cannot edit.
     static CountFile open(const std::string& path, const std::vector<CountChange>& changes);
 
+    // FILE as already read and parsed (multi-host scale reads it for its
+    // [hosts]), opened once more to be edited: the edit happens only if its
+    // name still refers to what was read. Never throws for a FILE that
+    // cannot be edited; update() then says why.
+    static CountFile reopen(const LoadedFormation& file);
+
     const LoadedFormation& loaded() const { return file_; }
 
     // Sets FILE's count lines to `counts` (what the installed formation now

@@ -40,6 +40,11 @@ using remote::label;
 using remote::print_prefixed;
 using remote::refusal;
 
+// The verbs that roll over hosts (hosts_roll.cpp).
+int apply(const Context& c);
+int scale(const Context& c);
+int forward_verb(const Context& c);  // start, stop, restart, reload, destroy
+
 int status(const Context& c);
 int logs(const Context& c);
 
