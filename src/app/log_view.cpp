@@ -1,5 +1,8 @@
 #include "app/log_view.hpp"
 
+#include <algorithm>
+#include <utility>
+
 #include "json/json.hpp"
 
 namespace formation::app {
@@ -30,5 +33,29 @@ std::optional<LogLine> decode_log_line(std::string_view line) {
     }
     return l;
 }
+
+std::vector<MergedLine> LogMerge::release() {
+    std::stable_sort(backlog_.begin(), backlog_.end(),
+                     [](const MergedLine& a, const MergedLine& b) { return a.realtime_usec < b.realtime_usec; });
+    if (lines_ > 0 && backlog_.size() > static_cast<std::size_t>(lines_))
+        backlog_.erase(backlog_.begin(), backlog_.end() - lines_);
+    streaming_ = true;
+    return std::exchange(backlog_, {});
+}
+
+std::vector<MergedLine> LogMerge::add(MergedLine line) {
+    if (streaming_) return {std::move(line)};
+    backlog_.push_back(std::move(line));
+    return {};
+}
+
+std::vector<MergedLine> LogMerge::backlog_done(std::size_t host) {
+    if (host >= past_backlog_.size() || past_backlog_[host]) return {};
+    past_backlog_[host] = true;
+    if (streaming_ || !std::all_of(past_backlog_.begin(), past_backlog_.end(), [](bool b) { return b; })) return {};
+    return release();
+}
+
+std::vector<MergedLine> LogMerge::finish() { return streaming_ ? std::vector<MergedLine>{} : release(); }
 
 }  // namespace formation::app

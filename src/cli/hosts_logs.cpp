@@ -16,25 +16,7 @@ namespace formation::cli::hosts {
 
 namespace {
 
-struct Entry {
-    std::uint64_t realtime_usec = 0;
-    std::string label;  // "alpha/web.1"
-    std::string message;
-};
-
 const CLI::Option* option(const CLI::App& verb, const std::string& name) { return verb.get_option_no_throw(name); }
-
-// One line of a host's logs --json; nullopt for the {"following":true} mark.
-std::optional<Entry> read_entry(const Host& h, std::string_view line, bool* following) {
-    auto l = app::decode_log_line(line);
-    if (!l) {
-        *following = true;
-        return std::nullopt;
-    }
-    return Entry{l->realtime_usec, h.name + "/" + l->instance, std::move(l->message)};
-}
-
-void print(LogPrinter& printer, const Entry& e) { std::cout << printer.format(e.label, e.message); }
 
 }  // namespace
 
@@ -74,46 +56,28 @@ int logs(const Context& c) {
     for (const Host* h : hosts)
         for (const auto& p : f.processes)
             if (runs_on(p, h->name) && p.count > 0) printer.widen(h->name + "/" + p.name + "." + std::to_string(p.count));
-    std::vector<Entry> backlog;
-    std::vector<bool> past_backlog(hosts.size(), false);
-    bool streaming = false;
-    // The last `lines` entries across every host, oldest first, then printed.
-    auto flush_backlog = [&] {
-        std::stable_sort(backlog.begin(), backlog.end(),
-                         [](const Entry& a, const Entry& b) { return a.realtime_usec < b.realtime_usec; });
-        if (lines > 0 && backlog.size() > static_cast<std::size_t>(lines))
-            backlog.erase(backlog.begin(), backlog.end() - lines);
-        for (const auto& e : backlog) printer.widen(e.label);
-        for (const auto& e : backlog) print(printer, e);
-        std::cout.flush();
-        backlog.clear();
-        streaming = true;
-    };
-    auto host_done_with_backlog = [&](std::size_t i) {
-        past_backlog[i] = true;
-        if (!streaming && std::all_of(past_backlog.begin(), past_backlog.end(), [](bool b) { return b; })) flush_backlog();
+    app::LogMerge merge(hosts.size(), lines);
+    auto print = [&printer](const std::vector<app::MergedLine>& ready) {
+        for (const auto& e : ready) printer.widen(e.label);  // one width for what comes out together
+        for (const auto& e : ready) std::cout << printer.format(e.label, e.message);
+        if (!ready.empty()) std::cout.flush();
     };
     std::vector<std::string> bad_lines(hosts.size());
     auto results = remote::run_all(
         commands,
         [&](std::size_t i, std::string_view line) {
-            bool following = false;
-            std::optional<Entry> e;
+            std::optional<app::LogLine> l;
             try {
-                e = read_entry(*hosts[i], line, &following);
+                l = app::decode_log_line(line);
             } catch (const json::Error& err) {
                 bad_lines[i] = err.what();
                 return;
             }
-            if (following) return host_done_with_backlog(i);
-            if (!streaming) return backlog.push_back(std::move(*e));
-            print(printer, *e);
-            std::cout.flush();
+            if (!l) return print(merge.backlog_done(i));  // its following mark
+            print(merge.add({l->realtime_usec, hosts[i]->name + "/" + l->instance, std::move(l->message)}));
         },
-        [&](std::size_t i) {
-            if (!past_backlog[i]) host_done_with_backlog(i);
-        });
-    if (!streaming) flush_backlog();
+        [&](std::size_t i) { print(merge.backlog_done(i)); });
+    print(merge.finish());
     int rc = exit_ok;
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& r = results[i];
