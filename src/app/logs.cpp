@@ -140,8 +140,8 @@ void read_logs(const LogSelection& s, const LogSink& sink) {
         for (const auto& e : systemd::read_journal(q)) sink.line(log_line(s.app, e));
         return;
     }
-    if (sink.following) sink.following();
-    systemd::follow_journal(q, [&s, &sink](const systemd::JournalEntry& e) { return sink.line(log_line(s.app, e)); });
+    systemd::follow_journal(
+        q, [&s, &sink](const systemd::JournalEntry& e) { return sink.line(log_line(s.app, e)); }, sink.stop_fd);
 }
 
 }  // namespace formation::app

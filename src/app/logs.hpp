@@ -62,8 +62,9 @@ struct LogSink {
     // called, then only entries after it come (what `logs --json -f`
     // marks with {"following":true}). Unset: one stream.
     std::function<void()> backlog_end;
-    // With follow: just before the wait for new entries begins.
-    std::function<void()> following;
+    // With follow: following ends when this fd becomes readable (a stop
+    // pipe a signal handler writes to). -1: only a signal ends it.
+    int stop_fd = -1;
 };
 void read_logs(const LogSelection& s, const LogSink& sink);
 

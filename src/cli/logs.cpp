@@ -8,8 +8,11 @@
 // one entry. Default 100, or all entries when --since is given; -n 0: all.
 // --since: see app::parse_since.
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <iostream>
 
@@ -52,13 +55,20 @@ private:
 };
 
 volatile std::sig_atomic_t stop_requested = 0;
+int stop_pipe[2] = {-1, -1};  // the handler writes here: the journal wait wakes up
 
-extern "C" void request_stop(int) { stop_requested = 1; }
+extern "C" void request_stop(int) {
+    stop_requested = 1;
+    int saved = errno;
+    if (stop_pipe[1] >= 0) (void)!::write(stop_pipe[1], "x", 1);
+    errno = saved;
+}
 
-// No SA_RESTART, so a signal interrupts the journal wait (EINTR) and -f
-// ends cleanly; SA_RESETHAND, so a second signal still kills if the first
-// landed in the instant before the wait began.
+// No SA_RESTART, so a signal interrupts the journal wait, and the stop pipe
+// wakes it when the signal lands just before it: -f ends at once and
+// cleanly, on a quiet app too. SA_RESETHAND: a second signal still kills.
 void install_stop_handlers() {
+    if (::pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) stop_pipe[0] = stop_pipe[1] = -1;
     struct sigaction sa {};
     sa.sa_handler = request_stop;
     sigemptyset(&sa.sa_mask);
@@ -85,7 +95,10 @@ int run_logs(const Globals& g, LogsOptions o) {
         return true;
     };
     if (o.json) sink.backlog_end = [] { std::cout << app::following_mark << std::endl; };
-    sink.following = install_stop_handlers;
+    if (follow) {
+        install_stop_handlers();
+        sink.stop_fd = stop_pipe[0];
+    }
     app::read_logs(s, sink);
     std::cout.flush();
     return exit_ok;

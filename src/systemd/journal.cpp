@@ -1,10 +1,13 @@
 // journal.hpp over sd-journal.
 #include "systemd/journal.hpp"
 
+#include <poll.h>
 #include <systemd/sd-journal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -206,7 +209,35 @@ bool wanted(sd_journal* j, const JournalQuery& q, const JournalEntry& e) {
     return q.manager_messages && from_manager(j, q);
 }
 
-void follow_journal(const JournalQuery& q, const std::function<bool(const JournalEntry&)>& sink) {
+// Until the journal changes (true) or following should end (false): a
+// signal interrupted the wait or stop_fd is readable.
+bool wait_for_change(sd_journal* j, int stop_fd) {
+    int fd = sd_journal_get_fd(j);
+    check(fd, "watch");
+    int events = sd_journal_get_events(j);
+    check(events, "events");
+    std::uint64_t until = UINT64_MAX;  // CLOCK_MONOTONIC µs
+    check(sd_journal_get_timeout(j, &until), "timeout");
+    int timeout_ms = -1;
+    if (until != UINT64_MAX) {
+        timespec ts{};
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        std::uint64_t now = static_cast<std::uint64_t>(ts.tv_sec) * 1000000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
+        std::uint64_t ms = until > now ? (until - now + 999) / 1000 : 0;
+        timeout_ms = static_cast<int>(std::min<std::uint64_t>(ms, INT_MAX));
+    }
+    pollfd fds[2] = {{fd, static_cast<short>(events), 0}, {stop_fd, POLLIN, 0}};
+    int r = poll(fds, stop_fd >= 0 ? 2 : 1, timeout_ms);
+    if (r < 0) {
+        if (errno == EINTR) return false;
+        check(-errno, "wait");
+    }
+    if (stop_fd >= 0 && fds[1].revents != 0) return false;
+    check(sd_journal_process(j), "process");
+    return true;
+}
+
+void follow_journal(const JournalQuery& q, const std::function<bool(const JournalEntry&)>& sink, int stop_fd) {
     if (q.units.empty() && !q.follow_units) return;
     auto j = open_journal(q);
     // Sets up the inotify watches now, so nothing written while we read the
@@ -230,11 +261,8 @@ void follow_journal(const JournalQuery& q, const std::function<bool(const Journa
         if (q.follow_units && !wanted(j.get(), q, e)) return true;
         return sink(e);
     };
-    while (read_forward(j.get(), q, on_entry, filtered)) {
-        int r = sd_journal_wait(j.get(), UINT64_MAX);
-        if (r == -EINTR) return;
-        check(r, "wait");
-    }
+    while (read_forward(j.get(), q, on_entry, filtered))
+        if (!wait_for_change(j.get(), stop_fd)) return;
 }
 
 }  // namespace formation::systemd

@@ -36,8 +36,12 @@ struct JournalQuery {
 std::vector<JournalEntry> read_journal(const JournalQuery& q);
 
 // Prints what matches, then keeps calling `sink` for new entries until `sink`
-// returns false or the process is interrupted.
-void follow_journal(const JournalQuery& q, const std::function<bool(const JournalEntry&)>& sink);
+// returns false, a signal with a handler interrupts the wait, or `stop_fd`
+// (when >= 0) becomes readable: a signal handler that writes to a pipe
+// ends it even when the signal lands outside the wait. (sd_journal_wait
+// retries on EINTR, so it is not used: Ctrl-C would wait for the next
+// entry, forever on a quiet app.)
+void follow_journal(const JournalQuery& q, const std::function<bool(const JournalEntry&)>& sink, int stop_fd = -1);
 
 
 }  // namespace formation::systemd

@@ -175,28 +175,44 @@ t logs-by-app 0 "$formation" logs -a shop worker -n 1
 has logs-by-app "$work/out" '^worker\.1 \| tick'
 
 ## logs -f: new lines arrive; SIGTERM and SIGINT end it with status 0
+# One output file per run: the background shell truncates it only once it
+# has forked, so a reused file could still show the last run's lines.
 for sig in TERM INT; do
     # Not through fm: $! must be formation itself, not a subshell.
-    "$formation" -f "$work/shop.toml" logs worker -f -n 1 >"$work/follow" 2>&1 &
+    "$formation" -f "$work/shop.toml" logs worker -f -n 1 >"$work/follow-$sig" 2>&1 &
     pid=$!
-    ok "follow-$sig-new-lines" wait_for 5 has_lines 3 "$work/follow"
+    ok "follow-$sig-new-lines" wait_for 5 has_lines 3 "$work/follow-$sig"
     kill -$sig $pid
     ok "follow-$sig-ends" wait_for 5 gone $pid
     kill -9 $pid 2>/dev/null
     rc=0; wait $pid || rc=$?
     ok "follow-$sig-exit-0" test $rc = 0
-    grep -v '^worker\.1 | tick' "$work/follow" >"$work/follow.other"
+    grep -v '^worker\.1 | tick' "$work/follow-$sig" >"$work/follow.other"
     hasnt "follow-$sig-prefixed" "$work/follow.other" '.'  # shows any other line
 done
 
+## logs -f on an instance that logs nothing more: a signal still ends it at
+## once (sd_journal_wait would wait for the next entry, here forever)
+for sig in INT TERM; do
+    "$formation" -f "$work/shop.toml" logs multi -f -n 1 >"$work/quiet-$sig" 2>&1 &
+    pid=$!
+    ok "follow-quiet-$sig-backlog" wait_for 5 has_lines 1 "$work/quiet-$sig"
+    sleep 0.5  # into the wait
+    kill -$sig $pid
+    ok "follow-quiet-$sig-ends" wait_for 2 gone $pid
+    kill -9 $pid 2>/dev/null
+    rc=0; wait $pid || rc=$?
+    ok "follow-quiet-$sig-exit-0" test $rc = 0
+done
+
 ## logs -f follows an instance started after it began (a scale-up)
-"$formation" -f "$work/shop.toml" logs worker -f -n 1 >"$work/follow" 2>&1 &
+"$formation" -f "$work/shop.toml" logs worker -f -n 1 >"$work/follow-scale" 2>&1 &
 pid=$!
-ok follow-started wait_for 5 has_lines 2 "$work/follow"
+ok follow-started wait_for 5 has_lines 2 "$work/follow-scale"
 systemctl start shop-worker@2.service
-ok follow-new-instance wait_for 10 grep -qE '^worker\.2 \| tick [0-9]+$' "$work/follow"
-ok follow-new-instance-started wait_for 5 grep -qE '^worker\.2 \| Started shop-worker@2\.service' "$work/follow"
-hasnt follow-only-worker "$work/follow" '^(web|multi)'
+ok follow-new-instance wait_for 10 grep -qE '^worker\.2 \| tick [0-9]+$' "$work/follow-scale"
+ok follow-new-instance-started wait_for 5 grep -qE '^worker\.2 \| Started shop-worker@2\.service' "$work/follow-scale"
+hasnt follow-only-worker "$work/follow-scale" '^(web|multi)'
 kill -TERM $pid; wait $pid
 systemctl stop shop-worker@2.service
 
