@@ -141,7 +141,7 @@ void read_logs(const LogSelection& s, const LogSink& sink) {
         return;
     }
     systemd::follow_journal(
-        q, [&s, &sink](const systemd::JournalEntry& e) { return sink.line(log_line(s.app, e)); }, sink.stop_fd);
+        q, [&s, &sink](const systemd::JournalEntry& e) { return sink.line(log_line(s.app, e)); }, sink.ends);
 }
 
 }  // namespace formation::app

@@ -62,9 +62,8 @@ struct LogSink {
     // called, then only entries after it come (what `logs --json -f`
     // marks with {"following":true}). Unset: one stream.
     std::function<void()> backlog_end;
-    // With follow: following ends when this fd becomes readable (a stop
-    // pipe a signal handler writes to). -1: only a signal ends it.
-    int stop_fd = -1;
+    // With follow: what else ends following (a stop pipe, the output's hangup).
+    systemd::FollowEnds ends;
 };
 void read_logs(const LogSelection& s, const LogSink& sink);
 

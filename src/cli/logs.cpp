@@ -97,7 +97,8 @@ int run_logs(const Globals& g, LogsOptions o) {
     if (o.json) sink.backlog_end = [] { std::cout << app::following_mark << std::endl; };
     if (follow) {
         install_stop_handlers();
-        sink.stop_fd = stop_pipe[0];
+        sink.ends.stop_fd = stop_pipe[0];
+        sink.ends.output_fd = STDOUT_FILENO;  // ssh gone, `| head` done: no one reads on
     }
     app::read_logs(s, sink);
     std::cout.flush();

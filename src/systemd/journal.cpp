@@ -209,9 +209,8 @@ bool wanted(sd_journal* j, const JournalQuery& q, const JournalEntry& e) {
     return q.manager_messages && from_manager(j, q);
 }
 
-// Until the journal changes (true) or following should end (false): a
-// signal interrupted the wait or stop_fd is readable.
-bool wait_for_change(sd_journal* j, int stop_fd) {
+// Until the journal changes (true) or following should end (false).
+bool wait_for_change(sd_journal* j, const FollowEnds& ends) {
     int fd = sd_journal_get_fd(j);
     check(fd, "watch");
     int events = sd_journal_get_events(j);
@@ -226,18 +225,19 @@ bool wait_for_change(sd_journal* j, int stop_fd) {
         std::uint64_t ms = until > now ? (until - now + 999) / 1000 : 0;
         timeout_ms = static_cast<int>(std::min<std::uint64_t>(ms, INT_MAX));
     }
-    pollfd fds[2] = {{fd, static_cast<short>(events), 0}, {stop_fd, POLLIN, 0}};
-    int r = poll(fds, stop_fd >= 0 ? 2 : 1, timeout_ms);
-    if (r < 0) {
+    // A negative fd is skipped by poll. Events 0 on the output: only its
+    // hangup or error is reported.
+    pollfd fds[3] = {{fd, static_cast<short>(events), 0}, {ends.stop_fd, POLLIN, 0}, {ends.output_fd, 0, 0}};
+    if (poll(fds, 3, timeout_ms) < 0) {
         if (errno == EINTR) return false;
         check(-errno, "wait");
     }
-    if (stop_fd >= 0 && fds[1].revents != 0) return false;
+    if (fds[1].revents != 0 || fds[2].revents != 0) return false;
     check(sd_journal_process(j), "process");
     return true;
 }
 
-void follow_journal(const JournalQuery& q, const std::function<bool(const JournalEntry&)>& sink, int stop_fd) {
+void follow_journal(const JournalQuery& q, const std::function<bool(const JournalEntry&)>& sink, FollowEnds ends) {
     if (q.units.empty() && !q.follow_units) return;
     auto j = open_journal(q);
     // Sets up the inotify watches now, so nothing written while we read the
@@ -262,7 +262,7 @@ void follow_journal(const JournalQuery& q, const std::function<bool(const Journa
         return sink(e);
     };
     while (read_forward(j.get(), q, on_entry, filtered))
-        if (!wait_for_change(j.get(), stop_fd)) return;
+        if (!wait_for_change(j.get(), ends)) return;
 }
 
 }  // namespace formation::systemd

@@ -35,13 +35,17 @@ struct JournalQuery {
 // systemd-journal and adm groups): sd-journal would silently show nothing.
 std::vector<JournalEntry> read_journal(const JournalQuery& q);
 
-// Prints what matches, then keeps calling `sink` for new entries until `sink`
-// returns false, a signal with a handler interrupts the wait, or `stop_fd`
-// (when >= 0) becomes readable: a signal handler that writes to a pipe
-// ends it even when the signal lands outside the wait. (sd_journal_wait
-// retries on EINTR, so it is not used: Ctrl-C would wait for the next
-// entry, forever on a quiet app.)
-void follow_journal(const JournalQuery& q, const std::function<bool(const JournalEntry&)>& sink, int stop_fd = -1);
+// What ends follow_journal besides `sink` returning false and a signal
+// with a handler interrupting the wait. (sd_journal_wait retries on EINTR,
+// so it is not used: Ctrl-C would wait for the next entry, forever on a
+// quiet app.)
+struct FollowEnds {
+    int stop_fd = -1;    // readable: a pipe a signal handler writes to, for a signal landing outside the wait
+    int output_fd = -1;  // hung up: whoever reads what we print is gone (ssh closed, `| head` done)
+};
 
+// Prints what matches, then keeps calling `sink` for new entries until
+// `sink` returns false or one of `ends` happens.
+void follow_journal(const JournalQuery& q, const std::function<bool(const JournalEntry&)>& sink, FollowEnds ends = {});
 
 }  // namespace formation::systemd

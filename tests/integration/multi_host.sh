@@ -90,6 +90,8 @@ check logs-merged "hosts interleave" test "$(awk -F/ '{print $1}' "$work/out" | 
 run logs-follow 124 on 1 timeout 15 formation -f /srv/shop.toml logs -f -n 1 web
 check follow-both "-f follows both hosts" bash -c "grep -q '^alpha/web' '$work/out' && grep -q '^beta/web' '$work/out'"
 check follow-new "-f prints new lines after the backlog" test "$(grep -c '' "$work/out")" -gt 4
+no_remote_logs() { ! on 2 pgrep -f '[f]ormation.* logs --json' >/dev/null && ! on 3 pgrep -f '[f]ormation.* logs --json' >/dev/null; }
+check follow-remote-ends "no logs -f left on the hosts once the operator's ended" wait_for 5 no_remote_logs
 
 ## scale: count per host, FILE follows
 run scale 0 op scale web=3

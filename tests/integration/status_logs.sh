@@ -205,6 +205,16 @@ for sig in INT TERM; do
     ok "follow-quiet-$sig-exit-0" test $rc = 0
 done
 
+## logs -f whose reader is gone (ssh closed, `| head -1` done) ends on a
+## quiet app too, instead of lingering until the next line fails to write
+mkfifo "$work/fifo"
+"$formation" -f "$work/shop.toml" logs multi -f -n 1 >"$work/fifo" 2>/dev/null &
+pid=$!
+head -1 <"$work/fifo" >"$work/quiet-head"
+ok follow-reader-gone-read has_lines 1 "$work/quiet-head"
+ok follow-reader-gone-ends wait_for 2 gone $pid
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+
 ## logs -f follows an instance started after it began (a scale-up)
 "$formation" -f "$work/shop.toml" logs worker -f -n 1 >"$work/follow-scale" 2>&1 &
 pid=$!
