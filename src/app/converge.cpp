@@ -6,6 +6,7 @@
 #include <set>
 
 #include "app/installed.hpp"
+#include "app/plans.hpp"
 #include "app/verbs.hpp"
 #include "app/formation_file.hpp"
 #include "compile/render.hpp"
@@ -151,7 +152,32 @@ Report converge(Env& env, const std::string& app, const DesiredFormation& desire
     r.jobs = deploy::execute(r.plan, set.app_target, m, d);
     r.notes = explain(env, r.jobs, app, &next.formation, began);
     r.config_warnings = config_warnings(env, began, set);
-    if (r.ok()) store.set_applied(app, next.text);
+    if (r.ok()) {
+        store.set_applied(app, next.text);
+        return r;
+    }
+    if (!o.revert || !r.plan.install) return r;
+    if (!converged_set || !before) {
+        r.not_reverted = "there is no previous formation to go back to";
+        return r;
+    }
+    // Back to what the instances were converged to, paced the same way.
+    Revert back;
+    back.installed_path = r.installed_path;
+    const std::string previous_text = *before;
+    back.plan = plan_revert(set, *converged_set, observe(m, *converged_set, store.paths(), env.user),
+                            r.jobs.not_restarted);
+    d.install = [&store, &app, &previous_text] { store.install(app, previous_text); };
+    if (env.tty && !env.quiet) env.say("formation: the release failed; going back to the previous formation…");
+    const std::uint64_t back_began = now_realtime_usec();
+    back.jobs = deploy::execute(back.plan, set.app_target, m, d);
+    std::optional<LoadedFormation> previous;
+    try {
+        previous = parse_loaded(r.installed_path, previous_text);
+    } catch (const std::exception&) {
+    }
+    back.notes = explain(env, back.jobs, app, previous ? &previous->formation : nullptr, back_began);
+    r.reverted = std::move(back);
     return r;
 }
 

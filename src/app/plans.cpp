@@ -81,4 +81,13 @@ Plan plan_destroy(const std::vector<std::string>& units, const std::vector<std::
     return p;
 }
 
+Plan plan_revert(const UnitSet& next, const UnitSet& previous, const Observed& now,
+                 const std::vector<std::string>& not_restarted) {
+    Plan p = make_plan(&next, previous, now, true);
+    std::erase_if(p.restart, [&not_restarted](const Restart& r) {
+        return std::find(not_restarted.begin(), not_restarted.end(), r.unit) != not_restarted.end();
+    });
+    return p;
+}
+
 }  // namespace formation::app

@@ -44,4 +44,13 @@ std::map<std::string, std::string> reload_signals(const Formation& f, const std:
 Plan plan_destroy(const std::vector<std::string>& units, const std::vector<std::string>& sockets,
                   const std::string& app);
 
+// After a failed apply: back to `previous` (the formation the instances
+// were converged to), undoing exactly what the forward run changed. The
+// instances `not_restarted` (the roll stopped before them) still run the
+// previous release and stay as they are; those it restarted or started,
+// failed ones included, go back; those it stopped start again.
+// `now`: what runs after the forward run; `next`: the failed formation.
+Plan plan_revert(const UnitSet& next, const UnitSet& previous, const Observed& now,
+                 const std::vector<std::string>& not_restarted);
+
 }  // namespace formation::app

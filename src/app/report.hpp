@@ -30,6 +30,14 @@ struct FailureNote {
     std::string systemd_said;
 };
 
+// apply's roll failed and it went back to the previous formation.
+struct Revert {
+    std::string installed_path;  // the previous formation, installed again
+    Plan plan;                   // what rolled back
+    deploy::Report jobs;
+    std::vector<FailureNote> notes;  // one per jobs.failures
+};
+
 struct Report {
     std::string app;
     Plan plan;                   // what was (or, dry run, would be) carried out
@@ -42,6 +50,12 @@ struct Report {
     std::vector<std::string> reload_signals;  // reload: the signal of each of jobs.reloaded
     std::vector<systemd::ConfigWarning> config_warnings;  // settings systemd ignored
     std::vector<std::filesystem::path> other_copies;      // destroy: copies that bring the app back
+    // apply: the roll failed and the previous formation was installed and
+    // rolled back to (ok() stays false: the release did not go out).
+    std::optional<Revert> reverted;
+    // apply: why a failed roll was not reverted ("--no-revert", "no previous
+    // formation"); empty when it was, or nothing failed.
+    std::string not_reverted;
     bool ok() const { return jobs.ok(); }
 };
 

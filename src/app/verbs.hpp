@@ -40,6 +40,9 @@ struct ConvergeOptions {
     bool dry_run = false;
     std::uint64_t settle_usec = 500000;
     unsigned parallel = 1;
+    // apply: when the roll fails, install the previous formation again and
+    // roll back what changed (Report::reverted).
+    bool revert = false;
 };
 
 // `desired` gets the installed formation (nullopt when none) and returns

@@ -36,6 +36,7 @@ struct ApplyOptions {
     std::string settle = "500ms";
     unsigned parallel = 1;
     bool json = false;
+    bool no_revert = false;
 };
 
 int run_apply(const Globals& g, const ApplyOptions& o) {
@@ -46,7 +47,7 @@ int run_apply(const Globals& g, const ApplyOptions& o) {
     if (!settle) throw CliError("--settle: \"" + o.settle + "\" is not a duration (e.g. 500ms, 2s)", exit_usage);
     app::Env env = host_env(g);
     app::Report r = app::converge(env, loaded.formation.app, [&loaded](const auto&) { return loaded; },
-                                  {o.dry_run, *settle, o.parallel}, [&](const app::Report& p) { print_plan(p, g, o.json); });
+                                  {o.dry_run, *settle, o.parallel, !o.no_revert}, [&](const app::Report& p) { print_plan(p, g, o.json); });
     int rc = print_converged(r, o.json);
     if (g.user && !o.dry_run && !g.quiet) note_lingering(loaded.formation.app);
     return rc;
@@ -62,6 +63,7 @@ void add_apply(CLI::App& root, const Globals& g, Run& run) {
         ->capture_default_str();
     cmd->add_option("--parallel", opts->parallel, "Instances restarted at a time")->check(CLI::Range(1, 1000))
         ->capture_default_str();
+    cmd->add_flag("--no-revert", opts->no_revert, "When the roll fails, stop and report; do not go back to the previous formation");
     cmd->add_flag("--json", opts->json, "Print the plan (and each action's result) as one JSON object");
     cmd->callback([&g, &run, opts] { run = [&g, opts] { return run_apply(g, *opts); }; });
 }

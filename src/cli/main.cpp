@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     add_list(app, g, run);
     add_run(app, g, run);
     add_wait_ready(app, g, run);
+    add_health_wait(app, g, run);
     add_import(app, g, run);
     add_complete(app, g, run);
     try {

@@ -91,13 +91,64 @@ void print_plan(const app::Report& r, const Globals& g, bool json) {
         std::cout << (r.dry_run ? "would:\n" : "") << describe_plan(r.plan, r.installed_path);
 }
 
+namespace {
+
+// "restarted shop-web@1.service, shop-web@2.service; stopped shop-web@3.service"
+std::string what_went_back(const Plan& p, const deploy::Report& jobs) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> parts{{"restarted", {}}, {"started", {}}, {"stopped", {}}};
+    auto failed = [&jobs](const std::string& u) {
+        return std::any_of(jobs.failures.begin(), jobs.failures.end(), [&u](const deploy::Failure& f) { return f.unit == u; });
+    };
+    for (const auto& step : p.restart)
+        if (!failed(step.unit)) parts[0].second.push_back(step.unit);
+    for (const auto& u : p.start)
+        if (!failed(u)) parts[1].second.push_back(u);
+    for (const auto& u : p.stop)
+        if (!failed(u)) parts[2].second.push_back(u);
+    std::string out;
+    for (const auto& [verb, units] : parts) {
+        if (units.empty()) continue;
+        out += (out.empty() ? "" : "; ") + verb;
+        for (std::size_t i = 0; i < units.size(); ++i) out += (i ? ", " : " ") + units[i];
+    }
+    return out.empty() ? "nothing had changed" : out;
+}
+
+void print_revert(const app::Report& r) {
+    if (!r.reverted) {
+        if (!r.not_reverted.empty()) std::cerr << "formation: not reverted: " << r.not_reverted << "\n";
+        return;
+    }
+    const app::Revert& back = *r.reverted;
+    for (const auto& n : back.notes) print_note(n, r.app);
+    std::cerr << "formation: the release failed, so apply went back to the previous formation (installed again at "
+              << back.installed_path << "): " << what_went_back(back.plan, back.jobs) << "\n";
+    if (back.jobs.ok())
+        std::cerr << "formation: " << r.app << " runs the previous release; `formation -a " << r.app
+                  << " status` shows it\n";
+    else
+        std::cerr << "formation: going back failed too (above); `formation -a " << r.app << " status` shows what runs\n";
+}
+
+}  // namespace
+
 int print_converged(const app::Report& r, bool json) {
     if (r.dry_run) return exit_ok;
     print_failures(r);
+    print_revert(r);
     for (const auto& w : r.config_warnings)
         std::cerr << "formation: warning: systemd ignored a setting of " << w.unit << ": " << terminal_safe(w.message)
                   << "\n";
-    if (json) std::cout << plan_json(r.plan, r.app, r.app_target, r.installed_path, &r.jobs);
+    if (json) {
+        std::string out = plan_json(r.plan, r.app, r.app_target, r.installed_path, &r.jobs);
+        if (r.reverted) {
+            out.resize(out.size() - 2);  // "}\n"
+            std::string back = plan_json(r.reverted->plan, r.app, r.app_target, r.reverted->installed_path, &r.reverted->jobs);
+            back.pop_back();
+            out += ",\"reverted\":" + back + "}\n";
+        }
+        std::cout << out;
+    }
     return r.ok() ? exit_ok : exit_failed;
 }
 

@@ -153,6 +153,14 @@ std::string service_directives(const ProcessType& p, const CompileOptions& optio
     line(out, "ExecStart", exec_start(p));
     if (p.ready == Readiness::port)
         line(out, "ExecStartPost", exec_line({options.helper_path, "wait-ready", "--port"}) + " ${PORT}");
+    // Last, after the ready rule: a start counts once a check passes (app/health.hpp).
+    if (p.health)
+        line(out, "ExecStartPost",
+             exec_line({options.helper_path, "health-wait", "--path", p.health->path, "--interval-ms",
+                        std::to_string(p.health->interval_usec / 1000), "--timeout-ms",
+                        std::to_string(p.health->timeout_usec / 1000), "--failures",
+                        std::to_string(p.health->failures), "--port"}) +
+                 " ${PORT}");
     if (p.reload_signal) line(out, "ExecReload", "/bin/kill -s " + *p.reload_signal + " $MAINPID");
     line(out, "Restart", restart_value(p.restart));
     line(out, "RestartSec", format_timespan(p.restart_delay_usec));

@@ -39,6 +39,18 @@ struct EnvEntry {
     SourcePos where;
 };
 
+// `health`: an HTTP GET of path on 127.0.0.1:$PORT; 2xx/3xx is healthy.
+// It gates readiness (a start counts once a check passes; `failures` bad
+// answers in a row fail it) and then liveness (checked every interval;
+// `failures` failed checks in a row restart the instance).
+struct HealthCheck {
+    std::string path = "/";                   // absolute, printable ASCII, no spaces
+    std::uint64_t interval_usec = 5000000;    // between checks of a running instance
+    std::uint64_t timeout_usec = 2000000;     // per check: connect, send, status line
+    unsigned failures = 3;                    // in a row
+    bool operator==(const HealthCheck&) const = default;
+};
+
 // A raw directive from the escape hatch ([process.X.systemd] Service = [...]).
 struct RawDirective {
     std::string section;  // "Unit" or "Service"
@@ -97,6 +109,9 @@ struct ProcessType {
     // A restarted instance must stay ready this long before the next one of
     // a rolling restart goes down (load balancers' health checks see it up).
     std::uint64_t min_ready_usec = 2 * usec_per_sec;
+
+    std::optional<HealthCheck> health;  // needs port
+    SourcePos health_where;
 
     // The [hosts.*] this type runs on; empty: every host (or local, without hosts).
     std::vector<std::string> hosts;

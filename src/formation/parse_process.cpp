@@ -161,6 +161,70 @@ void ready(Context& c, const toml::node& n, Draft& d) {
     d.pt.ready = *v == "simple" ? Readiness::simple : *v == "notify" ? Readiness::notify : Readiness::port;
 }
 
+// What may follow GET: an absolute path with an optional query, printable
+// ASCII without spaces (nothing that could end the request line).
+bool valid_health_path(std::string_view p) {
+    if (p.empty() || p.front() != '/' || p.size() > 1024) return false;
+    return std::all_of(p.begin(), p.end(), [](char ch) { return ch > ' ' && ch < 0x7f; });
+}
+
+void health_path(Context& c, const toml::node& n, HealthCheck& h) {
+    auto v = read_string(c, n, "health path");
+    if (!v) return;
+    if (!valid_health_path(*v)) {
+        c.error(n, "health path must start with \"/\" and hold printable ASCII without spaces, at most 1024 "
+                   "bytes (got " + quoted(*v) + ")");
+        return;
+    }
+    h.path = *v;
+}
+
+// health = "/healthz" or { path, interval, timeout, failures }.
+void health(Context& c, const toml::node& n, Draft& d) {
+    d.pt.health_where = c.pos(n.source());
+    HealthCheck h;
+    if (n.is_string()) {
+        health_path(c, n, h);
+        d.pt.health = h;
+        return;
+    }
+    const auto* t = n.as_table();
+    if (!t) {
+        c.error(n, "health must be a path (\"/healthz\") or a table { path, interval, timeout, failures } (got " +
+                       describe(n) + ")");
+        return;
+    }
+    bool has_path = false;
+    for (const auto& [key, value] : *t) {
+        if (key == "path") {
+            has_path = true;
+            health_path(c, value, h);
+        } else if (key == "interval") {
+            auto v = read_duration(c, value, "health interval");
+            if (v && (*v < 100000 || *v > 3600 * usec_per_sec))
+                c.error(value, "health interval must be between 100ms and 1h (got " + describe(value) + ")");
+            else if (v) h.interval_usec = *v;
+        } else if (key == "timeout") {
+            auto v = read_duration(c, value, "health timeout");
+            if (v && (*v < 10000 || *v > 60 * usec_per_sec))
+                c.error(value, "health timeout must be between 10ms and 1min (got " + describe(value) + ")");
+            else if (v) h.timeout_usec = *v;
+        } else if (key == "failures") {
+            if (auto v = read_int(c, value, "health failures", 1, 100)) h.failures = static_cast<unsigned>(*v);
+        } else {
+            std::string msg = "unknown key " + quoted(std::string(key.str())) + " in health (path, interval, timeout, failures)";
+            if (auto s = did_you_mean(key.str(), {"path", "interval", "timeout", "failures"}))
+                msg += "; did you mean " + quoted(*s) + "?";
+            c.error(key, msg);
+        }
+    }
+    if (!has_path) c.error(n, "health needs a path, e.g. { path = \"/healthz\" }");
+    if (h.timeout_usec > h.interval_usec)
+        c.error(n, "health timeout must not exceed its interval (" + std::to_string(h.timeout_usec / 1000) +
+                       "ms > " + std::to_string(h.interval_usec / 1000) + "ms)");
+    d.pt.health = h;
+}
+
 void memory_max(Context& c, const toml::node& n, Draft& d) {
     if (n.is_integer()) return set_int(d.pt.memory_max, c, n, "memory_max", 1, INT64_MAX);
     const auto* s = n.as_string();
@@ -213,7 +277,7 @@ struct Setting {
     bool in_defaults;  // valid in [defaults]
 };
 
-constexpr std::array<Setting, 33> settings{{
+constexpr std::array<Setting, 34> settings{{
     {"command", command_setting, false, false},
     {"count", count, false, true},
     {"port", port, false, false},
@@ -237,6 +301,7 @@ constexpr std::array<Setting, 33> settings{{
     {"reload_signal", reload_signal, false, true},
     {"socket", socket, false, false},
     {"min_ready", min_ready, false, true},
+    {"health", health, false, false},
     {"memory_max", memory_max, false, true},
     {"cpu_quota", cpu_quota, false, true},
     {"cpu_weight", cpu_weight, false, true},
@@ -283,6 +348,8 @@ void finish_process(Context& c, const toml::table& table, Draft& d) {
     if (pt.command_where.line == 0) c.error(table, label + " has no command");
     if (pt.ready == Readiness::port && !pt.port)
         c.error(d.ready_where.line ? d.ready_where : pt.where, "ready = \"port\" needs port to be set in " + label);
+    if (pt.health && !pt.port)
+        c.error(pt.health_where, "health needs port to be set in " + label + ": the check asks 127.0.0.1:$PORT");
     if (pt.socket && !pt.port)
         c.error(pt.socket_where, "socket = true needs port to be set in " + label +
                                      ": each instance's socket listens on its port");

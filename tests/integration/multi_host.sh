@@ -79,6 +79,22 @@ names = lambda h: sorted(i["unit"] for t in hs[h]["types"] for i in t["instances
 assert names("alpha") == ["shop-web@1.service", "shop-web@2.service"], names("alpha")
 assert "shop-worker@1.service" in names("beta")' "$work/out"
 
+## a multi-host row explains an instance exactly as the host's own status does
+on 3 systemctl stop shop-worker@1.service
+op status >"$work/hosts-status" 2>&1
+on 3 formation -a shop status >"$work/local-status" 2>&1
+note_of() {  # note_of TABLE UNIT: the NOTE column of UNIT's row
+    python3 -c '
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+col = next(l.index("NOTE") for l in lines if " NOTE" in l)
+print(next(l[col:].strip() for l in lines if sys.argv[2] + " " in l))' "$1" "$2"
+}
+check note-local "the host explains its stopped worker" test -n "$(note_of "$work/local-status" shop-worker@1.service)"
+check note-same "the multi-host row says the same" \
+    test "$(note_of "$work/hosts-status" shop-worker@1.service)" = "$(note_of "$work/local-status" shop-worker@1.service)"
+on 3 systemctl start shop-worker@1.service
+
 ## logs merged from both hosts
 sleep 1  # a few lines of each instance
 run logs 0 op logs -n 40

@@ -289,3 +289,86 @@ TEST_CASE("scale counts from the installed formation and changes only its count 
     CHECK_THROWS_AS(app::scale(nowhere, "shop", app::parse_count_changes({"web=1"}), counts, [](const app::Report&) {}),
                     app::Error);
 }
+
+namespace {
+
+app::Report apply_reverting(Scratch& h, const std::string& text, bool revert = true) {
+    app::Env env = h.env();
+    app::ConvergeOptions o;
+    o.revert = revert;
+    return app::converge(env, "shop", [&text](const auto&) { return app::parse_loaded("shop.toml", text); }, o,
+                         [](const app::Report&) {});
+}
+
+// apply's calls from the revert on: what it installed and ran going back.
+std::vector<std::string> after_second_reload(const std::vector<std::string>& calls) {
+    auto first = std::find(calls.begin(), calls.end(), "reload");
+    REQUIRE(first != calls.end());
+    auto second = std::find(first + 1, calls.end(), "reload");
+    REQUIRE(second != calls.end());
+    return {second, calls.end()};
+}
+
+}  // namespace
+
+TEST_CASE("a failed roll goes back: the previous formation installed again, exactly the changed instances rolled back") {
+    Scratch h;
+    REQUIRE(apply_text(h, shop(3, 1)).ok());
+    running(h, 3, 1);
+    h.m.calls.clear();
+    h.m.after_job["shop-web@2.service"] = "failed";  // the new release cannot start
+    app::Report r = apply_reverting(h, shop(3, 1, "/bin/web --broken"));
+    CHECK_FALSE(r.ok());
+    REQUIRE(r.reverted);
+    CHECK(r.jobs.not_restarted == std::vector<std::string>{"shop-web@3.service"});
+    // Back: web@1 (restarted on the bad release) restarts, web@2 (failed)
+    // starts; web@3 never left the previous release, nor did the worker.
+    std::vector<std::string> units;
+    for (const auto& s : r.reverted->plan.restart) units.push_back(s.unit);
+    CHECK(units == std::vector<std::string>{"shop-web@1.service"});
+    CHECK(r.reverted->plan.start == std::vector<std::string>{"shop-web@2.service"});
+    auto back = after_second_reload(h.m.calls);
+    CHECK(before(back, "reset-failed shop-web@2.service", "start shop-web@2.service"));
+    CHECK(called(back, "restart shop-web@1.service"));
+    CHECK_FALSE(called(back, "restart shop-web@3.service"));
+    CHECK_FALSE(called(back, "restart shop-worker@1.service"));
+    // The previous formation is installed again; the applied copy never moved.
+    host::Store store(host::paths(false));
+    REQUIRE(store.installed("shop"));
+    CHECK(store.installed("shop")->text == shop(3, 1));
+    CHECK(store.applied("shop") == shop(3, 1));
+}
+
+TEST_CASE("going back undoes a scale in the same release: new instances stop, stopped ones start") {
+    Scratch h;
+    REQUIRE(apply_text(h, shop(2, 2)).ok());
+    running(h, 2, 2);
+    h.m.calls.clear();
+    h.m.after_job["shop-web@3.service"] = "failed";
+    app::Report r = apply_reverting(h, shop(3, 1));  // web 2→3 (its new instance fails), worker 2→1
+    CHECK_FALSE(r.ok());
+    REQUIRE(r.reverted);
+    CHECK(r.reverted->plan.stop.empty());  // web@3 failed: nothing to stop, it is forgotten
+    CHECK(r.reverted->plan.start == std::vector<std::string>{"shop-worker@2.service"});
+    CHECK(r.reverted->plan.restart.empty());
+    CHECK(called(r.reverted->plan.reset_failed, "shop-web@3.service"));
+}
+
+TEST_CASE("--no-revert, a first apply, or a scale: a failed roll is reported and left as it is") {
+    Scratch h;
+    REQUIRE(apply_text(h, shop(2, 1)).ok());
+    running(h, 2, 1);
+    h.m.after_job["shop-web@1.service"] = "failed";
+    app::Report kept = apply_reverting(h, shop(2, 1, "/bin/web --broken"), false);
+    CHECK_FALSE(kept.ok());
+    CHECK_FALSE(kept.reverted);
+    host::Store store(host::paths(false));
+    CHECK(store.installed("shop")->text == shop(2, 1, "/bin/web --broken"));
+
+    Scratch fresh;
+    fresh.m.after_job["shop-web@1.service"] = "failed";
+    app::Report first = apply_reverting(fresh, shop(1, 0));
+    CHECK_FALSE(first.ok());
+    CHECK_FALSE(first.reverted);
+    CHECK(first.not_reverted == "there is no previous formation to go back to");
+}

@@ -1,0 +1,138 @@
+// health: the key (every form, every refusal at its place), what it
+// compiles to, the HTTP status line, and the readiness rule on fakes.
+#include <doctest/doctest.h>
+
+#include <deque>
+
+#include "app/health.hpp"
+#include "compile/compile.hpp"
+#include "formation/parse.hpp"
+#include "host/http_probe.hpp"
+
+using namespace formation;
+
+namespace {
+
+std::string web(const std::string& health, const std::string& port = "port = 5000\n") {
+    return "app = \"shop\"\n[process.web]\ncommand = \"/bin/web\"\n" + port + "health = " + health + "\n";
+}
+
+std::vector<Diagnostic> errors_of(const std::string& text) {
+    try {
+        parse_formation(text, "f.toml");
+    } catch (const FormationError& e) {
+        return e.diagnostics();
+    }
+    return {};
+}
+
+std::string first_error(const std::string& text) {
+    auto ds = errors_of(text);
+    REQUIRE_MESSAGE(!ds.empty(), text);
+    const auto& d = ds.front();
+    return std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " + d.message;
+}
+
+}  // namespace
+
+TEST_CASE("health: a path alone takes the defaults; the table sets each") {
+    auto f = parse_formation(web("\"/healthz\""), "f.toml");
+    REQUIRE(f.processes.front().health);
+    CHECK(*f.processes.front().health == HealthCheck{"/healthz", 5000000, 2000000, 3});
+    f = parse_formation(web("{ path = \"/up?deep=1\", interval = \"2s\", timeout = \"500ms\", failures = 5 }"), "f.toml");
+    CHECK(*f.processes.front().health == HealthCheck{"/up?deep=1", 2000000, 500000, 5});
+    f = parse_formation("app = \"shop\"\n[process.web]\ncommand = \"/bin/web\"\nport = 5000\n[process.web.health]\n"
+                        "path = \"/\"\nfailures = 1\n", "f.toml");
+    CHECK(f.processes.front().health->failures == 1u);
+}
+
+TEST_CASE("health: bad values are refused where they are written") {
+    CHECK(first_error(web("\"/healthz\"", "")) == "4:10: health needs port to be set in [process.web]: the check asks 127.0.0.1:$PORT");
+    CHECK(first_error(web("\"healthz\"")).starts_with("5:10: health path must start with \"/\""));
+    CHECK(first_error(web("\"/a b\"")).starts_with("5:10: health path must start with"));
+    CHECK(first_error(web("\"/a\\r\\nX: y\"")).starts_with("5:10: health path must start with"));
+    CHECK(first_error(web("true")).starts_with("5:10: health must be a path"));
+    CHECK(first_error(web("{ interval = \"5s\" }")) == "5:10: health needs a path, e.g. { path = \"/healthz\" }");
+    CHECK(first_error(web("{ path = \"/\", intervall = \"5s\" }")).find("did you mean \"interval\"") != std::string::npos);
+    CHECK(first_error(web("{ path = \"/\", interval = \"10ms\" }")).starts_with("5:35: health interval must be between 100ms and 1h"));
+    CHECK(first_error(web("{ path = \"/\", timeout = \"2min\" }")).starts_with("5:34: health timeout must be between"));
+    CHECK(first_error(web("{ path = \"/\", failures = 0 }")).find("failures") != std::string::npos);
+    CHECK(first_error(web("{ path = \"/\", interval = \"1s\", timeout = \"2s\" }")).find("must not exceed its interval") !=
+          std::string::npos);
+}
+
+TEST_CASE("health compiles to the last ExecStartPost, after the ready rule's") {
+    auto f = parse_formation(web("{ path = \"/100%\", interval = \"2s\", timeout = \"1s\", failures = 4 }") +
+                                 "ready = \"port\"\n", "f.toml");
+    CompileOptions o;
+    o.helper_path = "/usr/bin/formation";
+    auto set = compile(f, o);
+    std::string unit;
+    for (const auto& u : set.files)
+        if (u.path == "shop-web@.service") unit = u.content;
+    auto wait = unit.find("ExecStartPost=\"/usr/bin/formation\" \"wait-ready\" \"--port\" ${PORT}\n");
+    auto health = unit.find("ExecStartPost=\"/usr/bin/formation\" \"health-wait\" \"--path\" \"/100%%\" "
+                            "\"--interval-ms\" \"2000\" \"--timeout-ms\" \"1000\" \"--failures\" \"4\" "
+                            "\"--port\" ${PORT}\n");
+    REQUIRE(wait != std::string::npos);
+    REQUIRE(health != std::string::npos);
+    CHECK(wait < health);
+}
+
+TEST_CASE("the HTTP status line") {
+    CHECK(host::parse_status_line("HTTP/1.1 200 OK") == 200);
+    CHECK(host::parse_status_line("HTTP/1.0 503 Service Unavailable") == 503);
+    CHECK(host::parse_status_line("HTTP/1.1 204") == 204);
+    CHECK(host::parse_status_line("HTTP/2 200") == 0);
+    CHECK(host::parse_status_line("HTTP/1.1 20 OK") == 0);
+    CHECK(host::parse_status_line("HTTP/1.1 2000 OK") == 0);
+    CHECK(host::parse_status_line("SSH-2.0-OpenSSH_9.2") == 0);
+    CHECK(host::parse_status_line("") == 0);
+}
+
+TEST_CASE("an unanswered port is a no-answer, quickly, and never healthy") {
+    auto r = host::probe_all({{1, "/"}}, 200000).front();  // port 1: nothing listens there in a test
+    CHECK(r.outcome == host::ProbeOutcome::no_answer);
+}
+
+namespace {
+
+struct Script {
+    std::deque<host::ProbeResult> answers;
+    std::vector<std::string> said;
+    std::uint64_t slept = 0;
+    app::HealthWaitIo io() {
+        app::HealthWaitIo io;
+        io.probe = [this](const host::ProbeTarget&, std::uint64_t) {
+            REQUIRE(!answers.empty());
+            auto r = answers.front();
+            answers.pop_front();
+            return r;
+        };
+        io.sleep = [this](std::uint64_t usec) { slept += usec; };
+        io.say = [this](const std::string& line) { said.push_back(line); };
+        return io;
+    }
+};
+
+const host::ProbeResult ok{host::ProbeOutcome::healthy, 200, "HTTP 200 OK"};
+const host::ProbeResult bad{host::ProbeOutcome::unhealthy, 500, "HTTP 500 Internal Server Error"};
+const host::ProbeResult none{host::ProbeOutcome::no_answer, 0, "Connection refused"};
+
+}  // namespace
+
+TEST_CASE("readiness: not listening yet does not count; a pass is ready") {
+    Script s;
+    s.answers = {none, none, none, bad, none, ok};
+    CHECK(app::wait_healthy(5000, HealthCheck{"/healthz", 5000000, 2000000, 2}, s.io()));
+    CHECK(s.said.back() == "health: GET /healthz on port 5000: HTTP 200 OK: ready");
+}
+
+TEST_CASE("readiness: `failures` bad answers in a row fail it, a second apart at most") {
+    Script s;
+    s.answers = {bad, bad, bad};
+    CHECK_FALSE(app::wait_healthy(5000, HealthCheck{"/healthz", 5000000, 2000000, 3}, s.io()));
+    CHECK(s.answers.empty());
+    CHECK(s.slept == 2000000);  // two waits of 1 s between three answers
+    CHECK(s.said.back() == "health: not ready: 3 bad answers in a row");
+}
