@@ -62,7 +62,12 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
             if (socket_changed && socket_runs) sockets_down.push_back(*parse_socket(desired.app, socket));
             continue;
         }
-        if (!before || before->config != inst.config || socket_changed)
+        // Not up yet (starting, or waiting for systemd to restart it after a
+        // crash): what it will run nobody can vouch for (a failed apply
+        // without revert may have left it on that release), so a new
+        // formation restarts it.
+        const bool not_up = install && *state == "activating";
+        if (!before || before->config != inst.config || socket_changed || not_up)
             plan.restart.push_back({inst.unit, socket_changed, socket_changed && socket_runs ? socket : std::string(),
                                     inst.min_ready_usec, inst.socket});
     }

@@ -73,6 +73,14 @@ TEST_CASE("an installed file newer than the loaded units means a reload, and not
     CHECK(p.restart.empty());
 }
 
+TEST_CASE("an instance not up (crash-looping on a release a failed apply left) restarts with a new formation") {
+    UnitSet set = compile(app(2, 1));
+    Observed o = running(set);
+    o.active["shop-web@1.service"] = "activating";  // auto-restart
+    CHECK(units(make_plan(&set, set, o, true).restart) == std::vector<std::string>{"shop-web@1.service"});
+    CHECK(make_plan(&set, set, o, false).empty());  // the same formation again: left to systemd
+}
+
 TEST_CASE("scaling down stops the highest instances first") {
     UnitSet before = compile(app(4, 1));
     UnitSet after = compile(app(2, 1));

@@ -1,0 +1,148 @@
+#!/bin/bash
+# Bad releases do not take the app down (issue 21), against a real systemd.
+# Runs INSIDE the sandbox container (tests/sandbox/sandbox run -- bash
+# safe_deploys.sh FORMATION): Debian's gunicorn serves a WSGI app whose
+# /healthz the test turns bad (answers 500) or whose release cannot start
+# (import error), three `web` instances with socket = true and health,
+# nginx in front, wrk as the load. A bad apply must exit 1, go back to the
+# previous formation, and leave the app serving as before.
+set -u
+formation=$1
+work=$(mktemp -d)
+srv=/srv/safe  # hardened units have PrivateTmp: the app lives outside /tmp
+nginx_pid=""
+cleanup() {
+    [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
+    "$formation" -a shop destroy >/dev/null 2>&1
+    rm -rf "$work" "$srv"
+}
+trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
+mkdir -p "$srv"
+
+# BEHAVIOR=good: 200 everywhere; 500: every answer is 500; crash: the
+# release cannot even be imported (gunicorn's worker fails to boot).
+cat >"$srv/app.py" <<'PY'
+import os, time
+if os.environ.get("BEHAVIOR") == "crash":
+    raise RuntimeError("release " + os.environ.get("RELEASE", "?") + " cannot start")
+def app(environ, start_response):
+    time.sleep(0.005)
+    bad = os.environ.get("BEHAVIOR") == "500"
+    body = (("broken " if bad else "ok ") + os.environ.get("RELEASE", "?") + "\n").encode()
+    start_response("500 Internal Server Error" if bad else "200 OK",
+                   [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+PY
+cat >"$srv/nginx.conf" <<'N'
+worker_processes 1;
+error_log /srv/safe/nginx-error.log;
+pid /srv/safe/nginx.pid;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    upstream web { server 127.0.0.1:5000; server 127.0.0.1:5001; server 127.0.0.1:5002; }
+    server { listen 127.0.0.1:8080; location / { proxy_pass http://web; } }
+}
+N
+nginx -c "$srv/nginx.conf" -g 'daemon off;' &
+nginx_pid=$!
+
+# release NAME BEHAVIOR [EXTRA]: the formation file of one release
+release() {
+    cat >"$work/$1.toml" <<T
+app = "shop"
+[process.web]
+command = "gunicorn --workers 2 --chdir $srv --bind 127.0.0.1:\$PORT app:app"
+count = 3
+port = 5000
+socket = true
+ready = "port"
+health = { path = "/healthz", interval = "1s", timeout = "1s", failures = 3 }
+min_ready = "1s"
+stop_timeout = "10s"
+env = { RELEASE = "$1", BEHAVIOR = "$2" }
+${3:-}
+T
+}
+
+wrk_pids=()
+wrk_run() { wrk -t1 -c8 -d"$2"s --timeout 10s "$3" >"$work/$1.wrk" 2>&1 & wrk_pids+=($!); }
+wrk_wait() { wait "${wrk_pids[@]}"; wrk_pids=(); }
+# "REQUESTS NON2XX SOCKET_ERRORS REQ_PER_SEC" of a wrk run
+wrk_figures() {
+    awk '/requests in/ { req = $1 }
+         /Non-2xx or 3xx responses:/ { bad = $NF }
+         /Socket errors:/ { gsub(",", ""); err = $4 + $6 + $8 + $10 }
+         /Requests\/sec:/ { rps = $2 }
+         END { printf "%d %d %d %d\n", req, bad, err, rps }' "$1"
+}
+figure() { wrk_figures "$work/$1.wrk" | cut -d' ' -f"$2"; }
+# Every running web instance runs release $1 (its environment, from /proc).
+all_on() {
+    local i pid
+    for i in 1 2 3; do
+        pid=$(systemctl show -P MainPID "shop-web@$i.service")
+        [ "$pid" -gt 0 ] 2>/dev/null || return 1
+        tr '\0' '\n' <"/proc/$pid/environ" | grep -qx "RELEASE=$1" || return 1
+    done
+}
+installed_is() { cmp -s /etc/formation/shop.toml "$work/$1.toml"; }
+
+## the good release, and the steady throughput it serves
+release v1 good
+run apply-v1 0 "$formation" -f "$work/v1.toml" apply
+check v1-serves "nginx answers through the instances" wait_for 20 curl -sf -o /dev/null http://127.0.0.1:8080/
+check v1-health-said "the start said it was ready" \
+    bash -c "journalctl -u shop-web@1.service -o cat | grep -q '^health: GET /healthz on port 5000: HTTP 200 OK: ready$'"
+wrk_run steady 5 http://127.0.0.1:8080/
+wrk_wait
+steady=$(figure steady 4)
+echo "steady: $steady requests/s"
+
+## a release whose web answers 500: refused at the first instance, gone back
+release v2 500
+wrk_run bad500 20 http://127.0.0.1:8080/
+sleep 2
+run apply-500 1 "$formation" -f "$work/v2.toml" apply
+wrk_wait
+check 500-why "apply names the health check's answer" has "$work/err" 'HTTP 500'
+check 500-reverted "apply says it went back" has "$work/err" 'went back to the previous formation'
+check 500-installed "the previous formation is installed again" installed_is v1
+check 500-runs-v1 "every instance runs the previous release" all_on v1
+check 500-not-failed "no instance is left failed" bash -c '! systemctl -q is-failed "shop-web@*.service"'
+during=$(figure bad500 2) total=$(figure bad500 1)
+echo "500 release: $during of $total requests failed during the deploy"
+check 500-during "during the deploy, few requests failed ($during of $total)" test $((during * 100)) -le $((total * 10))
+wrk_run after500 10 http://127.0.0.1:8080/
+wrk_wait
+check 500-after "in the 10 s after it, no request failed" test "$(figure after500 2)/$(figure after500 3)" = 0/0
+
+## a release that cannot start: the same, and no port black-holed after it
+release v3 crash
+run apply-crash 1 "$formation" -f "$work/v3.toml" apply
+check crash-lines "apply shows the instance's last lines" has "$work/err" 'cannot start'
+check crash-reverted "apply says it went back" has "$work/err" 'went back to the previous formation'
+check crash-installed "the previous formation is installed again" installed_is v1
+check crash-runs-v1 "every instance runs the previous release" all_on v1
+wrk_run aftercrash 5 http://127.0.0.1:8080/
+wrk_wait
+check crash-after "after it, no request failed" test "$(figure aftercrash 2)/$(figure aftercrash 3)" = 0/0
+after=$(figure aftercrash 4)
+echo "after the refused release: $after requests/s (steady: $steady)"
+check crash-throughput "throughput close to the steady one ($after vs $steady requests/s)" test $((after * 10)) -ge $((steady * 6))
+
+## --no-revert: today's stop-and-report, the bad formation stays installed
+run no-revert 1 "$formation" -f "$work/v2.toml" apply --no-revert
+check no-revert-kept "the failed formation stays installed" installed_is v2
+hasnt_revert() { ! grep -q 'went back' "$work/err"; }
+check no-revert-said "nothing went back" hasnt_revert
+run recover 0 "$formation" -f "$work/v1.toml" apply
+check recovered "a good apply recovers" all_on v1
+
+## a good release goes out as before
+release v4 good
+run apply-v4 0 "$formation" -f "$work/v4.toml" apply
+check v4-runs "every instance runs it" all_on v4
+
+finish safe-deploys
