@@ -76,6 +76,7 @@ Plan plan_destroy(const std::vector<std::string>& units, const std::vector<std::
     p.reset_failed = units;
     p.reset_failed.insert(p.reset_failed.end(), sockets.begin(), sockets.end());
     p.reset_failed.push_back(app_target_name(app));
+    p.reset_failed.push_back(health_unit_name(app));  // stopped with the target (PartOf=)
     p.uninstall = true;
     p.reload = true;
     return p;

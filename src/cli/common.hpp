@@ -56,6 +56,7 @@ void add_restart(CLI::App& root, const Globals& g, Run& run);
 void add_destroy(CLI::App& root, const Globals& g, Run& run);
 void add_wait_ready(CLI::App& root, const Globals& g, Run& run);
 void add_health_wait(CLI::App& root, const Globals& g, Run& run);
+void add_health_watch(CLI::App& root, const Globals& g, Run& run);
 void add_list(CLI::App& root, const Globals& g, Run& run);
 void add_import(CLI::App& root, const Globals& g, Run& run);
 void add_reload(CLI::App& root, const Globals& g, Run& run);

@@ -120,9 +120,30 @@ UnitFile app_slice(const Formation& f, const CompileOptions& options) {
     return {slice_name(f.app), fill_template(templates::app_slice, vars)};
 }
 
+bool has_health(const Formation& f) {
+    return std::any_of(f.processes.begin(), f.processes.end(), [](const ProcessType& p) { return p.health.has_value(); });
+}
+
+// One watcher for the app: `formation [--user] -a APP health-watch`.
+UnitFile health_unit(const Formation& f, const CompileOptions& options) {
+    std::vector<std::string> argv{options.helper_path};
+    if (options.user_manager) argv.push_back("--user");
+    argv.insert(argv.end(), {"-a", f.app, "health-watch"});
+    std::map<std::string, std::string> vars{
+        {"SOURCE", source_name(options)},
+        {"APP", f.app},
+        {"TARGET", app_target_name(f.app)},
+        {"DESCRIPTION", description(f)},
+        {"SLICE", slice_name(f.app)},
+        {"EXEC", exec_line(argv)},
+    };
+    return {health_unit_name(f.app), fill_template(templates::health_service, vars)};
+}
+
 UnitFile app_target(const Formation& f, const std::vector<Instance>& instances, const CompileOptions& options) {
     std::string wants;
     for (const auto& i : instances) wants += "Wants=" + i.unit + "\n";
+    if (has_health(f)) wants += "Wants=" + health_unit_name(f.app) + "\n";
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
         {"APP", f.app},
@@ -192,6 +213,10 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
         set.files.push_back(std::move(tpl));
     }
     set.files.push_back(app_target(f, set.instances, options));
+    if (has_health(f)) {
+        set.health_unit = health_unit_name(f.app);
+        set.files.push_back(health_unit(f, options));
+    }
     set.files.push_back(app_slice(f, options));
     // Enabled for boot, as `systemctl enable` would; the generator makes the
     // link itself (generated units have no [Install] to enable).

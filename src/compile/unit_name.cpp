@@ -51,6 +51,8 @@ std::optional<InstanceRef> parse_numbered(const std::string& app, std::string_vi
 
 std::string app_target_name(const std::string& app) { return app + ".target"; }
 
+std::string health_unit_name(const std::string& app) { return app + "-health.service"; }
+
 std::string slice_name(const std::string& app) {
     // "-" in a slice name means nesting (my-shop.slice would sit inside
     // my.slice, under app "my"'s limits): escape it as systemd-escape does.
@@ -115,7 +117,7 @@ std::string instance_glob(const std::string& app) { return app + "-*@*" + std::s
 std::string socket_glob(const std::string& app) { return app + "-*@*" + std::string(socket_suffix); }
 
 std::vector<std::string> app_unit_globs(const std::string& app) {
-    return {instance_glob(app), socket_glob(app), app_target_name(app)};
+    return {instance_glob(app), socket_glob(app), app_target_name(app), health_unit_name(app)};
 }
 
 }  // namespace formation

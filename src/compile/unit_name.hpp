@@ -26,6 +26,9 @@ namespace formation {
 
 // Making names.
 std::string app_target_name(const std::string& app);                                  // "shop.target"
+// The app's health watcher (only when a type has `health`): no "@", so no
+// instance of any type can have its name.
+std::string health_unit_name(const std::string& app);                                 // "shop-health.service"
 std::string slice_name(const std::string& app);                                       // "shop.slice", "my\\x2dshop.slice"
 std::string template_name(const std::string& app, const std::string& type);           // "shop-web@.service"
 std::string socket_template_name(const std::string& app, const std::string& type);    // "shop-web@.socket"

@@ -36,6 +36,7 @@ struct Instance {
 struct UnitSet {
     std::string app;
     std::string app_target;            // "shop.target"
+    std::string health_unit;           // "shop-health.service" when a type has health; else empty
     std::vector<UnitFile> files;       // ordered by path, unique
     std::vector<Instance> instances;   // ordered by type, then index
     std::vector<std::string> types;    // process type names, ordered

@@ -8,6 +8,7 @@
 //                                            generator falls back to it when APP.toml breaks)
 //           /var/lib/formation/APP.applied.toml  what the running instances were converged to
 //           /run/formation/.lock/APP         per-app locks
+//           /run/formation/.health/APP       what the health watcher last saw
 //   user:   $XDG_CONFIG_HOME/formation (~/.config/formation), then each of
 //           $XDG_CONFIG_DIRS/formation (/etc/xdg/formation); state in
 //           $XDG_STATE_HOME/formation; locks in $XDG_RUNTIME_DIR/formation/.lock
@@ -37,6 +38,11 @@ struct Paths {
     }
     std::filesystem::path applied_path(const std::string& app) const { return state_dir / (app + ".applied.toml"); }
     std::filesystem::path lock_path(const std::string& app) const { return lock_dir / app; }
+    // What the health watcher last saw of the app's instances (beside the
+    // locks: /run/formation/.health/APP; gone at reboot, as the instances).
+    std::filesystem::path health_path(const std::string& app) const {
+        return lock_dir.parent_path() / ".health" / app;
+    }
 };
 
 // Throws DiskError when a user path cannot be found ($HOME unset).

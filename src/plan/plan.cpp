@@ -96,6 +96,14 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
     sort_down(sockets_down);
     for (const auto& s : sockets_down) plan.stop_sockets.push_back(socket_of(s.unit));
 
+    // The health watcher: started with a type with health, stopped with the
+    // last one. It reads the installed formation, so a change restarts nothing.
+    const std::string watcher = health_unit_name(desired.app);
+    const std::string* watching = state_of(observed, watcher);
+    if (!desired.health_unit.empty() && (!watching || !is_running(*watching))) plan.start.push_back(watcher);
+    if (desired.health_unit.empty() && watching && is_running(*watching)) plan.stop.push_back(watcher);
+    if (desired.health_unit.empty() && watching && *watching == "failed") plan.reset_failed.push_back(watcher);
+
     const std::string* target = state_of(observed, desired.app_target);
     plan.start_target = !target || *target != "active";
     return plan;

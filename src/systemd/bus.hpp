@@ -150,6 +150,7 @@ class JobRunner {
 public:
     explicit JobRunner(const Connection& connection) : connection_(connection) {}
     std::vector<JobOutcome> run(const std::vector<JobRequest>& jobs, std::uint64_t timeout_usec);
+    void queue(const JobRequest& job);  // no wait
     void set_observer(JobObserver observer) { observer_ = std::move(observer); }
 
 private:

@@ -149,4 +149,11 @@ std::vector<JobOutcome> JobRunner::run(const std::vector<JobRequest>& jobs, std:
     return std::move(batch.outcomes);
 }
 
+void JobRunner::queue(const JobRequest& job) {
+    const char* method = method_for(job.type);
+    auto m = connection_.new_manager_call(method);
+    check_message(sd_bus_message_append(m.get(), "ss", job.unit.c_str(), "replace"), method);
+    connection_.call(m.get(), describe_call(method, job.unit));
+}
+
 }  // namespace formation::systemd::bus

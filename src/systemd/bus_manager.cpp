@@ -24,6 +24,7 @@ public:
         return jobs_.run(jobs, timeout_usec);
     }
     void reset_failed(const std::vector<std::string>& units) override;
+    void queue_job(const JobRequest& job) override { jobs_.queue(job); }
     void set_job_observer(JobObserver observer) override { jobs_.set_observer(std::move(observer)); }
     void start_transient(const TransientSpec& spec) override { bus::start_transient(connection_, spec); }
     TransientExit wait_transient(const std::string& unit) override { return bus::wait_transient(connection_, unit); }

@@ -120,6 +120,11 @@ public:
 
     virtual void reset_failed(const std::vector<std::string>& units) = 0;
 
+    // Queues one job (mode "replace") and returns at once, without waiting
+    // for it (the health watcher restarts an instance and goes on checking
+    // the others). Throws SystemdError when systemd refuses it.
+    virtual void queue_job(const JobRequest& job) = 0;
+
     // Called while run_jobs waits: when it starts, when a job is removed,
     // about once a second, and once at the end (`finished`). Runs inside
     // the wait; it must not call back into the Manager.

@@ -77,6 +77,7 @@ struct FakeManager final : systemd::Manager {
         }
         return out;
     }
+    void queue_job(const systemd::JobRequest& j) override { calls.push_back("queue restart " + j.unit); }
     void reset_failed(const std::vector<std::string>& units) override {
         for (const auto& u : units) calls.push_back("reset-failed " + u);
     }

@@ -39,7 +39,7 @@ TEST_CASE("unit names: what each maker writes") {
     CHECK(run_unit_name("shop", "web", "1a2b") == "shop-web-run-1a2b.service");
     CHECK(instance_glob("shop") == "shop-*@*.service");
     CHECK(socket_glob("shop") == "shop-*@*.socket");
-    CHECK(app_unit_globs("shop") == std::vector<std::string>{"shop-*@*.service", "shop-*@*.socket", "shop.target"});
+    CHECK(app_unit_globs("shop") == std::vector<std::string>{"shop-*@*.service", "shop-*@*.socket", "shop.target", "shop-health.service"});
 }
 
 TEST_CASE("unit names: made, then parsed back") {
