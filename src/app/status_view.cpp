@@ -17,6 +17,7 @@ struct Row {
     std::string unit;
     bool desired = false;
     std::optional<int> port;  // the formation's PORT; surplus instances get none
+    bool health = false;      // its type has health
 };
 
 const systemd::UnitState* find_state(const std::vector<systemd::UnitState>& states, const std::string& name) {
@@ -67,6 +68,11 @@ InstanceStatus instance_status(const Row& r, const StatusObservation& seen, std:
     const auto* sock = find_state(seen.sockets, socket_of(r.unit));
     if (sock && sock->load_state == "loaded")
         i.socket = SocketStatus{sock->name, sock->active_state, sock->sub_state, sock->result};
+    if (r.health) {
+        i.health = host::HealthRecord{};
+        for (const auto& h : seen.health)
+            if (h.unit == r.unit) i.health = h;
+    }
     return i;
 }
 
@@ -76,15 +82,17 @@ StatusView build_status_view(const Formation& f, const UnitSet& set, const Statu
                              std::uint64_t now_usec) {
     std::vector<Row> rows;
     for (const auto& i : set.instances) {
-        Row r{i.type, i.index, i.unit, true, std::nullopt};
-        for (const auto& p : f.processes)
+        Row r{i.type, i.index, i.unit, true, std::nullopt, false};
+        for (const auto& p : f.processes) {
             if (p.name == i.type && p.port) r.port = *p.port + i.index - 1;
+            if (p.name == i.type && p.health) r.health = true;
+        }
         rows.push_back(std::move(r));
     }
     for (const auto& s : seen.services) {
         bool known = std::any_of(rows.begin(), rows.end(), [&s](const Row& r) { return r.unit == s.name; });
         auto ref = parse_instance(f.app, s.name);
-        if (!known && ref) rows.push_back({ref->type, ref->index, s.name, false, std::nullopt});
+        if (!known && ref) rows.push_back({ref->type, ref->index, s.name, false, std::nullopt, false});
     }
     auto type_rank = [&set](const std::string& t) { return std::find(set.types.begin(), set.types.end(), t) - set.types.begin(); };
     std::stable_sort(rows.begin(), rows.end(), [&type_rank](const Row& a, const Row& b) {
@@ -155,7 +163,20 @@ std::string note(const InstanceStatus& i) {
     if (i.load_state != "loaded") return "missing: unit " + i.load_state;
     if (i.active_state == "inactive") return "missing: not started";
     if (i.sub_state == "auto-restart") return "restarting";
+    if (i.health && !i.health->unit.empty() && is_running(i)) {
+        const auto& h = *i.health;
+        if (!h.healthy) return "unhealthy: " + h.last_answer + " (" + std::to_string(h.failures) + " in a row)";
+        if (h.restarts > 0)
+            return "restarted by its health check" + (h.restarts > 1 ? " " + std::to_string(h.restarts) + " times" : "") +
+                   ", last after " + h.restart_reason;
+    }
     return "";
+}
+
+std::string health_word(const InstanceStatus& i) {
+    if (!i.health) return "";
+    if (i.health->unit.empty() || !is_running(i)) return "-";
+    return i.health->healthy ? "healthy" : "unhealthy";
 }
 
 FailureLog failure_log(const InstanceStatus& i) {

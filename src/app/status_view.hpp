@@ -14,6 +14,7 @@
 
 #include "compile/unit_set.hpp"
 #include "formation/model.hpp"
+#include "host/health_state.hpp"
 #include "systemd/manager.hpp"
 
 namespace formation::app {
@@ -43,6 +44,9 @@ struct InstanceStatus {
     std::optional<int> port;
     PortSource port_source = PortSource::formation;
     std::optional<SocketStatus> socket;
+    // A type with health: what the app's health watcher last saw of it
+    // (unit empty: nothing yet), else nullopt.
+    std::optional<host::HealthRecord> health;
 };
 
 struct TypeStatus {
@@ -70,6 +74,8 @@ struct StatusObservation {
     // By PID; absent when unreadable (another user's process), nullopt
     // inside when the process has no valid PORT.
     std::map<std::uint32_t, std::optional<int>> process_ports;
+    // What the health watcher wrote (host/health_state.hpp).
+    std::vector<host::HealthRecord> health;
 };
 
 // Pure. Loaded services that do not parse as the app's instances are left out.
@@ -92,7 +98,8 @@ bool is_failing(const InstanceStatus& i);
 bool is_missing(const InstanceStatus& i);
 bool any_failing(const StatusView& v);
 
-// The NOTE: why an instance fails, is missing or surplus; "" when healthy.
+// The NOTE: why an instance fails, is missing or surplus, is unhealthy or
+// was restarted by its health check; "" when all is well.
 std::string note(const InstanceStatus& i);
 
 // Which journal explains a failing desired instance under its row.
@@ -109,6 +116,10 @@ StatusView local_status(bool user, const InstalledFormation& loaded);
 // socket ("Failed to create listening socket ([::]:5000): Address already
 // in use"), escaped for a terminal.
 std::map<std::string, std::vector<std::string>> failure_journal(const StatusView& v, bool user, std::size_t lines);
+
+// The HEALTH cell: "healthy", "unhealthy", "-" (not running, or nothing
+// checked yet), "" for a type without health.
+std::string health_word(const InstanceStatus& i);
 
 // "web 2/3 running, 1 failed, 1 missing, 1 surplus"
 std::string summary_line(const TypeStatus& t);

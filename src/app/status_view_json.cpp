@@ -34,6 +34,17 @@ void write_instance(json::Writer& w, const InstanceStatus& i, bool full) {
     if (i.socket) w.string(socket_state(*i.socket));
     else w.null();
     w.key("desired").boolean(i.desired);
+    w.key("health");
+    if (!i.health) {
+        w.null();
+    } else {
+        const auto& h = *i.health;
+        w.object().key("state").string(health_word(i));
+        w.key("failures").uint(h.failures).key("last_answer").string(h.last_answer);
+        w.key("checked_usec").uint(h.checked_usec).key("restarts").uint(h.restarts);
+        w.key("restart_reason").string(h.restart_reason).key("restarted_usec").uint(h.restarted_usec);
+        w.end_object();
+    }
     if (full) {
         w.key("load_state").string(i.load_state);
         w.key("socket_result");
@@ -108,6 +119,22 @@ InstanceStatus read_instance(const json::Value& o, const std::string& where) {
     i.port_source = source == "process" ? PortSource::process : PortSource::formation;
     i.desired = member(o, "desired", where, [](const json::Value& v) { return v.as_bool(); });
     i.load_state = o.get("load_state") ? text(o, "load_state", where) : "loaded";
+    if (const json::Value* h = o.get("health"); h && !h->is_null()) {
+        std::string at = where + ".health";
+        host::HealthRecord r;
+        std::string state = text(*h, "state", at);
+        if (state != "healthy" && state != "unhealthy" && state != "-")
+            throw json::Error(at + ".state: expected \"healthy\", \"unhealthy\" or \"-\"");
+        r.failures = small<unsigned>(*h, "failures", at);
+        r.last_answer = text(*h, "last_answer", at);
+        r.checked_usec = number(*h, "checked_usec", at, std::numeric_limits<std::uint64_t>::max());
+        r.restarts = small<unsigned>(*h, "restarts", at);
+        r.restart_reason = text(*h, "restart_reason", at);
+        r.restarted_usec = number(*h, "restarted_usec", at, std::numeric_limits<std::uint64_t>::max());
+        r.healthy = state != "unhealthy";
+        if (state != "-" || r.checked_usec) r.unit = i.unit;  // seen by the watcher
+        i.health = std::move(r);
+    }
     if (!o.at("socket").is_null()) {
         std::string state = text(o, "socket", where);
         auto slash = state.find('/');

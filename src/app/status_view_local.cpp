@@ -23,7 +23,9 @@ StatusView local_status(bool user, const InstalledFormation& loaded) {
     const Formation& f = loaded.formation;
     UnitSet set = compile(f, install_options(user, loaded));
     auto manager = systemd::connect_manager(user);
-    return build_status_view(f, set, observe_status(f, set, *manager), now_usec());
+    StatusObservation seen = observe_status(f, set, *manager);
+    if (!set.health_unit.empty()) seen.health = host::read_health(host::paths(user), f.app);
+    return build_status_view(f, set, seen, now_usec());
 }
 
 std::map<std::string, std::vector<std::string>> failure_journal(const StatusView& v, bool user, std::size_t lines) {

@@ -7,7 +7,7 @@ namespace formation::cli {
 namespace {
 
 struct InstanceCells {
-    Cell unit, state, pid, uptime, startup, memory, restarts, port, socket, note;
+    Cell unit, state, pid, uptime, startup, memory, restarts, port, socket, health, note;
 };
 
 std::string format_startup(std::uint64_t usec) {
@@ -42,6 +42,12 @@ Cell socket_cell(const app::InstanceStatus& i) {
     return text_cell(s.active_state + "/" + s.sub_state, c);
 }
 
+Cell health_cell(const app::InstanceStatus& i) {
+    std::string word = app::health_word(i);
+    if (word.empty()) return null_cell();
+    return text_cell(word, word == "healthy" ? Color::green : word == "unhealthy" ? Color::red : Color::none);
+}
+
 InstanceCells cells(const app::InstanceStatus& i) {
     return {text_cell(i.unit),
             state_cell(i),
@@ -52,25 +58,30 @@ InstanceCells cells(const app::InstanceStatus& i) {
             number_cell(i.restarts),
             port_cell(i),
             socket_cell(i),
+            health_cell(i),
             text_cell(app::note(i))};
 }
 
 }  // namespace
 
 Table status_table(const app::StatusView& v, const StatusDetails& details) {
-    bool sockets = false;
+    bool sockets = false, health = false;
     for (const auto& t : v.types)
-        for (const auto& i : t.instances) sockets = sockets || i.socket.has_value();
-    // A column with an empty header is not shown: SOCKET only when some instance has one.
+        for (const auto& i : t.instances) {
+            sockets = sockets || i.socket.has_value();
+            health = health || i.health.has_value();
+        }
+    // A column with an empty header is not shown: SOCKET only when some
+    // instance has one, HEALTH when some type has health.
     Table table({{"UNIT", ""}, {"STATE", ""}, {"PID", "", true}, {"UPTIME", "", true}, {"STARTUP", "", true},
                  {"MEMORY", "", true}, {"RESTARTS", "", true}, {"PORT", "", true}, {sockets ? "SOCKET" : "", ""},
-                 {"NOTE", ""}},
+                 {health ? "HEALTH" : "", ""}, {"NOTE", ""}},
                 2);
     for (const auto& t : v.types) {
         table.add_heading(app::summary_line(t));
         for (const auto& i : t.instances) {
             auto c = cells(i);
-            table.add_row({c.unit, c.state, c.pid, c.uptime, c.startup, c.memory, c.restarts, c.port, c.socket, c.note});
+            table.add_row({c.unit, c.state, c.pid, c.uptime, c.startup, c.memory, c.restarts, c.port, c.socket, c.health, c.note});
             if (auto d = details.find(i.unit); d != details.end())
                 for (const auto& line : d->second) table.add_detail(line);
         }

@@ -29,6 +29,9 @@ if os.environ.get("BEHAVIOR") == "crash":
 def app(environ, start_response):
     time.sleep(0.005)
     bad = os.environ.get("BEHAVIOR") == "500"
+    # /srv/safe/sick-PORT: this instance's health check fails, the rest serves.
+    if environ.get("PATH_INFO") == "/healthz" and os.path.exists("/srv/safe/sick-" + os.environ.get("PORT", "")):
+        bad = True
     body = (("broken " if bad else "ok ") + os.environ.get("RELEASE", "?") + "\n").encode()
     start_response("500 Internal Server Error" if bad else "200 OK",
                    [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
@@ -144,5 +147,37 @@ check recovered "a good apply recovers" all_on v1
 release v4 good
 run apply-v4 0 "$formation" -f "$work/v4.toml" apply
 check v4-runs "every instance runs it" all_on v4
+
+## liveness: an instance that turns unhealthy while running is restarted, alone
+check watcher-runs "the app's health watcher runs" systemctl -q is-active shop-health.service
+pids() { for i in 1 2 3; do systemctl show -P MainPID "shop-web@$i.service"; done | tr '\n' ' '; }
+before=$(pids); web2=$(systemctl show -P MainPID shop-web@2.service)
+touch "$srv/sick-5001"
+sick_at=$SECONDS
+restarted() { [ "$(systemctl show -P MainPID shop-web@2.service)" != "$web2" ]; }
+# interval 1s x failures 3, plus a round's timeout and the stop: well within 10 s.
+check sick-restarted "web@2 is restarted once its checks fail 3 times in a row" wait_for 10 restarted
+echo "unhealthy web@2 restarted after about $((SECONDS - sick_at)) s (interval 1s, failures 3)"
+rm -f "$srv/sick-5001"
+check sick-back "web@2 is back, running and ready" wait_for 20 bash -c 'systemctl -q is-active shop-web@2.service && [ "$(systemctl show -P SubState shop-web@2.service)" = running ]'
+now=$(pids)
+check sick-alone "no other instance was restarted" test "$(cut -d' ' -f1,3 <<<"$now")" = "$(cut -d' ' -f1,3 <<<"$before")"
+check sick-journal "the watcher's journal says why" \
+    bash -c "journalctl -u shop-health.service -o cat | grep -q '^shop-web@2.service: unhealthy: 3 failed checks in a row: GET /healthz on port 5001: HTTP 500'"
+run status-health 0 "$formation" -a shop status
+check status-health-column "status has a HEALTH column" has "$work/out" ' HEALTH '
+check status-health-note "status says web@2 was restarted by its health check, and why" \
+    has "$work/out" 'shop-web@2\.service .*restarted by its health check, last after 3 failed checks in a row: GET /healthz on port 5001: HTTP 500'
+run status-health-json 0 "$formation" -a shop status --json
+check status-health-json "status --json has each instance's health" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+h = {i["unit"]: i["health"] for t in d["types"] for i in t["instances"]}
+assert h["shop-web@2.service"]["restarts"] == 1, h
+assert all(x["state"] in ("healthy", "-") for x in h.values()), h' "$work/out"
+
+## destroy takes the watcher away too
+run destroy 0 "$formation" -a shop destroy
+check watcher-gone "no health watcher left" bash -c '! systemctl -q is-active shop-health.service && ! systemctl -q is-failed shop-health.service'
 
 finish safe-deploys

@@ -5,6 +5,8 @@
 #include <deque>
 
 #include "app/health.hpp"
+#include "app/health_watch.hpp"
+#include "host/health_state.hpp"
 #include "compile/compile.hpp"
 #include "formation/parse.hpp"
 #include "host/http_probe.hpp"
@@ -135,4 +137,59 @@ TEST_CASE("readiness: `failures` bad answers in a row fail it, a second apart at
     CHECK(s.answers.empty());
     CHECK(s.slept == 2000000);  // two waits of 1 s between three answers
     CHECK(s.said.back() == "health: not ready: 3 bad answers in a row");
+}
+
+TEST_CASE("liveness: failures in a row restart, a pass starts the count over, a restart is remembered") {
+    app::HealthTracker t;
+    HealthCheck h{"/healthz", 2000000, 1000000, 3};
+    host::ProbeTarget web2{5001, "/healthz"};
+    CHECK_FALSE(t.record("shop-web@2.service", web2, h, bad, 10).restart);
+    CHECK_FALSE(t.record("shop-web@2.service", web2, h, bad, 20).restart);
+    CHECK_FALSE(t.record("shop-web@2.service", web2, h, ok, 30).restart);  // the count starts over
+    CHECK_FALSE(t.record("shop-web@2.service", web2, h, bad, 40).restart);
+    CHECK_FALSE(t.record("shop-web@2.service", web2, h, none, 50).restart);  // no answer fails a running instance
+    auto v = t.record("shop-web@2.service", web2, h, bad, 60);
+    CHECK(v.restart);
+    CHECK(v.reason == "3 failed checks in a row: GET /healthz on port 5001: HTTP 500 Internal Server Error");
+    auto r = t.records();
+    REQUIRE(r.size() == 1);
+    CHECK(r[0].restarts == 1u);
+    CHECK(r[0].restarted_usec == 60u);
+    CHECK(r[0].restart_reason == v.reason);
+    CHECK_FALSE(r[0].healthy);
+    // Not running (restarting): two more bad answers afterwards do not restart it again.
+    t.not_running("shop-web@2.service");
+    CHECK_FALSE(t.record("shop-web@2.service", web2, h, bad, 70).restart);
+    CHECK_FALSE(t.record("shop-web@2.service", web2, h, bad, 80).restart);
+    t.keep_only({});
+    CHECK(t.records().empty());
+}
+
+TEST_CASE("health state: written and read back; a garbled line is skipped") {
+    host::HealthRecord a{"shop-web@1.service", true, 0, "GET / on port 5000: HTTP 200 OK", 123, 0, "", 0};
+    host::HealthRecord b{"shop-web@2.service", false, 2, "GET / on port 5001: HTTP 500 \tbad\nline", 456, 3, "3 failed", 400};
+    auto text = host::encode_health({a, b});
+    auto back = host::decode_health(text + "garbage\tline\n");
+    REQUIRE(back.size() == 2);
+    CHECK(back[0] == a);
+    CHECK(back[1].last_answer == "GET / on port 5001: HTTP 500 ?bad?line");
+    CHECK(back[1].restarts == 3u);
+}
+
+TEST_CASE("the app's health watcher: a unit with health, wanted by the app target; none without") {
+    auto f = parse_formation(web("\"/healthz\""), "f.toml");
+    CompileOptions o;
+    o.helper_path = "/usr/bin/formation";
+    auto set = compile(f, o);
+    CHECK(set.health_unit == "shop-health.service");
+    const UnitFile* unit = set.find("shop-health.service");
+    REQUIRE(unit);
+    CHECK(unit->content.find("ExecStart=\"/usr/bin/formation\" \"-a\" \"shop\" \"health-watch\"\n") != std::string::npos);
+    CHECK(unit->content.find("PartOf=shop.target\n") != std::string::npos);
+    CHECK(set.find("shop.target")->content.find("Wants=shop-health.service\n") != std::string::npos);
+    o.user_manager = true;
+    CHECK(compile(f, o).find("shop-health.service")->content.find("\"--user\" \"-a\" \"shop\"") != std::string::npos);
+    auto plain = compile(parse_formation("app = \"shop\"\n[process.web]\ncommand = \"/bin/web\"\nport = 5000\n", "f.toml"), {});
+    CHECK(plain.health_unit.empty());
+    CHECK_FALSE(plain.find("shop-health.service"));
 }

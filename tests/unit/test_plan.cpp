@@ -256,3 +256,19 @@ TEST_CASE("sockets parse as their instance's, never another app's") {
     CHECK_FALSE(parse_socket("shop", "shop-gateway-web@1.socket"));
     CHECK(socket_of("shop-web@2.service") == "shop-web@2.socket");
 }
+
+TEST_CASE("the health watcher starts with the first type with health and stops with the last") {
+    Formation f = app(2, 1);
+    f.processes[0].health = HealthCheck{};
+    UnitSet with = compile(f);
+    UnitSet without = compile(app(2, 1));
+    Observed o = running(without);
+    Plan p = make_plan(&without, with, o, true);
+    CHECK(p.start == std::vector<std::string>{"shop-health.service"});
+    o.active["shop-health.service"] = "active";
+    CHECK(make_plan(&with, with, o, false).empty());
+    p = make_plan(&with, without, o, true);
+    CHECK(p.stop == std::vector<std::string>{"shop-health.service"});
+    o.active["shop-health.service"] = "failed";
+    CHECK(make_plan(&with, without, o, true).reset_failed == std::vector<std::string>{"shop-health.service"});
+}

@@ -146,7 +146,8 @@ TEST_CASE("status view: the JSON of status --json, and what a host sends reads b
     CHECK(app::encode(v).starts_with(
         R"({"app":"shop","types":[{"name":"web","desired":2,"running":1,"instances":[{"unit":"shop-web@1.service","type":"web","index":1,)"
         R"("active_state":"active","sub_state":"running","result":"success","pid":101,"uptime_usec":60000000,"startup_usec":250000,)"
-        R"("memory_bytes":null,"restarts":0,"port":5000,"port_source":"formation","socket":"active/running","desired":true},)"));
+        R"("memory_bytes":null,"restarts":0,"port":5000,"port_source":"formation","socket":"active/running","desired":true,)"
+        R"("health":null},)"));
     CHECK(app::encode(v).find("load_state") == std::string::npos);
     for (bool full : {false, true}) {
         std::string sent = app::encode(v, full);
@@ -237,4 +238,41 @@ TEST_CASE("logs: one line format here and across hosts, one JSON line read back 
     CHECK_FALSE(app::decode_log_line(app::following_mark));
     CHECK_THROWS_AS(app::decode_log_line(R"({"realtime_usec":-1,"unit":"u","instance":"i","message":"m"})"), json::Error);
     CHECK_THROWS_AS(app::decode_log_line(R"({"unit":"u","instance":"i","message":"m"})"), json::Error);
+}
+
+TEST_CASE("status view: health as the watcher saw it, in the note, the HEALTH cell and the JSON a host sends") {
+    Formation f = parse_formation(R"(app = "shop"
+[process.web]
+command = "/bin/web"
+count = 3
+port = 5000
+health = "/healthz"
+)", "shop.toml");
+    UnitSet set = compile(f);
+    app::StatusObservation seen;
+    seen.services = {running("shop-web@1.service", 101), running("shop-web@2.service", 102), running("shop-web@3.service", 103)};
+    seen.health = {{"shop-web@1.service", true, 0, "GET /healthz on port 5000: HTTP 200 OK", 5, 0, "", 0},
+                   {"shop-web@2.service", false, 2, "GET /healthz on port 5001: HTTP 503 Service Unavailable", 5, 0, "", 0},
+                   {"shop-web@3.service", true, 0, "GET /healthz on port 5002: HTTP 200 OK", 5, 1,
+                    "3 failed checks in a row: GET /healthz on port 5002: HTTP 500 Internal Server Error", 4}};
+    auto v = app::build_status_view(f, set, seen, now);
+    const auto& web1 = instance(v, "shop-web@1.service");
+    const auto& web2 = instance(v, "shop-web@2.service");
+    const auto& web3 = instance(v, "shop-web@3.service");
+    CHECK(app::health_word(web1) == "healthy");
+    CHECK(app::note(web1).empty());
+    CHECK(app::health_word(web2) == "unhealthy");
+    CHECK(app::note(web2) == "unhealthy: GET /healthz on port 5001: HTTP 503 Service Unavailable (2 in a row)");
+    CHECK(app::note(web3) == "restarted by its health check, last after 3 failed checks in a row: GET /healthz on port "
+                             "5002: HTTP 500 Internal Server Error");
+    for (bool full : {false, true}) {
+        auto back = app::decode(app::encode(v, full));
+        CHECK(app::note(instance(back, "shop-web@2.service")) == app::note(web2));
+        CHECK(app::note(instance(back, "shop-web@3.service")) == app::note(web3));
+        CHECK(app::health_word(instance(back, "shop-web@1.service")) == "healthy");
+    }
+    // A type without health has no HEALTH cell; one not checked yet shows "-".
+    CHECK(app::health_word(instance(app::build_status_view(shop(), compile(shop()), seen, now), "shop-web@1.service")).empty());
+    seen.health.clear();
+    CHECK(app::health_word(instance(app::build_status_view(f, set, seen, now), "shop-web@1.service")) == "-");
 }
