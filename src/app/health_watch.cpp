@@ -28,7 +28,10 @@ HealthTracker::Verdict HealthTracker::record(const std::string& unit, const host
     ++r.restarts;
     r.restart_reason = v.reason;
     r.restarted_usec = now;
+    // It starts over: its next run counts as started only once a check
+    // passes (health-wait), so when it runs again it was healthy.
     r.failures = 0;
+    r.healthy = true;
     return v;
 }
 

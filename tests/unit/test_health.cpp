@@ -156,7 +156,8 @@ TEST_CASE("liveness: failures in a row restart, a pass starts the count over, a 
     CHECK(r[0].restarts == 1u);
     CHECK(r[0].restarted_usec == 60u);
     CHECK(r[0].restart_reason == v.reason);
-    CHECK_FALSE(r[0].healthy);
+    CHECK(r[0].healthy);  // when it runs again, its start passed a check
+    CHECK(r[0].failures == 0u);
     // Not running (restarting): two more bad answers afterwards do not restart it again.
     t.not_running("shop-web@2.service");
     CHECK_FALSE(t.record("shop-web@2.service", web2, h, bad, 70).restart);
