@@ -180,4 +180,21 @@ assert all(x["state"] in ("healthy", "-") for x in h.values()), h' "$work/out"
 run destroy 0 "$formation" -a shop destroy
 check watcher-gone "no health watcher left" bash -c '! systemctl -q is-active shop-health.service && ! systemctl -q is-failed shop-health.service'
 
+## no black hole: an instance systemd gave up on does not keep its port accepting
+cat >"$work/bh.toml" <<'T'
+app = "bh"
+[process.web]
+command = ["python3", "-c", "import sys; sys.exit(3)"]
+port = 5600
+socket = true
+restart_delay = "100ms"
+start_limit_burst = 3
+T
+"$formation" -f "$work/bh.toml" apply >/dev/null 2>&1
+check bh-failed "the crashing instance ends failed" wait_for 10 systemctl -q is-failed bh-web@1.service
+check bh-socket-failed "its socket is failed too (service-start-limit-hit)" \
+    bash -c '[ "$(systemctl show -P Result bh-web@1.socket)" = service-start-limit-hit ]'
+check bh-refused "its port refuses connections: a load balancer fails over" bash -c '! (exec 3<>/dev/tcp/127.0.0.1/5600) 2>/dev/null'
+"$formation" -a bh destroy >/dev/null 2>&1
+
 finish safe-deploys
