@@ -7,6 +7,7 @@
 
 #include "app/installed.hpp"
 #include "app/plans.hpp"
+#include "app/release.hpp"
 #include "app/verbs.hpp"
 #include "app/formation_file.hpp"
 #include "compile/render.hpp"
@@ -141,6 +142,12 @@ Report converge(Env& env, const std::string& app, const DesiredFormation& desire
     r.plan = make_plan(converged_set, set, observed, install);
     planned(r);
     if (o.dry_run) return r;
+    // The release phase, before anything is installed or stops: its
+    // failure changes nothing.
+    if (o.release && next.formation.release && starts_instances(r.plan, app)) {
+        r.release = run_release(env, next.formation, options);
+        if (!r.release->ok) return r;
+    }
 
     deploy::Options d;
     d.sleep = env.sleep;

@@ -6,6 +6,7 @@
 
 #include "app/context.hpp"
 #include "app/progress.hpp"
+#include "app/run.hpp"
 #include "host/paths.hpp"
 #include "systemd/journal.hpp"
 
@@ -70,7 +71,8 @@ Env host_env(bool user, bool quiet) {
                real_sleep,
                [](const std::string& line) { std::cerr << line << "\n"; },
                ::isatty(STDERR_FILENO) != 0,
-               host::installed_generator(user)};
+               host::installed_generator(user),
+               [user](const systemd::TransientSpec& spec) { return run_transient(user, spec, {}); }};
 }
 
 }  // namespace formation::app

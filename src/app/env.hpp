@@ -42,6 +42,9 @@ struct Env {
     std::function<void(const std::string& line)> say;  // a line on stderr
     bool tty = false;              // stderr is a terminal: deploy says what it does
     std::filesystem::path generator;  // formation's generator as systemd finds it; empty: not installed
+    // Runs a one-off transient service to its end (the release phase):
+    // app::run_transient on this host.
+    std::function<systemd::TransientExit(const systemd::TransientSpec&)> one_off;
 };
 
 // This host: host::paths(user) (exit 2 when a user path cannot be found),

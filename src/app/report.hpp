@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/context.hpp"
+#include "app/release.hpp"
 #include "deploy/execute.hpp"
 #include "plan/plan.hpp"
 #include "systemd/config_warnings.hpp"
@@ -56,7 +57,10 @@ struct Report {
     // apply: why a failed roll was not reverted ("--no-revert", "no previous
     // formation"); empty when it was, or nothing failed.
     std::string not_reverted;
-    bool ok() const { return jobs.ok(); }
+    // The release phase, when it ran: failed, nothing was installed or
+    // restarted (plan is what would have been carried out).
+    std::optional<ReleaseReport> release;
+    bool ok() const { return jobs.ok() && (!release || release->ok); }
 };
 
 }  // namespace formation::app

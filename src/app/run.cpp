@@ -10,8 +10,6 @@
 
 namespace formation::app {
 
-namespace {
-
 std::string random_suffix() {
     unsigned char bytes[4] = {};
     if (::getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes))
@@ -21,7 +19,7 @@ std::string random_suffix() {
     return hex;
 }
 
-}  // namespace
+
 
 OneOff one_off(const host::Store& store, bool user, const std::string& app, const std::string& type,
                const std::vector<std::string>& command, const std::string& term) {

@@ -15,6 +15,9 @@
 
 namespace formation::app {
 
+// Eight hex digits from getrandom(): what makes a one-off unit's name unique.
+std::string random_suffix();
+
 struct OneOff {
     RunSpec run;
     std::string installed_path;

@@ -1,4 +1,5 @@
 #include "app/verbs.hpp"
+#include "app/release.hpp"
 
 #include <algorithm>
 
@@ -46,7 +47,8 @@ Report carry_out(Env& env, const std::string& app, Plan plan, const deploy::Opti
 
 }  // namespace
 
-Report act(Env& env, Action action, const std::string& app, const std::vector<std::string>& types, unsigned parallel) {
+Report act(Env& env, Action action, const std::string& app, const std::vector<std::string>& types, unsigned parallel,
+           bool release) {
     Locked l = lock_installed(env, app);
     const Formation& f = l.f.formation;
     // stop may name a type the formation no longer has, if instances of it still run.
@@ -67,6 +69,19 @@ Report act(Env& env, Action action, const std::string& app, const std::vector<st
         plan = action == Action::start ? plan_start(set, units, types.empty()) : plan_restart(set, units);
         // An operator's start is not a deploy: systemd's ready is enough.
         if (action == Action::start) d.settle_usec = 0;
+    }
+    if (release && action == Action::restart && f.release && !plan.restart.empty()) {
+        Report r;
+        r.app = app;
+        r.release = run_release(env, f, install_options(env.user, l.f));
+        if (!r.release->ok) {
+            r.plan = std::move(plan);
+            return r;
+        }
+        Report done = carry_out(env, app, std::move(plan), d, &f);
+        done.release = std::move(r.release);
+        done.units = std::move(units);
+        return done;
     }
     Report r = carry_out(env, app, std::move(plan), d, &f);
     r.units = std::move(units);

@@ -24,9 +24,10 @@ enum class Action { start, stop, restart };
 // start counters reset first (deploy::run_jobs). stop: every loaded
 // instance of `types` (any type when none is named, listed in the
 // formation or not), then their sockets, then the app target when no type
-// is named. restart: a rolling restart, `parallel` at a time.
+// is named. restart: a rolling restart, `parallel` at a time, after the
+// formation's release command when `release` (and it has one).
 Report act(Env& env, Action action, const std::string& app, const std::vector<std::string>& types,
-           unsigned parallel = 1);
+           unsigned parallel = 1, bool release = false);
 
 // A reload job for each running instance of `types`, or of every type that
 // has a reload_signal. Report::plan.reload_instances empty: none runs.
@@ -43,6 +44,9 @@ struct ConvergeOptions {
     // apply: when the roll fails, install the previous formation again and
     // roll back what changed (Report::reverted).
     bool revert = false;
+    // apply: run the formation's release command first, when the plan
+    // starts or restarts an instance (--no-release: false).
+    bool release = false;
 };
 
 // `desired` gets the installed formation (nullopt when none) and returns

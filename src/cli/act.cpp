@@ -11,12 +11,13 @@ struct Options {
     std::string app;
     std::vector<std::string> types;
     unsigned parallel = 1;
+    bool no_release = false;
 };
 
 int run_act(const Globals& g, const ActVerb& verb, const Options& o) {
     std::string name = resolve_app(g, o.app);
     app::Env env = host_env(g);
-    return print_act(app::act(env, verb.action, name, o.types, o.parallel), g, verb.done);
+    return print_act(app::act(env, verb.action, name, o.types, o.parallel, !o.no_release), g, verb.done);
 }
 
 }  // namespace
@@ -29,6 +30,8 @@ void add_act(CLI::App& root, const Globals& g, Run& run, const ActVerb& verb) {
     if (verb.action == app::Action::restart)
         cmd->add_option("--parallel", opts->parallel, "Instances restarted at a time")->check(CLI::Range(1, 1000))
             ->capture_default_str();
+    if (verb.action == app::Action::restart)
+        cmd->add_flag("--no-release", opts->no_release, "Do not run the formation's release command first");
     cmd->callback([&g, &run, opts, verb] { run = [&g, opts, verb] { return run_act(g, verb, *opts); }; });
 }
 

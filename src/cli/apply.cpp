@@ -37,6 +37,7 @@ struct ApplyOptions {
     unsigned parallel = 1;
     bool json = false;
     bool no_revert = false;
+    bool no_release = false;
 };
 
 int run_apply(const Globals& g, const ApplyOptions& o) {
@@ -47,7 +48,7 @@ int run_apply(const Globals& g, const ApplyOptions& o) {
     if (!settle) throw CliError("--settle: \"" + o.settle + "\" is not a duration (e.g. 500ms, 2s)", exit_usage);
     app::Env env = host_env(g);
     app::Report r = app::converge(env, loaded.formation.app, [&loaded](const auto&) { return loaded; },
-                                  {o.dry_run, *settle, o.parallel, !o.no_revert}, [&](const app::Report& p) { print_plan(p, g, o.json); });
+                                  {o.dry_run, *settle, o.parallel, !o.no_revert, !o.no_release}, [&](const app::Report& p) { print_plan(p, g, o.json); });
     int rc = print_converged(r, o.json);
     if (g.user && !o.dry_run && !g.quiet) note_lingering(loaded.formation.app);
     return rc;
@@ -64,6 +65,7 @@ void add_apply(CLI::App& root, const Globals& g, Run& run) {
     cmd->add_option("--parallel", opts->parallel, "Instances restarted at a time")->check(CLI::Range(1, 1000))
         ->capture_default_str();
     cmd->add_flag("--no-revert", opts->no_revert, "When the roll fails, stop and report; do not go back to the previous formation");
+    cmd->add_flag("--no-release", opts->no_release, "Do not run the formation's release command");
     cmd->add_flag("--json", opts->json, "Print the plan (and each action's result) as one JSON object");
     cmd->callback([&g, &run, opts] { run = [&g, opts] { return run_apply(g, *opts); }; });
 }

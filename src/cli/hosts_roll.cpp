@@ -45,11 +45,17 @@ bool placed_on(const Formation& f, const std::string& type, const Host& h) {
 
 }  // namespace
 
+// The release command runs once per deploy, on the first host of the
+// roll; the others are told --no-release.
 int apply(const Context& c) {
     std::vector<std::string> args{"-f", "-", "apply"};
     for (auto& a : verb_args(c.verb)) args.push_back(std::move(a));
+    bool first = true;
     return roll(c, "apply", [&](const Host& h) {
-        return remote_command(c, h, args, share_text(c.file.text, h.name));
+        std::vector<std::string> here = args;
+        if (!first) here.push_back("--no-release");
+        first = false;
+        return remote_command(c, h, here, share_text(c.file.text, h.name));
     });
 }
 
@@ -62,15 +68,18 @@ static int forward(const Context& c, const std::string& verb) {
     std::vector<std::string> types = types_opt ? types_opt->results() : std::vector<std::string>{};
     std::vector<std::string> opts = verb_args(c.verb);
     opts.erase(std::find(opts.begin(), opts.end(), "--"), opts.end());
+    bool released = false;  // restart: the release command on the first host only
     return roll(c, verb, [&](const Host& h) -> std::optional<remote::Command> {
         std::vector<std::string> args{"-a", c.file.formation.app, verb};
         args.insert(args.end(), opts.begin(), opts.end());
+        if (verb == "restart" && released) args.push_back("--no-release");
         std::vector<std::string> here;
         for (const auto& t : types)
             if (placed_on(c.file.formation, t, h)) here.push_back(t);
         if (!types.empty() && here.empty()) return std::nullopt;
         if (!here.empty()) args.push_back("--");
         args.insert(args.end(), here.begin(), here.end());
+        released = true;
         return remote_command(c, h, args);
     });
 }

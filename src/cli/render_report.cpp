@@ -51,7 +51,19 @@ void print_note(const app::FailureNote& n, const std::string& app) {
 
 }  // namespace
 
+void print_release(const app::Report& r) {
+    if (!r.release || r.release->ok) return;
+    const app::ReleaseReport& x = *r.release;
+    std::cerr << "formation: the release command " << x.why << " (" << x.unit
+              << "): nothing was installed, no instance was stopped or restarted\n";
+    if (!x.last_lines.empty()) {
+        std::cerr << "formation: its last lines:\n";
+        for (const auto& l : x.last_lines) std::cerr << "    " << l << "\n";
+    }
+}
+
 void print_failures(const app::Report& r) {
+    print_release(r);
     for (const auto& n : r.notes) print_note(n, r.app);
     if (!r.jobs.not_restarted.empty()) {
         std::cerr << "formation: the rolling restart stopped; still on the previous configuration:";
@@ -139,7 +151,19 @@ int print_converged(const app::Report& r, bool json) {
     for (const auto& w : r.config_warnings)
         std::cerr << "formation: warning: systemd ignored a setting of " << w.unit << ": " << terminal_safe(w.message)
                   << "\n";
-    if (json) {
+    if (json && r.release && !r.release->ok) {
+        // Nothing was carried out: the actions without results, and the release.
+        std::string out = plan_json(r.plan, r.app, r.app_target, r.installed_path, nullptr);
+        out.replace(out.find("\"dry_run\":true"), 14, "\"dry_run\":false");
+        out.replace(out.rfind("\"ok\":null"), 9, "\"ok\":false");
+        out.resize(out.size() - 2);
+        json::Writer w;
+        w.object().key("unit").string(r.release->unit).key("ok").boolean(false).key("why").string(r.release->why);
+        w.key("last_lines").array();
+        for (const auto& l : r.release->last_lines) w.string(l);
+        w.end_array().end_object();
+        std::cout << out << ",\"release\":" << w.text() << "}\n";
+    } else if (json) {
         std::string out = plan_json(r.plan, r.app, r.app_target, r.installed_path, &r.jobs);
         if (r.reverted) {
             out.resize(out.size() - 2);  // "}\n"

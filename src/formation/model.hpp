@@ -156,6 +156,13 @@ struct Formation {
     // (top-level memory_max/cpu_quota; in [defaults] they are per process).
     std::optional<std::uint64_t> memory_max;
     std::optional<unsigned> cpu_quota;
+
+    // `release`: a one-off run before any instance is restarted (migrations),
+    // in the app's context: the app-level and [defaults] settings (env,
+    // env_files, user, group, working_directory, shell, hardening, …), its
+    // name "release". nullopt: no release phase.
+    std::optional<ProcessType> release;
+    std::uint64_t release_timeout_usec = 10 * 60 * usec_per_sec;
 };
 
 }  // namespace formation

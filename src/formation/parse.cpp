@@ -84,6 +84,38 @@ bool check_type_name(Context& c, const toml::key& k) {
     return false;
 }
 
+// release = "bin/rails db:migrate" (or an argv array): the command, read as
+// a type's; its context is the app level and [defaults] (base).
+void read_release(Context& c, const toml::node& n, const Draft& base, Formation& f) {
+    Draft d = base;
+    d.pt.name = "release";
+    d.pt.where = c.pos(n.source());
+    d.pt.count = 0;
+    const std::size_t before = c.diagnostics.size();
+    command_setting(c, n, d);
+    // Its messages speak of "command": this one is release.
+    for (std::size_t i = before; i < c.diagnostics.size(); ++i) {
+        std::string& m = c.diagnostics[i].message;
+        if (m.starts_with("command")) m.replace(0, 7, "release");
+    }
+    if (c.diagnostics.size() != before) return;
+    for (auto& [name, entry] : d.env) {
+        d.pt.env.emplace_back(name, entry.value);
+        d.pt.env_where.emplace_back(name, entry.where);
+    }
+    f.release = std::move(d.pt);
+}
+
+void read_release_timeout(Context& c, const toml::node& n, Formation& f) {
+    auto v = read_duration(c, n, "release_timeout");
+    if (!v) return;
+    if (*v < usec_per_sec || *v > 24 * 3600 * usec_per_sec) {
+        c.error(n, "release_timeout must be between 1s and 24h (got " + describe(n) + ")");
+        return;
+    }
+    f.release_timeout_usec = *v;
+}
+
 void read_processes(Context& c, const toml::node& n, const Draft& base, Formation& f) {
     const auto* t = n.as_table();
     if (!t) {
@@ -225,7 +257,8 @@ void sort_diagnostics(std::vector<Diagnostic>& ds) {
 void detail::check_ports(Context& c, const Formation& f) { check_port_overlap(c, f); }
 
 std::vector<std::string_view> detail::top_level_names() {
-    std::vector<std::string_view> names{"app", "description", "defaults", "process", "memory_max", "cpu_quota", "hosts", "host"};
+    std::vector<std::string_view> names{"app", "description", "defaults", "process", "memory_max", "cpu_quota", "hosts", "host",
+                                        "release", "release_timeout"};
     for (auto name : setting_names(Scope::app)) names.push_back(name);
     return names;
 }
@@ -258,7 +291,7 @@ Formation parse_formation(std::string_view text, const std::string& path) {
     Draft base;
     const toml::node* defaults = nullptr;
     const toml::node* processes = nullptr;
-    const toml::node *hosts = nullptr, *host = nullptr;
+    const toml::node *hosts = nullptr, *host = nullptr, *release = nullptr;
     const std::vector<std::string_view> top_names = top_level_names();
 
     for (const auto& [k, v] : root) {
@@ -267,6 +300,8 @@ Formation parse_formation(std::string_view text, const std::string& path) {
         else if (k.str() == "defaults") defaults = &v;
         else if (k.str() == "process") processes = &v;
         else if (k.str() == "memory_max" || k.str() == "cpu_quota") read_app_limit(c, k, v, f);
+        else if (k.str() == "release") release = &v;
+        else if (k.str() == "release_timeout") read_release_timeout(c, v, f);
         else if (k.str() == "hosts") hosts = &v;
         else if (k.str() == "host") host = &v;
         else if (!apply_setting(c, k, v, Scope::app, base)) unknown_key(c, k, "at the top level", top_names);
@@ -276,6 +311,7 @@ Formation parse_formation(std::string_view text, const std::string& path) {
         c.error(*defaults, "defaults must be a table (got " + describe(*defaults) + ")");
     else if (defaults)
         read_defaults(c, *defaults->as_table(), base);
+    if (release) read_release(c, *release, base, f);
     if (f.app_where.line == 0)
         c.error(SourcePos{path, 0, 0}, "missing required key \"app\" (the name every unit starts with, e.g. app = \"shop\")");
     if (processes) read_processes(c, *processes, base, f);

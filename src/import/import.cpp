@@ -216,6 +216,12 @@ std::string render(const Rendering& r) {
                "# FORMATION_INSTANCE.\ninstance_env = [\"HONCHO_PROCESS_NAME\"]\n";
     t += "# As with foreman, the processes run in the Procfile's directory.\n";
     t += "working_directory = " + toml_string(o.working_directory) + "\n";
+    for (const auto& tp : r.types)
+        if (tp.release) {
+            t += "# Heroku's release phase (the Procfile's " + quoted(tp.entry->name) + "): run once per deploy, before any\n"
+                 "# instance restarts; a failure stops the deploy with nothing changed.\n";
+            t += "release = " + toml_string(tp.entry->command) + "\n";
+        }
     if (!r.secret_names.empty()) {
         std::string names;
         for (const auto& n : r.secret_names) names += (names.empty() ? "" : ", ") + n;
@@ -230,18 +236,13 @@ std::string render(const Rendering& r) {
          " (PORT in the env files, else 5000),\n"
          "# 100 more for each type in Procfile order; instance i gets port + i - 1.\n";
     for (const auto& tp : r.types) {
+        if (tp.release) continue;  // the top-level release above
         t += "\n";
         if (tp.name != tp.entry->name) t += "# " + quoted(tp.entry->name) + " in the Procfile.\n";
-        if (tp.release) {
-            t += "# Heroku's release phase: a one-off command run once per deploy, before the new\n"
-                 "# code starts, not a service. count = 0 keeps it from running; run it with the\n"
-                 "# app's environment by `formation run " + tp.name + " -- COMMAND` before restarting.\n";
-        }
         t += "[process." + tp.name + "]\n";
         t += "command = " + toml_string(tp.entry->command) + "\n";
-        t += "count = " + std::to_string(tp.release ? 0 : tp.count) + "\n";
+        t += "count = " + std::to_string(tp.count) + "\n";
         if (tp.port) t += "port = " + std::to_string(*tp.port) + "\n";
-        if (tp.release) t += "restart = \"no\"\n";
     }
     return t;
 }
@@ -271,8 +272,8 @@ ImportResult import_formation(const Procfile& procfile, const std::vector<EnvEnt
         for (auto& w : shell_warnings(*tp.entry, o.procfile)) out.warnings.push_back(std::move(w));
         if (tp.release)
             out.notes.push_back({{o.procfile, tp.entry->line, 1},
-                                 "release is Heroku's release phase: imported with count = 0 and restart = \"no\"; "
-                                 "run it once per deploy, before `formation apply`"});
+                                 "release is Heroku's release phase: imported as the top-level release, which "
+                                 "`formation apply` runs once per deploy before any instance restarts"});
     }
     std::vector<EnvEntry> plain;
     std::vector<EnvEntry> secret;

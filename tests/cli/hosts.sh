@@ -66,7 +66,10 @@ ok grep -qx -- '2222' "$argv_beta"
 ok grep -qx -- 'BatchMode=yes' "$argv_beta"
 # "--" right before the address, then one quoted command.
 ok test "$(grep -A1 -x -- '--' "$argv_beta" | tail -1)" = deploy@beta
-has apply-remote "$argv_beta" "^'formation' 'remote' '--expect' '[^']+' '-f' '-' 'apply' '--settle=1s'\$"
+# The release command runs on the first host of the roll only.
+argv_alpha=$(grep -l '^root@10.0.0.11$' "$work"/argv.*)
+has apply-remote-first "$argv_alpha" "^'formation' 'remote' '--expect' '[^']+' '-f' '-' 'apply' '--settle=1s'\$"
+has apply-remote "$argv_beta" "^'formation' 'remote' '--expect' '[^']+' '-f' '-' 'apply' '--settle=1s' '--no-release'\$"
 stdin_beta=${argv_beta/argv/stdin}
 ok test "$(head -1 "$stdin_beta")" = 'host = "beta"  # this host'"'"'s share of the formation below (written by formation apply)'
 ok cmp <(tail -n +2 "$stdin_beta") "$work/f.toml"

@@ -29,7 +29,7 @@ has import-release "$work/err" "Procfile:3:1: note: release is Heroku's release 
 has import-bashism "$work/err" "Procfile:4:9: warning: assets: \"\[\[\" is bash syntax"
 has import-rbenv "$work/err" "Procfile:4:.*rbenv works through a login shell"
 t check 0 "$formation" -f "$app/formation.toml" check
-has check "$work/out" "app shop, 4 process types, 3 instances"
+has check "$work/out" "app shop, 3 process types, 3 instances"
 ok test ! -s "$work/err"
 ok test "$(stat -c %a "$app/shop.env")" = 600
 ok test "$(stat -c %a "$app/formation.toml")" = 644
@@ -37,7 +37,8 @@ hasnt no-secret-in-formation "$app/formation.toml" "hunter2pw"
 hasnt no-secret-in-formation "$app/formation.toml" "topsecretvalue"
 has secrets-file "$app/shop.env" '^SECRET_KEY_BASE="topsecretvalue"$'
 has env-files "$app/formation.toml" "^env_files = \[\"$app/shop.env\"\]$"
-has release-count "$app/formation.toml" '^count = 0$'
+has release-top "$app/formation.toml" '^release = "bundle exec rails db:migrate"$'
+hasnt release-type "$app/formation.toml" '^\[process\.release\]'
 t generate 0 "$formation" -f "$app/formation.toml" generate -o "$work/units"
 has generate "$work/units/shop-web@.service" "^EnvironmentFile=$app/shop.env$"
 has generate "$work/units/shop-web@2.service.d/50-formation.conf" "PORT=5001"

@@ -3,6 +3,8 @@
 // memory, and a store in a scratch directory.
 #pragma once
 
+#include <unistd.h>
+
 #include <fnmatch.h>
 #include <stdlib.h>
 
@@ -130,7 +132,18 @@ struct ScratchHost {
                         [](std::uint64_t) {},
                         [this](const std::string& line) { said.push_back(line); },
                         false,
-                        "/usr/lib/systemd/system-generators/formation-generator"};
+                        "/usr/lib/systemd/system-generators/formation-generator",
+                        [this](const systemd::TransientSpec& spec) { return one_off(spec); }};
+    }
+    // The release phase: what it ran (argv after sh -c 'exec "$@"'), and what it prints and returns.
+    std::vector<systemd::TransientSpec> one_offs;
+    std::string one_off_prints;
+    systemd::TransientExit one_off_exit{"success", 1, 0};
+    systemd::TransientExit one_off(const systemd::TransientSpec& spec) {
+        one_offs.push_back(spec);
+        m.calls.push_back("release " + spec.name);
+        if (!one_off_prints.empty()) (void)!::write(spec.stdout_fd, one_off_prints.data(), one_off_prints.size());
+        return one_off_exit;
     }
     void install(const std::string& app, const std::string& text) { host::Store(host::paths(false)).install(app, text); }
     // Every unit of `app` in the fake as active, as after an apply.

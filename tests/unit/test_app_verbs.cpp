@@ -372,3 +372,95 @@ TEST_CASE("--no-revert, a first apply, or a scale: a failed roll is reported and
     CHECK_FALSE(first.reverted);
     CHECK(first.not_reverted == "there is no previous formation to go back to");
 }
+
+namespace {
+
+std::string with_release(const std::string& text, const std::string& release) {
+    // After the app line, before the first table.
+    std::string head = "app = \"shop\"\nrelease = " + release + "\nrelease_timeout = \"2min\"\n[env]\nRELEASE = \"v2\"\n";
+    return head + text.substr(text.find('\n') + 1);
+}
+
+app::Report apply_releasing(Scratch& h, const std::string& text, bool release = true) {
+    app::Env env = h.env();
+    app::ConvergeOptions o;
+    o.release = release;
+    o.revert = true;
+    return app::converge(env, "shop", [&text](const auto&) { return app::parse_loaded("shop.toml", text); }, o,
+                         [](const app::Report&) {});
+}
+
+}  // namespace
+
+TEST_CASE("release: runs once, with the new formation's environment, before anything is installed or restarted") {
+    Scratch h;
+    REQUIRE(apply_text(h, shop(2, 1)).ok());
+    running(h, 2, 1);
+    h.m.calls.clear();
+    h.one_off_prints = "migrating\nmigrated\n";
+    app::Report r = apply_releasing(h, with_release(shop(2, 1, "/bin/web --v2"), "\"bin/migrate --all\""));
+    CHECK(r.ok());
+    REQUIRE(h.one_offs.size() == 1);
+    const auto& spec = h.one_offs[0];
+    CHECK(spec.name.starts_with("shop-release-run-"));
+    CHECK(spec.argv == std::vector<std::string>{"/bin/sh", "-c", "exec \"$@\"", "formation-run", "/bin/sh", "-c", "bin/migrate --all"});
+    auto has_setting = [&spec](const std::string& k, const std::string& v) {
+        return std::find(spec.settings.begin(), spec.settings.end(), std::pair(k, v)) != spec.settings.end();
+    };
+    CHECK(has_setting("RuntimeMaxSec", "2min"));
+    CHECK(has_setting("Environment", "\"RELEASE=v2\""));
+    CHECK(before(h.m.calls, "release " + spec.name, "reload"));
+    CHECK(before(h.m.calls, "release " + spec.name, "restart shop-web@1.service"));
+    REQUIRE(r.release);
+    CHECK(r.release->last_lines == std::vector<std::string>{"migrating", "migrated"});
+    CHECK(std::find(h.said.begin(), h.said.end(), "release | migrated") == h.said.end());  // -q in the fake Env
+}
+
+TEST_CASE("release: a failure changes nothing; nothing to restart, or --no-release, runs none") {
+    Scratch h;
+    REQUIRE(apply_text(h, shop(2, 1)).ok());
+    running(h, 2, 1);
+    h.m.calls.clear();
+    h.one_off_prints = "error: relation \"users\" does not exist";  // no newline at the end
+    h.one_off_exit = {"exit-code", 1, 3};
+    app::Report r = apply_releasing(h, with_release(shop(2, 1, "/bin/web --v2"), "[\"/srv/bin/migrate\"]"));
+    CHECK_FALSE(r.ok());
+    REQUIRE(r.release);
+    CHECK(r.release->why == "exited with status 3");
+    CHECK(r.release->last_lines == std::vector<std::string>{"error: relation \"users\" does not exist"});
+    CHECK(h.m.calls == std::vector<std::string>{"list", "list", "release " + h.one_offs[0].name});  // wait_idle, observe
+    host::Store store(host::paths(false));
+    CHECK(store.installed("shop")->text == shop(2, 1));
+    CHECK_FALSE(r.reverted);
+
+    h.one_offs.clear();
+    h.one_off_exit = {"success", 1, 0};
+    std::string same = with_release(shop(2, 1), "\"bin/migrate\"");
+    REQUIRE(apply_releasing(h, same).ok());  // env changed: restarts, so it runs
+    CHECK(h.one_offs.size() == 1);
+    running(h, 2, 1);
+    h.one_offs.clear();
+    REQUIRE(apply_releasing(h, same).ok());  // nothing to start or restart
+    CHECK(h.one_offs.empty());
+    REQUIRE(apply_releasing(h, with_release(shop(3, 1), "\"bin/migrate\""), false).ok());
+    CHECK(h.one_offs.empty());
+}
+
+TEST_CASE("restart runs the release first; its failure restarts nothing") {
+    Scratch h;
+    h.install("shop", with_release(shop(2, 1), "\"bin/migrate\""));
+    running(h, 2, 1);
+    app::Env env = h.env();
+    h.one_off_exit = {"timeout", 2, 9};
+    app::Report r = app::act(env, app::Action::restart, "shop", {"web"}, 1, true);
+    CHECK_FALSE(r.ok());
+    CHECK(r.release->why == "timed out after 2min (release_timeout)");
+    CHECK_FALSE(called(h.m.calls, "restart shop-web@1.service"));
+    h.one_off_exit = {"success", 1, 0};
+    r = app::act(env, app::Action::restart, "shop", {"web"}, 1, true);
+    CHECK(r.ok());
+    CHECK(before(h.m.calls, "release " + h.one_offs.back().name, "restart shop-web@1.service"));
+    h.one_offs.clear();
+    REQUIRE(app::act(env, app::Action::restart, "shop", {"web"}, 1, false).ok());
+    CHECK(h.one_offs.empty());
+}

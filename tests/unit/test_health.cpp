@@ -194,3 +194,24 @@ TEST_CASE("the app's health watcher: a unit with health, wanted by the app targe
     CHECK(plain.health_unit.empty());
     CHECK_FALSE(plain.find("shop-health.service"));
 }
+
+TEST_CASE("release: a shell line or an argv array, in the app's context; bad values refused where written") {
+    auto f = parse_formation("app = \"shop\"\nuser = \"deploy\"\nrelease = \"bin/rails db:migrate\"\n[env]\nA = \"1\"\n"
+                             "[defaults]\nworking_directory = \"/srv/shop\"\n[process.web]\ncommand = \"/bin/web\"\n", "f.toml");
+    REQUIRE(f.release);
+    CHECK(f.release->command.shell);
+    CHECK(f.release->command.line == "bin/rails db:migrate");
+    CHECK(f.release->user == "deploy");
+    CHECK(f.release->working_directory == "/srv/shop");
+    CHECK(f.release->env == Environment{{"A", "1"}});
+    CHECK(f.release_timeout_usec == 600000000u);
+    f = parse_formation("app = \"shop\"\nrelease = [\"/srv/shop/bin/migrate\", \"--all\"]\nrelease_timeout = \"90s\"\n"
+                        "[process.web]\ncommand = \"/bin/web\"\n", "f.toml");
+    CHECK(f.release->command.argv == std::vector<std::string>{"/srv/shop/bin/migrate", "--all"});
+    CHECK(f.release_timeout_usec == 90000000u);
+    CHECK(first_error("app = \"shop\"\nrelease = 5\n[process.web]\ncommand = \"/bin/web\"\n").starts_with(
+        "2:11: release must be a string (a shell line) or an array of strings"));
+    CHECK(first_error("app = \"shop\"\nrelease = \" \"\n[process.web]\ncommand = \"/bin/web\"\n") == "2:11: release must not be empty");
+    CHECK(first_error("app = \"shop\"\nrelease_timeout = \"0s\"\n[process.web]\ncommand = \"/bin/web\"\n").starts_with(
+        "2:19: release_timeout must be between 1s and 24h"));
+}

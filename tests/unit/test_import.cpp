@@ -3,6 +3,7 @@
 // result is parsed back with the formation parser, as `formation check` does.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -138,12 +139,12 @@ TEST_CASE("ports that formation would refuse are errors") {
     CHECK(first_error("web: a\nworker: b\n", "PORT=65500\n", options()).find("past 65535") != std::string::npos);
 }
 
-TEST_CASE("release: count 0, restart no, no port, a note; the other ports as foreman numbers them") {
+TEST_CASE("release: the top-level release, no process type, no port; a note; the other ports as foreman numbers them") {
     auto i = run("release: rails db:migrate\nweb: puma\nworker: sidekiq\n", "", options(Dialect::foreman, "all=2"));
-    const auto& r = type(i.formation, "release");
-    CHECK(r.count == 0);
-    CHECK(r.restart == RestartPolicy::no);
-    CHECK(!r.port);
+    REQUIRE(i.formation.release);
+    CHECK(i.formation.release->command.line == "rails db:migrate");
+    CHECK(std::none_of(i.formation.processes.begin(), i.formation.processes.end(),
+                       [](const ProcessType& p) { return p.name == "release"; }));
     CHECK(type(i.formation, "web").port == 5100);
     CHECK(type(i.formation, "web").count == 2);
     REQUIRE(i.result.notes.size() == 1);
