@@ -58,7 +58,7 @@ ReleaseReport run_release(Env& env, const Formation& f, const CompileOptions& op
     RunSpec run = make_run_spec(alone, alone.processes.front(), options, command, random_suffix(), "");
     for (const auto& s : run.skipped_raw) env.say("formation: warning: release: left out " + s.line + ": " + s.why);
     systemd::TransientSpec spec = std::move(run.spec);
-    spec.settings.emplace_back("RuntimeMaxSec", format_timespan(f.release_timeout_usec));
+    spec.settings.emplace_back("RuntimeMaxSec", std::to_string(f.release_timeout_usec) + "us");
 
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw Error("release: cannot make a pipe", exit_failed);

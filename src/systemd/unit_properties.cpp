@@ -228,7 +228,7 @@ constexpr std::string_view list_keys[] = {
 constexpr std::string_view other_keys[] = {
     "SystemCallFilter", "RestrictAddressFamilies", "CapabilityBoundingSet", "AmbientCapabilities",
     "RestrictNamespaces", "MemoryMax", "MemoryHigh", "CPUQuota", "CPUWeight", "TasksMax", "LimitNOFILE",
-    "Nice", "SystemCallErrorNumber", "UMask", "EnvironmentFile"};
+    "Nice", "SystemCallErrorNumber", "UMask", "EnvironmentFile", "RuntimeMaxSec"};
 
 template <std::size_t N>
 bool in(const std::string_view (&keys)[N], const std::string& key) {
@@ -295,6 +295,11 @@ std::optional<std::vector<BusProperty>> transient_properties(const std::string& 
         return one(std::int32_t(it->value));
     }
     if (key == "UMask") return one(std::uint32_t(number(key, value, 8)));
+    if (key == "RuntimeMaxSec") {
+        // Only as formation writes it for a one-off: microseconds, "120000000us".
+        if (value.size() < 3 || !value.ends_with("us")) bad(key, "\"" + value + "\" is not N \"us\"");
+        return std::vector<BusProperty>{{"RuntimeMaxUSec", number(key, value.substr(0, value.size() - 2))}};
+    }
     if (key == "EnvironmentFile") {
         std::string path = single();
         bool optional = !path.empty() && path[0] == '-';

@@ -148,6 +148,47 @@ release v4 good
 run apply-v4 0 "$formation" -f "$work/v4.toml" apply
 check v4-runs "every instance runs it" all_on v4
 
+## the release phase: once per apply, with the new environment, before the first restart
+# with_release NAME RELEASE MIGRATE: release NAME's file with a release command
+with_release() {
+    release "$1" good
+    python3 - "$work/$1.toml" "$3" "$1" <<'PY'
+import sys
+path, migrate = sys.argv[1], sys.argv[2]
+text = open(path).read()
+head = ('app = "shop"\n'
+        'release = ["/bin/sh", "-c", "echo migrating $RELEASE; if [ \\"$MIGRATE\\" = fail ]; then echo migration failed >&2; exit 3; fi; '
+        'echo $RELEASE $(cut -d\' \' -f1 /proc/uptime) >>/srv/safe/releases.log"]\n'
+        'release_timeout = "30s"\n')
+text = text.replace('app = "shop"\n', head, 1)
+# The release sees the app level (and [defaults]), not a type's own env.
+text = text.replace('[process.web]', '[env]\nRELEASE = "%s"\nMIGRATE = "%s"\n\n[process.web]' % (sys.argv[3], migrate), 1)
+open(path, "w").write(text)
+PY
+}
+with_release v5 release ok
+run apply-release 0 "$formation" -f "$work/v5.toml" apply
+check release-output "its output is printed, prefixed" has "$work/err" '^release \| migrating v5$'
+check release-once "it ran once, with the new environment" test "$(cut -d' ' -f1 /srv/safe/releases.log | tr '\n' ' ')" = "v5 "
+released=$(awk '{ printf "%d\n", $2 * 1000000 }' /srv/safe/releases.log)
+first_start=$(systemctl show -P ExecMainStartTimestampMonotonic shop-web@1.service)
+check release-before "it ran before the first restart ($released < $first_start µs)" test "$released" -lt "$first_start"
+check release-runs-v5 "then every instance runs the new release" all_on v5
+run apply-release-again 0 "$formation" -f "$work/v5.toml" apply
+check release-not-again "nothing to restart: no release run" test "$(grep -c '' /srv/safe/releases.log)" = 1
+with_release v6 release fail
+before_pids=$(for i in 1 2 3; do systemctl show -P MainPID "shop-web@$i.service"; done)
+run apply-release-fails 1 "$formation" -f "$work/v6.toml" apply
+check release-fail-said "apply says the release failed and nothing changed" \
+    has "$work/err" 'the release command exited with status 3 .*nothing was installed, no instance was stopped or restarted'
+check release-fail-lines "with its last lines" has "$work/err" '^    migration failed$'
+check release-fail-pids "no instance restarted" test "$(for i in 1 2 3; do systemctl show -P MainPID "shop-web@$i.service"; done)" = "$before_pids"
+check release-fail-installed "the installed formation is unchanged" installed_is v5
+run restart-release 0 "$formation" -a shop restart
+check restart-released "restart runs the release too" test "$(grep -c '' /srv/safe/releases.log)" = 2
+run restart-no-release 0 "$formation" -a shop restart --no-release
+check restart-not-released "--no-release runs none" test "$(grep -c '' /srv/safe/releases.log)" = 2
+
 ## liveness: an instance that turns unhealthy while running is restarted, alone
 check watcher-runs "the app's health watcher runs" systemctl -q is-active shop-health.service
 pids() { for i in 1 2 3; do systemctl show -P MainPID "shop-web@$i.service"; done | tr '\n' ' '; }

@@ -407,7 +407,7 @@ TEST_CASE("release: runs once, with the new formation's environment, before anyt
     auto has_setting = [&spec](const std::string& k, const std::string& v) {
         return std::find(spec.settings.begin(), spec.settings.end(), std::pair(k, v)) != spec.settings.end();
     };
-    CHECK(has_setting("RuntimeMaxSec", "2min"));
+    CHECK(has_setting("RuntimeMaxSec", "120000000us"));
     CHECK(has_setting("Environment", "\"RELEASE=v2\""));
     CHECK(before(h.m.calls, "release " + spec.name, "reload"));
     CHECK(before(h.m.calls, "release " + spec.name, "restart shop-web@1.service"));
