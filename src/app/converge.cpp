@@ -8,6 +8,7 @@
 #include "app/installed.hpp"
 #include "app/plans.hpp"
 #include "app/release.hpp"
+#include "app/release_history.hpp"
 #include "app/verbs.hpp"
 #include "app/formation_file.hpp"
 #include "compile/render.hpp"
@@ -35,6 +36,26 @@ std::vector<systemd::ConfigWarning> config_warnings(Env& env, std::uint64_t sinc
         if (!i.socket.empty()) ours.insert(i.socket);
     }
     return env.journal->config_warnings(since, [&ours](const std::string& u) { return ours.count(u) > 0; });
+}
+
+// A new release when the formation differs from the last one recorded.
+// History is a record, not the deploy: a write that fails is a warning.
+void record(Env& env, const std::string& app, const LoadedFormation& next, const std::optional<std::string>& before,
+            const ConvergeOptions& o, Report& r) {
+    try {
+        auto kept = host::list_releases(env.store.paths(), app);
+        if (!kept.empty() && kept.back().digest == host::text_digest(next.text)) return;
+        std::optional<LoadedFormation> previous;
+        if (before) try {
+                previous = parse_loaded(r.installed_path, *before);
+            } catch (const std::exception&) {
+            }
+        std::string summary = summarize_changes(previous ? &previous->formation : nullptr, next.formation);
+        if (!o.summary_prefix.empty()) summary = o.summary_prefix + ": " + summary;
+        r.recorded = host::record_release(env.store.paths(), app, next.text, o.who, summary, now_realtime_usec());
+    } catch (const std::exception& e) {
+        env.say(std::string("formation: warning: the release history was not written: ") + e.what());
+    }
 }
 
 }  // namespace
@@ -162,6 +183,7 @@ Report converge(Env& env, const std::string& app, const DesiredFormation& desire
     r.config_warnings = config_warnings(env, began, set);
     if (r.ok()) {
         store.set_applied(app, next.text);
+        if (o.record) record(env, app, next, before, o, r);
         return r;
     }
     if (!o.revert || !r.plan.install) return r;
@@ -204,6 +226,30 @@ Report scale(Env& env, const std::string& app, const std::vector<CountChange>& c
         }
     };
     return converge(env, app, desired, {}, planned);
+}
+
+Report rollback(Env& env, const std::string& app, std::optional<unsigned> n, ConvergeOptions o,
+                const std::function<void(const Report&)>& planned) {
+    const host::Release target = rollback_target(host::list_releases(env.store.paths(), app), n, app);
+    auto text = host::release_text(env.store.paths(), app, target.number);
+    if (!text) throw Error("release " + std::to_string(target.number) + " of app " + app + " is listed but its file is gone",
+                           exit_failed);
+    const std::string path = env.store.paths().installed_path(app).string();
+    LoadedFormation loaded;
+    try {
+        loaded = parse_loaded(path, *text);
+    } catch (const FormationError& e) {
+        throw InvalidFormation{e, *text};
+    }
+    if (loaded.formation.app != app)
+        throw Error("release " + std::to_string(target.number) + " is of app " + loaded.formation.app, exit_failed);
+    // Its migrations ran when it was first released; a rollback does not
+    // run the release command (expand-then-contract keeps the schema
+    // compatible with the release before).
+    o.release = false;
+    o.record = true;
+    o.summary_prefix = "rollback to " + std::to_string(target.number);
+    return converge(env, app, [&loaded](const auto&) { return loaded; }, o, planned);
 }
 
 }  // namespace formation::app

@@ -11,6 +11,7 @@
 #include "app/context.hpp"
 #include "app/release.hpp"
 #include "deploy/execute.hpp"
+#include "host/releases.hpp"
 #include "plan/plan.hpp"
 #include "systemd/config_warnings.hpp"
 
@@ -60,6 +61,9 @@ struct Report {
     // The release phase, when it ran: failed, nothing was installed or
     // restarted (plan is what would have been carried out).
     std::optional<ReleaseReport> release;
+    // apply, rollback: the release this run recorded (nullopt: the same
+    // formation as the last one, or none asked for).
+    std::optional<host::Release> recorded;
     bool ok() const { return jobs.ok() && (!release || release->ok); }
 };
 

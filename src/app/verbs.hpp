@@ -47,6 +47,11 @@ struct ConvergeOptions {
     // apply: run the formation's release command first, when the plan
     // starts or restarts an instance (--no-release: false).
     bool release = false;
+    // apply, rollback: record the formation as a new release when it
+    // differs from the last one recorded (host/releases.hpp), saying who.
+    bool record = false;
+    std::string who;
+    std::string summary_prefix;  // rollback: "rollback to 2"
 };
 
 // `desired` gets the installed formation (nullopt when none) and returns
@@ -57,6 +62,12 @@ using DesiredFormation = std::function<LoadedFormation(const std::optional<host:
 // apply and scale: bring the app to the desired formation. `planned` is
 // shown the plan before it is carried out (and alone, on a dry run).
 Report converge(Env& env, const std::string& app, const DesiredFormation& desired, const ConvergeOptions& o,
+                const std::function<void(const Report&)>& planned);
+
+// rollback [N]: apply release N again (default: the one before the last),
+// with apply's rules for health and revert but without the release
+// command; recorded as a new release.
+Report rollback(Env& env, const std::string& app, std::optional<unsigned> n, ConvergeOptions o,
                 const std::function<void(const Report&)>& planned);
 
 // scale: the installed formation with `changes` applied to its count lines

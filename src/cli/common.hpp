@@ -55,6 +55,8 @@ void add_stop(CLI::App& root, const Globals& g, Run& run);
 void add_restart(CLI::App& root, const Globals& g, Run& run);
 void add_destroy(CLI::App& root, const Globals& g, Run& run);
 void add_wait_ready(CLI::App& root, const Globals& g, Run& run);
+void add_releases(CLI::App& root, const Globals& g, Run& run);
+void add_rollback(CLI::App& root, const Globals& g, Run& run);
 void add_health_wait(CLI::App& root, const Globals& g, Run& run);
 void add_health_watch(CLI::App& root, const Globals& g, Run& run);
 void add_list(CLI::App& root, const Globals& g, Run& run);

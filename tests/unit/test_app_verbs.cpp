@@ -464,3 +464,58 @@ TEST_CASE("restart runs the release first; its failure restarts nothing") {
     REQUIRE(app::act(env, app::Action::restart, "shop", {"web"}, 1, false).ok());
     CHECK(h.one_offs.empty());
 }
+
+TEST_CASE("history: each apply that changes the formation is a release; rollback applies one again, without the release command") {
+    Scratch h;
+    auto apply_recording = [&h](const std::string& text) {
+        app::Env env = h.env();
+        app::ConvergeOptions o;
+        o.record = true;
+        o.release = true;
+        o.who = "alice";
+        return app::converge(env, "shop", [&text](const auto&) { return app::parse_loaded("shop.toml", text); }, o,
+                             [](const app::Report&) {});
+    };
+    REQUIRE(apply_recording(shop(2, 1)).recorded);
+    running(h, 2, 1);
+    REQUIRE(apply_recording(shop(3, 1)).recorded);
+    running(h, 3, 1);
+    CHECK_FALSE(apply_recording(shop(3, 1)).recorded);  // the same formation: no new release
+    app::Report third = apply_recording(with_release(shop(3, 1, "/bin/web --v3"), "\"bin/migrate\""));
+    REQUIRE(third.recorded);
+    CHECK(h.one_offs.size() == 1);
+    auto kept = host::list_releases(host::paths(false), "shop");
+    REQUIRE(kept.size() == 3);
+    CHECK(kept[0].summary == "first release: web ×2, worker ×1");
+    CHECK(kept[1].summary == "web 2→3");
+    CHECK(kept[2].summary == "web command; env +RELEASE; release command");
+    CHECK(kept[2].who == "alice");
+    CHECK(kept[2].number == 3u);
+
+    app::Env env = h.env();
+    app::ConvergeOptions o;
+    o.who = "bob";
+    app::Report back = app::rollback(env, "shop", std::nullopt, o, [](const app::Report&) {});
+    CHECK(back.ok());
+    CHECK(h.one_offs.size() == 1);  // no release command on rollback
+    host::Store store(host::paths(false));
+    CHECK(store.installed("shop")->text == shop(3, 1));
+    REQUIRE(back.recorded);
+    CHECK(back.recorded->summary == "rollback to 2: web command; env -RELEASE; release command");
+    CHECK(app::rollback(env, "shop", 1u, o, [](const app::Report&) {}).ok());
+    CHECK(store.installed("shop")->text == shop(2, 1));
+    CHECK_THROWS_AS(app::rollback(env, "shop", 99u, o, [](const app::Report&) {}), app::Error);
+}
+
+TEST_CASE("history: the last 20 are kept, files root-only") {
+    Scratch h;
+    auto paths = host::paths(false);
+    for (int i = 1; i <= 23; ++i) host::record_release(paths, "shop", shop(i, 1), "ci", "web " + std::to_string(i), 1000u * i);
+    auto kept = host::list_releases(paths, "shop");
+    REQUIRE(kept.size() == 20);
+    CHECK(kept.front().number == 4u);
+    CHECK(kept.back().number == 23u);
+    CHECK_FALSE(host::release_text(paths, "shop", 3));
+    CHECK(host::release_text(paths, "shop", 4) == shop(4, 1));
+    CHECK(host::decode_releases(host::encode_releases(kept)) == kept);
+}
