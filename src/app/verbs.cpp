@@ -1,5 +1,6 @@
 #include "app/verbs.hpp"
 #include "app/release.hpp"
+#include "host/releases.hpp"
 
 #include <algorithm>
 
@@ -135,7 +136,10 @@ Report destroy(Env& env, const std::string& app) {
         if (r.ok()) bound = job_timeout_usec(*r.rendered.formation);
     }
     deploy::Options d = deploy_options(env, bound);
-    d.uninstall = [&env, &app] { env.store.remove(app); };
+    d.uninstall = [&env, &app] {
+        env.store.remove(app);
+        host::remove_releases(env.store.paths(), app);  // its history goes with it
+    };
     Report r = carry_out(env, app, plan_destroy(units, sockets, app), d, nullptr);
     r.units = std::move(units);
     r.other_copies = env.store.other_copies(app);

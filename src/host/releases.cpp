@@ -96,4 +96,9 @@ Release record_release(const Paths& paths, const std::string& app, const std::st
     return r;
 }
 
+void remove_releases(const Paths& paths, const std::string& app) {
+    std::error_code ec;
+    fs::remove_all(dir_of(paths, app), ec);
+}
+
 }  // namespace formation::host

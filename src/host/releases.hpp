@@ -40,4 +40,7 @@ std::optional<std::string> release_text(const Paths& paths, const std::string& a
 Release record_release(const Paths& paths, const std::string& app, const std::string& text, const std::string& who,
                        const std::string& summary, std::uint64_t now_usec);
 
+// destroy: the app's history goes with it.
+void remove_releases(const Paths& paths, const std::string& app);
+
 }  // namespace formation::host

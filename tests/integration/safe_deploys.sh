@@ -189,6 +189,25 @@ check restart-released "restart runs the release too" test "$(grep -c '' /srv/sa
 run restart-no-release 0 "$formation" -a shop restart --no-release
 check restart-not-released "--no-release runs none" test "$(grep -c '' /srv/safe/releases.log)" = 2
 
+## history and rollback: three applies, rollback → the one before, rollback 1 → the first
+run releases 0 "$formation" -a shop releases --json
+last=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[-1]["number"])' "$work/out")
+release h1 good; run h1 0 "$formation" -f "$work/h1.toml" apply
+release h2 good; run h2 0 "$formation" -f "$work/h2.toml" apply
+release h3 good; run h3 0 "$formation" -f "$work/h3.toml" apply
+run releases-list 0 "$formation" -a shop releases
+check releases-summary "releases says what changed" has "$work/out" "^ *$((last + 3)) .* env RELEASE h2→h3\$"
+check releases-root-only "the history is root's alone" test "$(stat -c %a /var/lib/formation/releases/shop)" = 700
+run rollback 0 "$formation" -a shop rollback
+check rollback-env "rollback: every instance runs the release before (its environment)" all_on h2
+check rollback-installed "and it is installed" installed_is h2
+run rollback-first 0 "$formation" -a shop rollback "$((last + 1))"
+check rollback-n "rollback N: release N runs" all_on h1
+run releases-after 0 "$formation" -a shop releases
+check rollback-recorded "a rollback is a release too" has "$work/out" "rollback to $((last + 1)): env RELEASE h2→h1"
+run rollback-unknown 2 "$formation" -a shop rollback 9999
+check rollback-unknown-said "a release not kept is refused by number" has "$work/err" 'release 9999 of app shop is not kept'
+
 ## liveness: an instance that turns unhealthy while running is restarted, alone
 check watcher-runs "the app's health watcher runs" systemctl -q is-active shop-health.service
 pids() { for i in 1 2 3; do systemctl show -P MainPID "shop-web@$i.service"; done | tr '\n' ' '; }
@@ -217,8 +236,9 @@ h = {i["unit"]: i["health"] for t in d["types"] for i in t["instances"]}
 assert h["shop-web@2.service"]["restarts"] == 1, h
 assert all(x["state"] in ("healthy", "-") for x in h.values()), h' "$work/out"
 
-## destroy takes the watcher away too
+## destroy takes the watcher and the history away too
 run destroy 0 "$formation" -a shop destroy
+check history-gone "no history left" test ! -e /var/lib/formation/releases/shop
 check watcher-gone "no health watcher left" bash -c '! systemctl -q is-active shop-health.service && ! systemctl -q is-failed shop-health.service'
 
 ## no black hole: an instance systemd gave up on does not keep its port accepting
