@@ -121,7 +121,7 @@ check sig-plan-order "the stop is not planned before the install" \
 check sig-stopped "sig-drain@1 is $(state sig-drain@1.service)" stopped sig-drain@1.service
 # journald reads the stdout stream asynchronously: give its last line a moment.
 check sig-own-signal "it was not stopped with SIGUSR1 (no 'drained on USR1' in its log)" \
-    wait_for 5 bash -c "journalctl -q --after-cursor='$cursor' -u sig-drain@1.service -o cat | grep -q 'drained on USR1'"
+    wait_for 15 bash -c "journalctl -q --after-cursor='$cursor' -u sig-drain@1.service -o cat | grep -q 'drained on USR1'"
 check sig-template-gone "the template is still generated" test ! -e "$gen/sig-drain@.service"
 check sig-web-stays "sig-web@1 is $(state sig-web@1.service)" running sig-web@1.service
 

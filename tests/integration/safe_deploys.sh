@@ -208,6 +208,35 @@ check rollback-recorded "a rollback is a release too" has "$work/out" "rollback 
 run rollback-unknown 2 "$formation" -a shop rollback 9999
 check rollback-unknown-said "a release not kept is refused by number" has "$work/err" 'release 9999 of app shop is not kept'
 
+## code and configuration together: working_directory names an immutable
+## release directory, so apply deploys both and rollback restores both
+for r in r1 r2; do
+    mkdir -p "$srv/releases/$r"
+    sed "s/\"ok \"/\"ok-$r \"/" "$srv/app.py" >"$srv/releases/$r/app.py"
+done
+code_release() {
+    cat >"$work/$1.toml" <<T
+app = "shop"
+working_directory = "$srv/releases/$1"
+[process.web]
+command = "gunicorn --workers 2 --bind 127.0.0.1:\$PORT app:app"
+count = 3
+port = 5000
+socket = true
+ready = "port"
+health = { path = "/healthz", interval = "1s", timeout = "1s", failures = 3 }
+min_ready = "1s"
+T
+}
+serves() { local p; for p in 5000 5001 5002; do curl -sf "http://127.0.0.1:$p/" | grep -q "^ok-$1 " || return 1; done; }
+code_release r1; run code-r1 0 "$formation" -f "$work/r1.toml" apply
+check code-r1-serves "every instance serves release r1's code" serves r1
+code_release r2; run code-r2 0 "$formation" -f "$work/r2.toml" apply
+check code-r2-serves "apply of r2: every instance serves r2's code" serves r2
+run code-rollback 0 "$formation" -a shop rollback
+check code-rollback-serves "rollback: r1's code again, with r1's configuration" serves r1
+check code-rollback-installed "r1's formation is installed" installed_is r1
+
 ## liveness: an instance that turns unhealthy while running is restarted, alone
 check watcher-runs "the app's health watcher runs" systemctl -q is-active shop-health.service
 pids() { for i in 1 2 3; do systemctl show -P MainPID "shop-web@$i.service"; done | tr '\n' ' '; }
