@@ -194,7 +194,7 @@ void health(Context& c, const toml::node& n, Draft& d) {
                        describe(n) + ")");
         return;
     }
-    bool has_path = false;
+    bool has_path = false, has_timeout = false;
     for (const auto& [key, value] : *t) {
         if (key == "path") {
             has_path = true;
@@ -205,6 +205,7 @@ void health(Context& c, const toml::node& n, Draft& d) {
                 c.error(value, "health interval must be between 100ms and 1h (got " + describe(value) + ")");
             else if (v) h.interval_usec = *v;
         } else if (key == "timeout") {
+            has_timeout = true;
             auto v = read_duration(c, value, "health timeout");
             if (v && (*v < 10000 || *v > 60 * usec_per_sec))
                 c.error(value, "health timeout must be between 10ms and 1min (got " + describe(value) + ")");
@@ -219,6 +220,8 @@ void health(Context& c, const toml::node& n, Draft& d) {
         }
     }
     if (!has_path) c.error(n, "health needs a path, e.g. { path = \"/healthz\" }");
+    // Not written: 2 s, or the interval when it is shorter.
+    if (!has_timeout) h.timeout_usec = std::min(h.timeout_usec, h.interval_usec);
     if (h.timeout_usec > h.interval_usec)
         c.error(n, "health timeout must not exceed its interval (" + std::to_string(h.timeout_usec / 1000) +
                        "ms > " + std::to_string(h.interval_usec / 1000) + "ms)");

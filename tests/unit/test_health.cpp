@@ -46,6 +46,9 @@ TEST_CASE("health: a path alone takes the defaults; the table sets each") {
     f = parse_formation("app = \"shop\"\n[process.web]\ncommand = \"/bin/web\"\nport = 5000\n[process.web.health]\n"
                         "path = \"/\"\nfailures = 1\n", "f.toml");
     CHECK(f.processes.front().health->failures == 1u);
+    // A short interval alone: the timeout follows it down.
+    f = parse_formation(web("{ path = \"/up\", interval = \"500ms\" }"), "f.toml");
+    CHECK(f.processes.front().health->timeout_usec == 500000u);
 }
 
 TEST_CASE("health: bad values are refused where they are written") {
