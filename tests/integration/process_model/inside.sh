@@ -376,7 +376,7 @@ want_rc crash-fixed-status 0
 
 # formation start also clears start-limit-hit (reset-failed) before starting.
 write_crash 'exit 3' 'echo crash-loop-marker; exit 3'
-fc apply >/dev/null 2>&1
+fc apply --no-revert >/dev/null 2>&1  # stays on the crashing release (apply would go back)
 u=pmcrash-bare@1.service
 wait_for 15 gave_up $u
 before=$(prop $u ExecMainStartTimestampMonotonic)
