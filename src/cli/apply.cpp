@@ -5,7 +5,6 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -32,13 +31,6 @@ void note_lingering(const std::string& app) {
               << "` keeps it running\n";
 }
 
-// Who recorded a release: the user behind sudo, else the user.
-std::string who() {
-    for (const char* var : {"SUDO_USER", "USER", "LOGNAME"})
-        if (const char* v = std::getenv(var); v && *v) return v;
-    return "?";
-}
-
 struct ApplyOptions {
     bool dry_run = false;
     std::string settle = "500ms";
@@ -56,7 +48,7 @@ int run_apply(const Globals& g, const ApplyOptions& o) {
     if (!settle) throw CliError("--settle: \"" + o.settle + "\" is not a duration (e.g. 500ms, 2s)", exit_usage);
     app::Env env = host_env(g);
     app::Report r = app::converge(env, loaded.formation.app, [&loaded](const auto&) { return loaded; },
-                                  {o.dry_run, *settle, o.parallel, !o.no_revert, !o.no_release, true, who(), ""}, [&](const app::Report& p) { print_plan(p, g, o.json); });
+                                  {o.dry_run, *settle, o.parallel, !o.no_revert, !o.no_release, true, invoking_user(), ""}, [&](const app::Report& p) { print_plan(p, g, o.json); });
     int rc = print_converged(r, o.json);
     if (g.user && !o.dry_run && !g.quiet) note_lingering(loaded.formation.app);
     return rc;

@@ -3,8 +3,6 @@
 // release command; recorded as a new release.
 #include <CLI/CLI.hpp>
 
-#include <cstdlib>
-
 #include "app/verbs.hpp"
 #include "cli/render_report.hpp"
 #include "cli/scope.hpp"
@@ -20,18 +18,12 @@ struct RollbackOptions {
     bool json = false;
 };
 
-std::string who() {
-    for (const char* var : {"SUDO_USER", "USER", "LOGNAME"})
-        if (const char* v = std::getenv(var); v && *v) return v;
-    return "?";
-}
-
 int run_rollback(const Globals& g, const RollbackOptions& o) {
     std::string app = resolve_app(g, o.app);
     app::Env env = host_env(g);
     app::ConvergeOptions c;
     c.revert = !o.no_revert;
-    c.who = who();
+    c.who = invoking_user();
     std::optional<unsigned> n;
     if (o.number) n = o.number;
     app::Report r = app::rollback(env, app, n, c, [&](const app::Report& p) { print_plan(p, g, o.json); });

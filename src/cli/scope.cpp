@@ -1,5 +1,7 @@
 #include "cli/scope.hpp"
 
+#include <cstdlib>
+
 #include "app/context.hpp"
 #include "app/app_name.hpp"
 
@@ -13,6 +15,12 @@ std::string resolve_app(const Globals& g, const std::string& verb_app) {
 
 app::InstalledFormation resolve_formation(const Globals& g, const std::string& verb_app) {
     return app::load_installed(app::host_store(g.user), g.user, resolve_app(g, verb_app));
+}
+
+std::string invoking_user() {
+    for (const char* var : {"SUDO_USER", "USER", "LOGNAME"})
+        if (const char* v = std::getenv(var); v && *v) return v;
+    return "?";
 }
 
 }  // namespace formation::cli

@@ -17,6 +17,9 @@ app::Env host_env(const Globals& g);
 // without -a, the app named in FILE (which must then parse).
 std::string resolve_app(const Globals& g, const std::string& verb_app);
 
+// Who runs the verb, for the release history: $SUDO_USER, else $USER, $LOGNAME, "?".
+std::string invoking_user();
+
 // The installed formation of resolve_app(g, verb_app).
 app::InstalledFormation resolve_formation(const Globals& g, const std::string& verb_app);
 
