@@ -26,6 +26,7 @@ void print_prefixed(std::ostream& os, const std::string& name, std::string_view 
 int roll(const std::string& what, const std::vector<RollStep>& steps, unsigned parallel, bool quiet, const RollIo& io,
          int* changed) {
     std::vector<const Host*> done, failed;
+    bool lost = false;  // a failed host did not answer (rather than failing)
     int rc = 0;
     std::size_t at = 0;
     for (; at < steps.size() && failed.empty(); at += parallel) {
@@ -52,6 +53,7 @@ int roll(const std::string& what, const std::vector<RollStep>& steps, unsigned p
             io.err << "formation: " << what << " failed on host " << io.label(h) << ": " << io.failure(h, r) << "\n";
             if (failed.empty()) rc = r.exit_code >= 1 && r.exit_code <= 3 ? r.exit_code : 1;
             failed.push_back(&h);
+            lost = lost || unreachable(r);
             // A host whose formation ran changed, unless ssh or the version check stopped it first.
             if (changed && !unreachable(r) && r.err.find("version mismatch") == std::string::npos) ++*changed;
         }
@@ -60,8 +62,13 @@ int roll(const std::string& what, const std::vector<RollStep>& steps, unsigned p
     if (!failed.empty()) {
         std::vector<const Host*> rest;
         for (std::size_t k = std::min(at, steps.size()); k < steps.size(); ++k) rest.push_back(steps[k].host);
-        io.err << "formation: the roll stopped at " << names(failed) << "; done: " << (done.empty() ? "none" : names(done))
-               << "; not reached: " << (rest.empty() ? "none" : names(rest)) << " (run it again once the host is back)\n";
+        // A failed apply put its host back on its previous formation (it
+        // says so in its own lines); the done hosts keep the new one.
+        std::string done_text = done.empty() ? "none" : names(done);
+        if (!done.empty() && what == "apply") done_text += " (running the new formation)";
+        io.err << "formation: the roll stopped at " << names(failed) << "; done: " << done_text
+               << "; not reached: " << (rest.empty() ? "none" : names(rest))
+               << (lost ? " (run it again once the host is back)\n" : " (run it again once the cause is fixed)\n");
     } else if (!quiet) {
         io.out << "formation: " << what << " done on " << names(done) << "\n";
     }

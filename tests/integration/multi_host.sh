@@ -130,6 +130,30 @@ run restart-one-host 0 on 1 formation -f /srv/shop.toml -H beta restart web
 check restart-H "-H beta restarts beta only" test "$(pid_of 3 shop-web@1.service)" != "$b_before"
 check restart-H-alpha "alpha left alone" test "$(pid_of 2 shop-web@1.service)" = "$a_before"
 
+## a release that fails on one host: that host goes back by itself, the roll
+## stops there, and the operator is told what the done hosts run
+on 1 sed 's/^command = "while :; do echo web/command = "test -e \/srv\/broken \&\& { echo broken release; exit 1; }; while :; do echo web/; s/^port = 5000$/port = 5000\nmin_ready = "1s"\nenv = { RELEASE = "bad" }/' /srv/shop.toml >"$work/bad.toml"
+put /srv/bad.toml <"$work/bad.toml"
+on 3 sh -c 'mkdir -p /srv && touch /srv/broken'
+b_pid=$(pid_of 3 shop-web@1.service)
+on 3 cat /etc/formation/shop.toml >"$work/beta-before.toml"
+run bad-release 1 on 1 formation -f /srv/bad.toml apply
+check bad-failed-beta "beta's failure is named" has "$work/err" 'apply failed on host beta'
+check bad-beta-lines "beta's own lines: the instance's last line, and that it went back" \
+    bash -c "grep -q '^beta: .*broken release' '$work/err' && grep -q '^beta: .*went back to the previous formation' '$work/err'"
+check bad-roll-said "the roll stopped at beta; alpha runs the new formation" \
+    has "$work/err" 'the roll stopped at beta; done: alpha \(running the new formation\); not reached: none \(run it again once the cause is fixed\)'
+check bad-alpha-new "alpha runs the new release" \
+    bash -c "'$hosts' exec '$state' 2 systemctl show -P Environment shop-web@1.service | grep -q RELEASE=bad"
+check bad-beta-installed "beta's previous formation is installed again" \
+    bash -c "'$hosts' exec '$state' 3 cat /etc/formation/shop.toml | cmp -s - '$work/beta-before.toml'"
+check bad-beta-runs-old "beta's web runs the previous release, nothing failed" \
+    bash -c "! '$hosts' exec '$state' 3 systemctl show -P Environment shop-web@1.service | grep -q RELEASE=bad && '$hosts' exec '$state' 3 systemctl -q is-active shop-web@1.service shop-web@2.service shop-web@3.service && ! '$hosts' exec '$state' 3 systemctl -q is-failed 'shop-web@*.service'"
+on 3 rm -f /srv/broken
+run bad-fixed 0 op apply
+check bad-fixed-alpha "applying the good file again puts alpha back" \
+    bash -c "! '$hosts' exec '$state' 2 systemctl show -P Environment shop-web@1.service | grep -q RELEASE=bad"
+
 ## another formation version on a host is refused by name
 on 3 sh -c 'printf "#!/bin/sh\nshift 3\nexec formation remote --expect 0.0.0-other \"\$@\"\n" > /srv/other && chmod +x /srv/other'
 run version 2 on 1 env FORMATION_REMOTE_PROGRAM=/srv/other formation -f /srv/shop.toml -H beta restart

@@ -92,6 +92,11 @@ if "$sandbox" start "$state1" --upper "$bootdir/upper" --install "$(dirname "$fo
     got=$(instances in1)
     check boot-first-instances "before the reboot: $(echo "$got" | tr '\n' ',')" \
         test "$(echo "$got" | grep -c ' active/running$')" = 3
+    in1 "$formation" -a pmboot releases --json >"$bootdir/releases1.json" 2>&1
+    check boot-releases "two releases recorded before the reboot: $(cat "$bootdir/releases1.json")" python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert [x["summary"] for x in r][-1] == "web 3→2", r' "$bootdir/releases1.json"
     en=$(in1 systemctl is-enabled pmboot.target 2>&1)
     check boot-enabled "pmboot.target is-enabled: $en (the generator enables it)" test "$en" = generated
     echo "INFO first boot: default target $(in1 systemctl get-default 2>&1), pmboot.target $en," \
@@ -118,6 +123,14 @@ if "$sandbox" start "$state1" --upper "$bootdir/upper" --install "$(dirname "$fo
         status=$(in2 "$formation" status -a pmboot 2>&1)
         check boot-status "formation status -a pmboot after the reboot: $status" \
             eval 'echo "$status" | grep -q "web 2/2 running" && echo "$status" | grep -q "worker 1/1 running"'
+        # The history survives the reboot, and a rollback to the first release works from it.
+        in2 "$formation" -a pmboot releases --json >"$bootdir/releases2.json" 2>&1
+        check boot-releases-kept "the release history after the reboot: $(cat "$bootdir/releases2.json")" \
+            cmp -s "$bootdir/releases1.json" "$bootdir/releases2.json"
+        first=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[0]["number"])' "$bootdir/releases1.json" 2>/dev/null)
+        out=$(in2 "$formation" -a pmboot rollback "$first" 2>&1)
+        check boot-rollback "rollback $first after the reboot: $out" test $? = 0
+        check boot-rollback-web3 "7352 listens after rolling back to web=3" listening2 7352
         "$sandbox" stop "$state2"
     else
         fail boot-second "the second container did not boot: $(tail -5 "$bootdir/boot2.log" | tr '\n' '/')"

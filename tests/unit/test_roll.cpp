@@ -74,7 +74,8 @@ TEST_CASE("roll: the first failure stops it, done hosts stay done") {
     CHECK(f.err.str() ==
           "b: boom\n"
           "formation: apply failed on host b (10.0.0.2): exit 3\n"
-          "formation: the roll stopped at b; done: a; not reached: c (run it again once the host is back)\n");
+          "formation: the roll stopped at b; done: a (running the new formation); not reached: c (run it again once the "
+          "cause is fixed)\n");
 }
 
 TEST_CASE("roll: batches of K, each host's output in one piece; an odd exit is 1") {
@@ -85,5 +86,6 @@ TEST_CASE("roll: batches of K, each host's output in one piece; an odd exit is 1
     REQUIRE(f.batches.size() == 1);
     CHECK(f.batches[0] == std::vector<std::string>{"a", "b"});
     CHECK(f.out.str() == "b: ok\n");
-    CHECK(f.err.str().find("the roll stopped at a; done: b; not reached: c") != std::string::npos);
+    CHECK(f.err.str().find("the roll stopped at a; done: b (running the new formation); not reached: c (run it again once "
+                          "the host is back)") != std::string::npos);
 }
