@@ -16,6 +16,7 @@
 
 #include "app/installed.hpp"
 #include "host/atomic_file.hpp"
+#include "host/clock.hpp"
 #include "host/listening.hpp"
 #include "plan/plan.hpp"
 #include "systemd/journal.hpp"
@@ -87,11 +88,7 @@ std::uint64_t job_timeout_usec(const Formation& f) {
 
 void real_sleep(std::uint64_t usec) { std::this_thread::sleep_for(std::chrono::microseconds(usec)); }
 
-std::uint64_t now_realtime_usec() {
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return static_cast<std::uint64_t>(ts.tv_sec) * usec_per_sec + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
-}
+std::uint64_t now_realtime_usec() { return host::realtime_usec(); }
 
 std::string last_log_lines(const std::string& unit, bool user, std::size_t lines) {
     systemd::JournalQuery q;

@@ -6,16 +6,14 @@
 #include "app/context.hpp"
 #include "app/status_view.hpp"
 #include "compile/compile.hpp"
+#include "host/clock.hpp"
 #include "systemd/journal.hpp"
 
 namespace formation::app {
 
 namespace {
 
-std::uint64_t now_usec() {
-    return static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-}
+std::uint64_t now_usec() { return host::realtime_usec(); }
 
 }  // namespace
 

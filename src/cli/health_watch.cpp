@@ -2,23 +2,13 @@
 // APP-health.service; checks the app's instances until stopped
 // (app/health_watch.hpp). SIGTERM ends it, as systemd stops it.
 #include <CLI/CLI.hpp>
-#include <time.h>
 
 #include "app/health_watch.hpp"
 #include "cli/common.hpp"
 #include "cli/scope.hpp"
+#include "host/clock.hpp"
 
 namespace formation::cli {
-
-namespace {
-
-std::uint64_t clock_usec(clockid_t id) {
-    timespec ts{};
-    clock_gettime(id, &ts);
-    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
-}
-
-}  // namespace
 
 void add_health_watch(CLI::App& root, const Globals& g, Run& run) {
     auto* cmd = root.add_subcommand("health-watch", "Check the app's instances and restart the unhealthy (used by units)");
@@ -29,8 +19,8 @@ void add_health_watch(CLI::App& root, const Globals& g, Run& run) {
             app::Env env = host_env(g);
             app::WatchIo io;
             io.probe = host::probe_all;
-            io.monotonic_usec = [] { return clock_usec(CLOCK_MONOTONIC); };
-            io.realtime_usec = [] { return clock_usec(CLOCK_REALTIME); };
+            io.monotonic_usec = host::monotonic_usec;
+            io.realtime_usec = host::realtime_usec;
             io.stop = [] { return false; };
             app::watch_health(env, g.app, io);
             return exit_ok;

@@ -4,45 +4,16 @@
 #include <sstream>
 
 #include "host/atomic_file.hpp"
+#include "host/tsv.hpp"
 
 namespace formation::host {
-
-namespace {
-
-// Fields are tab-separated: no tab, newline or other control character inside.
-std::string field(const std::string& s) {
-    std::string out;
-    for (char ch : s) out += static_cast<unsigned char>(ch) < ' ' || ch == 0x7f ? '?' : ch;
-    return out;
-}
-
-std::vector<std::string> split_tabs(const std::string& line) {
-    std::vector<std::string> out(1);
-    for (char ch : line) {
-        if (ch == '\t') out.emplace_back();
-        else out.back() += ch;
-    }
-    return out;
-}
-
-bool to_u64(const std::string& s, std::uint64_t& v) {
-    if (s.empty() || s.size() > 20) return false;
-    v = 0;
-    for (char ch : s) {
-        if (ch < '0' || ch > '9') return false;
-        v = v * 10 + static_cast<std::uint64_t>(ch - '0');
-    }
-    return true;
-}
-
-}  // namespace
 
 std::string encode_health(const std::vector<HealthRecord>& records) {
     std::string out;
     for (const auto& r : records)
-        out += field(r.unit) + "\t" + (r.healthy ? "healthy" : "unhealthy") + "\t" + std::to_string(r.failures) + "\t" +
-               field(r.last_answer) + "\t" + std::to_string(r.checked_usec) + "\t" + std::to_string(r.restarts) + "\t" +
-               field(r.restart_reason) + "\t" + std::to_string(r.restarted_usec) + "\n";
+        out += tsv::field(r.unit) + "\t" + (r.healthy ? "healthy" : "unhealthy") + "\t" + std::to_string(r.failures) + "\t" +
+               tsv::field(r.last_answer) + "\t" + std::to_string(r.checked_usec) + "\t" + std::to_string(r.restarts) + "\t" +
+               tsv::field(r.restart_reason) + "\t" + std::to_string(r.restarted_usec) + "\n";
     return out;
 }
 
@@ -50,7 +21,7 @@ std::vector<HealthRecord> decode_health(const std::string& text) {
     std::vector<HealthRecord> out;
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);) {
-        auto f = split_tabs(line);
+        auto f = tsv::split(line);
         if (f.size() != 8 || f[0].empty() || (f[1] != "healthy" && f[1] != "unhealthy")) continue;
         HealthRecord r;
         std::uint64_t failures = 0, restarts = 0;
@@ -58,8 +29,8 @@ std::vector<HealthRecord> decode_health(const std::string& text) {
         r.healthy = f[1] == "healthy";
         r.last_answer = f[3];
         r.restart_reason = f[6];
-        if (!to_u64(f[2], failures) || !to_u64(f[4], r.checked_usec) || !to_u64(f[5], restarts) ||
-            !to_u64(f[7], r.restarted_usec))
+        if (!tsv::to_u64(f[2], failures) || !tsv::to_u64(f[4], r.checked_usec) || !tsv::to_u64(f[5], restarts) ||
+            !tsv::to_u64(f[7], r.restarted_usec))
             continue;
         r.failures = static_cast<unsigned>(failures);
         r.restarts = static_cast<unsigned>(restarts);

@@ -11,15 +11,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "host/clock.hpp"
+
 namespace formation::host {
 
 namespace {
-
-std::uint64_t now_usec() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
-}
 
 std::string printable(const std::string& s) {
     std::string out;
@@ -119,7 +115,7 @@ int parse_status_line(const std::string& line) {
 std::vector<ProbeResult> probe_all(const std::vector<ProbeTarget>& targets, std::uint64_t timeout_usec) {
     std::vector<Probe> probes(targets.size());
     for (std::size_t i = 0; i < targets.size(); ++i) start(probes[i], targets[i]);
-    const std::uint64_t deadline = now_usec() + timeout_usec;
+    const std::uint64_t deadline = monotonic_usec() + timeout_usec;
     for (;;) {
         std::vector<pollfd> fds;
         std::vector<std::size_t> which;
@@ -131,7 +127,7 @@ std::vector<ProbeResult> probe_all(const std::vector<ProbeTarget>& targets, std:
             which.push_back(i);
         }
         if (fds.empty()) break;
-        std::uint64_t now = now_usec();
+        std::uint64_t now = monotonic_usec();
         if (now >= deadline) break;
         int wait_ms = static_cast<int>((deadline - now + 999) / 1000);
         int r = ::poll(fds.data(), fds.size(), wait_ms);

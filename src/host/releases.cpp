@@ -7,28 +7,13 @@
 #include <sstream>
 
 #include "host/atomic_file.hpp"
+#include "host/tsv.hpp"
 
 namespace formation::host {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string field(const std::string& s) {
-    std::string out;
-    for (char ch : s) out += static_cast<unsigned char>(ch) < ' ' || ch == 0x7f ? '?' : ch;
-    return out;
-}
-
-bool to_u64(const std::string& s, std::uint64_t& v) {
-    if (s.empty() || s.size() > 20) return false;
-    v = 0;
-    for (char ch : s) {
-        if (ch < '0' || ch > '9') return false;
-        v = v * 10 + static_cast<std::uint64_t>(ch - '0');
-    }
-    return true;
-}
 
 fs::path dir_of(const Paths& paths, const std::string& app) { return paths.state_dir / "releases" / app; }
 
@@ -48,8 +33,8 @@ std::string text_digest(const std::string& text) {
 std::string encode_releases(const std::vector<Release>& releases) {
     std::string out;
     for (const auto& r : releases)
-        out += std::to_string(r.number) + "\t" + std::to_string(r.time_usec) + "\t" + field(r.who) + "\t" + field(r.digest) +
-               "\t" + field(r.summary) + "\n";
+        out += std::to_string(r.number) + "\t" + std::to_string(r.time_usec) + "\t" + tsv::field(r.who) + "\t" + tsv::field(r.digest) +
+               "\t" + tsv::field(r.summary) + "\n";
     return out;
 }
 
@@ -57,13 +42,9 @@ std::vector<Release> decode_releases(const std::string& text) {
     std::vector<Release> out;
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);) {
-        std::vector<std::string> f(1);
-        for (char ch : line) {
-            if (ch == '\t') f.emplace_back();
-            else f.back() += ch;
-        }
+        auto f = tsv::split(line);
         std::uint64_t number = 0, time = 0;
-        if (f.size() != 5 || !to_u64(f[0], number) || number == 0 || number > 0xffffffffULL || !to_u64(f[1], time)) continue;
+        if (f.size() != 5 || !tsv::to_u64(f[0], number) || number == 0 || number > 0xffffffffULL || !tsv::to_u64(f[1], time)) continue;
         out.push_back({static_cast<unsigned>(number), time, f[2], f[3], f[4]});
     }
     return out;

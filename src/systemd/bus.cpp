@@ -7,6 +7,8 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "host/clock.hpp"
+
 namespace formation::systemd::bus {
 namespace {
 
@@ -149,12 +151,6 @@ SlotPtr Connection::match_signal(const char* path, const char* interface, const 
     return SlotPtr(raw);
 }
 
-std::uint64_t monotonic_usec() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return std::uint64_t(ts.tv_sec) * 1000000 + std::uint64_t(ts.tv_nsec) / 1000;
-}
-
 bool Connection::process_until(const std::function<bool()>& done, std::uint64_t deadline_usec) const {
     auto lost = [this](int r) {
         return SystemdError("lost the connection to the " + manager_name(user_) + ": " + errno_text(r), {}, 3);
@@ -167,7 +163,7 @@ bool Connection::process_until(const std::function<bool()>& done, std::uint64_t 
         if (done()) return true;
         std::uint64_t wait = UINT64_MAX;
         if (deadline_usec) {
-            std::uint64_t now = monotonic_usec();
+            std::uint64_t now = host::monotonic_usec();
             if (now >= deadline_usec) return false;
             wait = deadline_usec - now;
         }

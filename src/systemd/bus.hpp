@@ -100,7 +100,6 @@ private:
     mutable bool subscribed_ = false;
 };
 
-std::uint64_t monotonic_usec();
 
 // The object path of a unit ("/org/freedesktop/systemd1/unit/shop_2dweb_401_2eservice").
 std::string unit_path(const std::string& unit);

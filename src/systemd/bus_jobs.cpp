@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "host/clock.hpp"
 #include "systemd/bus.hpp"
 
 namespace formation::systemd::bus {
@@ -112,7 +113,7 @@ std::vector<JobOutcome> JobRunner::run(const std::vector<JobRequest>& jobs, std:
     }
     // Wait, waking about once a second for an observer (so it can say what
     // is still waiting) and whenever a job is removed.
-    const std::uint64_t start = monotonic_usec();
+    const std::uint64_t start = host::monotonic_usec();
     const std::uint64_t deadline = timeout_usec ? start + timeout_usec : 0;
     std::size_t reported = SIZE_MAX;
     auto report = [&](bool finished) {
@@ -122,7 +123,7 @@ std::vector<JobOutcome> JobRunner::run(const std::vector<JobRequest>& jobs, std:
         p.done = jobs.size() - batch.unresolved;
         for (std::size_t i = 0; i < jobs.size(); ++i)
             if (batch.outcomes[i].result.empty()) p.waiting.push_back(&jobs[i]);
-        p.elapsed_usec = monotonic_usec() - start;
+        p.elapsed_usec = host::monotonic_usec() - start;
         p.finished = finished;
         observer_(p);
         reported = batch.unresolved;
@@ -130,7 +131,7 @@ std::vector<JobOutcome> JobRunner::run(const std::vector<JobRequest>& jobs, std:
     report(false);
     bool timed_out = false;
     while (batch.unresolved > 0) {
-        std::uint64_t now = monotonic_usec();
+        std::uint64_t now = host::monotonic_usec();
         if (deadline && now >= deadline) {
             timed_out = true;
             break;

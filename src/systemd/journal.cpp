@@ -14,6 +14,7 @@
 #include <memory>
 #include <system_error>
 
+#include "host/clock.hpp"
 #include "systemd/manager.hpp"
 
 namespace formation::systemd {
@@ -219,9 +220,7 @@ bool wait_for_change(sd_journal* j, const FollowEnds& ends) {
     check(sd_journal_get_timeout(j, &until), "timeout");
     int timeout_ms = -1;
     if (until != UINT64_MAX) {
-        timespec ts{};
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        std::uint64_t now = static_cast<std::uint64_t>(ts.tv_sec) * 1000000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
+        std::uint64_t now = host::monotonic_usec();
         std::uint64_t ms = until > now ? (until - now + 999) / 1000 : 0;
         timeout_ms = static_cast<int>(std::min<std::uint64_t>(ms, INT_MAX));
     }

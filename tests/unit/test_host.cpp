@@ -11,6 +11,7 @@
 
 #include "host/atomic_file.hpp"
 #include "host/store.hpp"
+#include "host/tsv.hpp"
 
 using namespace formation;
 namespace fs = std::filesystem;
@@ -225,4 +226,20 @@ TEST_CASE("create_file never writes through a link, and replaces only with repla
     int entries = 0;
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(s.root)) ++entries;
     CHECK(entries == 3);  // victim, config.toml and app.env: no temporary file left
+}
+
+TEST_CASE("tsv: fields never split a record; numbers are digits that fit") {
+    CHECK(host::tsv::field("a\tb\nc\x7f") == "a?b?c?");
+    CHECK(host::tsv::split("a\t\tb") == std::vector<std::string>{"a", "", "b"});
+    CHECK(host::tsv::split("") == std::vector<std::string>{""});
+    std::uint64_t v = 7;
+    CHECK(host::tsv::to_u64("18446744073709551615", v));
+    CHECK(v == UINT64_MAX);
+    v = 7;
+    CHECK_FALSE(host::tsv::to_u64("18446744073709551616", v));
+    CHECK_FALSE(host::tsv::to_u64("99999999999999999999", v));
+    CHECK_FALSE(host::tsv::to_u64("", v));
+    CHECK_FALSE(host::tsv::to_u64("-1", v));
+    CHECK_FALSE(host::tsv::to_u64(" 1", v));
+    CHECK(v == 7);
 }
