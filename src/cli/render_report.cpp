@@ -4,28 +4,12 @@
 #include <iostream>
 #include <string_view>
 
+#include "cli/report_json.hpp"
 #include "cli/table.hpp"
 
 namespace formation::cli {
 
 namespace {
-
-// One action of the plan: {"action":…,"unit"|"path":…} and, once carried
-// out, "result" (done, failed, skipped) and "reason".
-std::string action_json(const std::string& action, const std::string& unit, const std::string& path,
-                        const deploy::Report* r) {
-    std::string out = "{\"action\":" + json::quote(action);
-    if (!unit.empty()) out += ",\"unit\":" + json::quote(unit);
-    if (!path.empty()) out += ",\"path\":" + json::quote(path);
-    if (!r) return out + "}";
-    auto failed = std::find_if(r->failures.begin(), r->failures.end(), [&](const deploy::Failure& f) {
-        return !unit.empty() && f.unit == unit && f.action == action;
-    });
-    bool skipped = action == "restart" &&
-                   std::find(r->not_restarted.begin(), r->not_restarted.end(), unit) != r->not_restarted.end();
-    if (failed != r->failures.end()) return out + ",\"result\":\"failed\",\"reason\":" + json::quote(failed->reason) + "}";
-    return out + ",\"result\":" + (skipped ? "\"skipped\"" : "\"done\"") + ",\"reason\":null}";
-}
 
 void print_note(const app::FailureNote& n, const std::string& app) {
     const deploy::Failure& x = n.failure;
@@ -72,33 +56,8 @@ void print_failures(const app::Report& r) {
     }
 }
 
-std::string plan_json(const Plan& plan, const std::string& app, const std::string& app_target,
-                      const std::string& installed_path, const deploy::Report* r) {
-    std::vector<std::pair<std::string, std::string>> units;  // (action, unit), in the order carried out
-    std::string actions;
-    auto add = [&](const std::string& action, const std::string& unit, const std::string& path = "") {
-        actions += (actions.empty() ? "" : ",") + action_json(action, unit, path, r);
-        if (!unit.empty()) units.emplace_back(action, unit);
-    };
-    for (const auto& u : plan.stop) add("stop", u);
-    for (const auto& u : plan.stop_sockets) add("stop", u);
-    if (plan.install) add("install", "", installed_path);
-    if (plan.reload) add("reload", "");
-    for (const auto& u : plan.start) add("start", u);
-    if (plan.start_target) add("start", app_target);
-    for (const auto& step : plan.restart) add("restart", step.unit);
-    for (const auto& u : plan.reset_failed)
-        if (std::find(plan.start.begin(), plan.start.end(), u) == plan.start.end()) add("forget", u);
-    if (r)  // a failure no action names (none expected) is still reported
-        for (const auto& f : r->failures)
-            if (std::find(units.begin(), units.end(), std::pair(f.action, f.unit)) == units.end()) add(f.action, f.unit);
-    return "{\"app\":" + json::quote(app) + ",\"formation\":" + json::quote(installed_path) +
-           ",\"dry_run\":" + (r ? "false" : "true") + ",\"actions\":[" + actions + "],\"ok\":" +
-           (r ? (r->ok() ? "true" : "false") : "null") + "}\n";
-}
-
 void print_plan(const app::Report& r, const Globals& g, bool json) {
-    if (json && r.dry_run) std::cout << plan_json(r.plan, r.app, r.app_target, r.installed_path, nullptr);
+    if (json && r.dry_run) std::cout << dry_run_json(r);
     else if (!json && (!g.quiet || r.dry_run))
         std::cout << (r.dry_run ? "would:\n" : "") << describe_plan(r.plan, r.installed_path);
 }
@@ -151,28 +110,7 @@ int print_converged(const app::Report& r, bool json) {
     for (const auto& w : r.config_warnings)
         std::cerr << "formation: warning: systemd ignored a setting of " << w.unit << ": " << terminal_safe(w.message)
                   << "\n";
-    if (json && r.release && !r.release->ok) {
-        // Nothing was carried out: the actions without results, and the release.
-        std::string out = plan_json(r.plan, r.app, r.app_target, r.installed_path, nullptr);
-        out.replace(out.find("\"dry_run\":true"), 14, "\"dry_run\":false");
-        out.replace(out.rfind("\"ok\":null"), 9, "\"ok\":false");
-        out.resize(out.size() - 2);
-        json::Writer w;
-        w.object().key("unit").string(r.release->unit).key("ok").boolean(false).key("why").string(r.release->why);
-        w.key("last_lines").array();
-        for (const auto& l : r.release->last_lines) w.string(l);
-        w.end_array().end_object();
-        std::cout << out << ",\"release\":" << w.text() << "}\n";
-    } else if (json) {
-        std::string out = plan_json(r.plan, r.app, r.app_target, r.installed_path, &r.jobs);
-        if (r.reverted) {
-            out.resize(out.size() - 2);  // "}\n"
-            std::string back = plan_json(r.reverted->plan, r.app, r.app_target, r.reverted->installed_path, &r.reverted->jobs);
-            back.pop_back();
-            out += ",\"reverted\":" + back + "}\n";
-        }
-        std::cout << out;
-    }
+    if (json) std::cout << converged_json(r);
     return r.ok() ? exit_ok : exit_failed;
 }
 

@@ -23,10 +23,6 @@ void print_plan(const app::Report& r, const Globals& g, bool json);
 // apply and scale once carried out: failures, settings systemd ignored, and with --json the plan with results.
 int print_converged(const app::Report& r, bool json);
 
-// The plan as apply --json prints it; with a report, each action's result.
-std::string plan_json(const Plan& plan, const std::string& app, const std::string& app_target,
-                      const std::string& installed_path, const deploy::Report* report);
-
 // start, stop, restart: failures, then "started 3 instances of shop" or each "restarted UNIT".
 // "count = 3 under [process.web], count = 1 under [process.worker]": the
 // count lines to set by hand when FILE could not follow a scale.
