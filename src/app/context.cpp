@@ -132,7 +132,7 @@ std::vector<PortClaim> ports_of(const Formation& f, const UnitSet& set, const st
     for (const auto& i : set.instances)
         for (const auto& p : f.processes)
             if (p.name == i.type && p.port)
-                out.push_back({*p.port + i.index - 1, f.app, file, i.type + "." + std::to_string(i.index), i.type,
+                out.push_back({instance_port(p, i.index), f.app, file, i.type + "." + std::to_string(i.index), i.type,
                                !i.socket.empty()});
     return out;
 }

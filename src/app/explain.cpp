@@ -9,7 +9,7 @@ int port_of(const Formation* f, const std::string& app, const std::string& unit)
     auto ref = parse_instance(app, unit);
     if (!f || !ref) return 0;
     for (const auto& p : f->processes)
-        if (p.name == ref->type && p.port) return *p.port + ref->index - 1;
+        if (p.name == ref->type && p.port) return instance_port(p, ref->index);
     return 0;
 }
 

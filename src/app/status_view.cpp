@@ -84,7 +84,7 @@ StatusView build_status_view(const Formation& f, const UnitSet& set, const Statu
     for (const auto& i : set.instances) {
         Row r{i.type, i.index, i.unit, true, std::nullopt, false};
         for (const auto& p : f.processes) {
-            if (p.name == i.type && p.port) r.port = *p.port + i.index - 1;
+            if (p.name == i.type && p.port) r.port = instance_port(p, i.index);
             if (p.name == i.type && p.health) r.health = true;
         }
         rows.push_back(std::move(r));

@@ -38,7 +38,7 @@ std::string description(const Formation& f) {
 // With a socket, each instance needs its own: started before it, and a
 // service stopped with its socket (the socket outlives service restarts).
 std::string socket_dependencies(const Formation& f, const ProcessType& p) {
-    if (!p.socket) return {};
+    if (p.socket != SocketMode::per_instance) return {};
     std::string s = socket_name_in_template(f.app, p.name);
     return "Requires=" + s + "\nAfter=" + s + "\n";
 }
@@ -75,7 +75,7 @@ UnitFile template_unit(const Formation& f, const ProcessType& p, const CompileOp
 
 // Only what differs between instances lives in their drop-ins: the port.
 UnitFile instance_dropin(const Formation& f, const ProcessType& p, int index, const CompileOptions& options) {
-    std::string port = std::to_string(*p.port + index - 1);
+    std::string port = std::to_string(instance_port(p, index));
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
         {"TYPE", p.name},
@@ -196,7 +196,7 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
                 inst.config += service_config(dropin.content);
                 set.files.push_back(std::move(dropin));
             }
-            if (p.socket) {
+            if (p.socket == SocketMode::per_instance) {
                 UnitFile dropin = socket_dropin(f, p, i, options);
                 inst.socket = socket_name(f.app, p.name, i);
                 inst.socket_config = service_config(dropin.content);
@@ -204,7 +204,7 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
             }
             set.instances.push_back(std::move(inst));
         }
-        if (p.socket) {
+        if (p.socket == SocketMode::per_instance) {
             UnitFile stpl = socket_template(f, p, options);
             for (auto& inst : set.instances)
                 if (inst.type == p.name) inst.socket_config = service_config(stpl.content) + inst.socket_config;

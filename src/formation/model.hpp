@@ -60,6 +60,8 @@ struct RawDirective {
 
 constexpr std::uint64_t usec_per_sec = 1000000;
 
+enum class SocketMode { none, per_instance, shared };
+
 struct ProcessType {
     std::string name;
     SourcePos where;  // the [process.NAME] header
@@ -70,7 +72,7 @@ struct ProcessType {
     int count = 1;
     SourcePos count_where;  // line 0 when count was not written
 
-    std::optional<int> port;  // instance i gets PORT = port + i - 1
+    std::optional<int> port;  // instance i gets PORT = port + i - 1 (shared socket: port)
     SourcePos port_where;
 
     Environment env;                     // app [env] merged with process env
@@ -102,9 +104,12 @@ struct ProcessType {
     // `formation reload`: ExecReload= sends this signal to the main process.
     std::optional<std::string> reload_signal;  // normalized, e.g. "SIGHUP"
 
-    // systemd holds each instance's port in APP-TYPE@N.socket and hands it
-    // over through LISTEN_FDS (needs port).
-    bool socket = false;
+    // Who listens on the port (needs port): the instance itself (none);
+    // systemd, one APP-TYPE@N.socket per instance on its own port
+    // (per_instance, `socket = true`); or systemd, one APP-TYPE.socket on
+    // `port` that every instance receives (shared, `socket = "shared"`).
+    // Sockets reach the process through LISTEN_FDS.
+    SocketMode socket = SocketMode::none;
     SourcePos socket_where;
     // A restarted instance must stay ready this long before the next one of
     // a rolling restart goes down (load balancers' health checks see it up).
@@ -135,6 +140,14 @@ struct ProcessType {
 
     std::vector<RawDirective> raw;
 };
+
+// The PORT instance `index` (1..) of a type with a port gets: its own
+// (port + index - 1), or with a shared socket the type's one port.
+inline int instance_port(const ProcessType& p, int index) {
+    return p.socket == SocketMode::shared ? *p.port : *p.port + index - 1;
+}
+// The highest port the type's instances take.
+inline int last_port(const ProcessType& p) { return instance_port(p, p.socket == SocketMode::shared ? 1 : std::max(p.count, 1)); }
 
 // [hosts.NAME]: a machine the formation spans, reached over ssh.
 struct Host {

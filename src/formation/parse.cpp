@@ -164,21 +164,25 @@ void check_port_overlap(Context& c, const Formation& f) {
     std::vector<const ProcessType*> ranged;
     for (const auto& p : f.processes)
         if (p.port && p.count > 0) ranged.push_back(&p);
-    auto last_port = [](const ProcessType* p) { return *p->port + p->count - 1; };
+    auto last = [](const ProcessType* p) { return last_port(*p); };
+    auto ports = [&](const ProcessType* p) {  // "ports 5000-5002", "port 5000"
+        return *p->port == last(p) ? "port " + std::to_string(*p->port)
+                                   : "ports " + std::to_string(*p->port) + "-" + std::to_string(last(p));
+    };
     std::sort(ranged.begin(), ranged.end(), [&](const ProcessType* a, const ProcessType* b) {
         return std::tie(*a->port, a->name) < std::tie(*b->port, b->name);
     });
     const ProcessType* furthest = nullptr;
     for (const ProcessType* p : ranged) {
-        if (furthest && *p->port <= last_port(furthest)) {
+        if (furthest && *p->port <= last(furthest)) {
             const ProcessType* a = furthest;
             const ProcessType* b = p;
             if (before(b->port_where, a->port_where)) std::swap(a, b);
-            c.error(b->port_where, "ports " + std::to_string(*b->port) + "-" + std::to_string(last_port(b)) +
-                                       " of [process." + b->name + "] overlap ports " + std::to_string(*a->port) +
-                                       "-" + std::to_string(last_port(a)) + " of [process." + a->name + "]");
+            c.error(b->port_where, ports(b) + " of [process." + b->name + "] " +
+                                       (*b->port == last(b) ? "overlaps " : "overlap ") + ports(a) + " of [process." +
+                                       a->name + "]");
         }
-        if (!furthest || last_port(p) > last_port(furthest)) furthest = p;
+        if (!furthest || last(p) > last(furthest)) furthest = p;
     }
 }
 

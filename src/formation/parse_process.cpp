@@ -136,12 +136,17 @@ void reload_signal(Context& c, const toml::node& n, Draft& d) {
 
 void socket(Context& c, const toml::node& n, Draft& d) {
     d.pt.socket_where = c.pos(n.source());
-    const auto* b = n.as_boolean();
-    if (!b) {
-        c.error(n, "socket must be true or false (got " + describe(n) + ")");
+    if (const auto* b = n.as_boolean()) {
+        d.pt.socket = b->get() ? SocketMode::per_instance : SocketMode::none;
         return;
     }
-    d.pt.socket = b->get();
+    const auto* str = n.as_string();
+    if (str && str->get() == "shared") {
+        d.pt.socket = SocketMode::shared;
+        return;
+    }
+    c.error(n, "socket must be true (a socket per instance, each on its own port), \"shared\" (one socket on port "
+               "that every instance accepts from) or false (got " + describe(n) + ")");
 }
 
 void min_ready(Context& c, const toml::node& n, Draft& d) {
@@ -353,16 +358,20 @@ void finish_process(Context& c, const toml::table& table, Draft& d) {
         c.error(d.ready_where.line ? d.ready_where : pt.where, "ready = \"port\" needs port to be set in " + label);
     if (pt.health && !pt.port)
         c.error(pt.health_where, "health needs port to be set in " + label + ": the check asks 127.0.0.1:$PORT");
-    if (pt.socket && !pt.port)
+    if (pt.socket == SocketMode::per_instance && !pt.port)
         c.error(pt.socket_where, "socket = true needs port to be set in " + label +
                                      ": each instance's socket listens on its port");
+    if (pt.socket == SocketMode::shared && !pt.port)
+        c.error(pt.socket_where, "socket = \"shared\" needs port to be set in " + label +
+                                     ": the type's socket listens on it");
     if (pt.port) {
-        if (*pt.port + pt.count - 1 > 65535)
+        if (last_port(pt) > 65535)
             c.error(pt.port_where, "port " + std::to_string(*pt.port) + " with count " + std::to_string(pt.count) +
                                        " runs past 65535 (port + count - 1 must be at most 65535)");
         if (auto it = d.env.find("PORT"); it != d.env.end())
-            c.error(it->second.where, "PORT must not be set in env for " + label +
-                                          ", which sets port: each instance gets PORT = port + N - 1");
+            c.error(it->second.where, "PORT must not be set in env for " + label + ", which sets port: " +
+                                          (pt.socket == SocketMode::shared ? "every instance gets PORT = port"
+                                                                            : "each instance gets PORT = port + N - 1"));
     }
     for (const char* name : {"FORMATION_APP", "FORMATION_INSTANCE"})
         if (auto it = d.env.find(name); it != d.env.end())

@@ -335,7 +335,7 @@ TEST_CASE("every instance knows who it is, runs in the app's slice, under the ch
 
 TEST_CASE("socket = true: a socket per instance on its port, which the service requires") {
     Formation f = shop();
-    f.processes[0].socket = true;
+    f.processes[0].socket = SocketMode::per_instance;
     UnitSet set = compile(f);
     REQUIRE(set.find("shop-web@.socket"));
     const UnitFile* d2 = set.find("shop-web@2.socket.d/50-formation.conf");

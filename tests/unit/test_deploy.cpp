@@ -323,7 +323,7 @@ TEST_CASE("scale-down queues each socket's stop after the services, in one batch
     Formation before_f = app(3, 0), after_f = app(1, 0);
     for (auto* f : {&before_f, &after_f}) {
         f->processes[0].port = 5000;
-        f->processes[0].socket = true;
+        f->processes[0].socket = SocketMode::per_instance;
     }
     UnitSet old_set = compile(before_f), new_set = compile(after_f);
     Observed o = running(old_set, m);
@@ -346,7 +346,7 @@ namespace {
 
 Formation with_socket(Formation f) {
     f.processes[0].port = 5000;
-    f.processes[0].socket = true;
+    f.processes[0].socket = SocketMode::per_instance;
     return f;
 }
 

@@ -113,7 +113,7 @@ TEST_CASE("ports clashing on one host are refused, naming the later type") {
     std::string text = two_hosts;
     text.replace(text.find("hosts = [\"beta\"]"), 16, "hosts = [\"alpha\", \"beta\"]");
     auto ds = errors_of(text);
-    CHECK_MESSAGE(has_error(ds, 11, 8, "ports 5000-5000 of [process.api] overlap ports 5000-5001 of [process.web]"), dump(ds));
+    CHECK_MESSAGE(has_error(ds, 11, 8, "port 5000 of [process.api] overlaps ports 5000-5001 of [process.web]"), dump(ds));
     CHECK(ds.size() == 1);  // one message, not one per host
 }
 

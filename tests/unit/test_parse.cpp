@@ -331,7 +331,7 @@ command = "api"
 port = 5002
 )");
     CHECK_MESSAGE(has_error(ds, 8, "[process.api]"), dump(ds));
-    CHECK_MESSAGE(has_error(ds, 8, "overlap ports 5000-5002 of [process.web]"), dump(ds));
+    CHECK_MESSAGE(has_error(ds, 8, "overlaps ports 5000-5002 of [process.web]"), dump(ds));
     // Adjacent ranges and count 0 are fine.
     CHECK_NOTHROW(parse("app = \"a\"\n[process.web]\ncommand = \"r\"\ncount = 2\nport = 5000\n[process.api]\ncommand = \"r\"\nport = 5002\n"));
     CHECK_NOTHROW(parse("app = \"a\"\n[process.web]\ncommand = \"r\"\ncount = 0\nport = 5000\n[process.api]\ncommand = \"r\"\nport = 5000\n"));
@@ -728,7 +728,7 @@ command = "r"
 port = 150
 )");
     CHECK_MESSAGE(ds.size() == 2, dump(ds));
-    CHECK_MESSAGE(has_error(ds, 8, "ports 120-120 of [process.b] overlap ports 100-149 of [process.a]"), dump(ds));
+    CHECK_MESSAGE(has_error(ds, 8, "port 120 of [process.b] overlaps ports 100-149 of [process.a]"), dump(ds));
     CHECK_MESSAGE(has_error(ds, 11, "ports 140-142 of [process.c] overlap ports 100-149 of [process.a]"), dump(ds));
 }
 

@@ -16,7 +16,7 @@ Formation app(int web, int worker, const std::string& web_command = "run web", b
     w.command = {true, web_command, {}};
     w.count = web;
     w.port = 5000;
-    w.socket = socket;
+    w.socket = socket ? SocketMode::per_instance : SocketMode::none;
     w.min_ready_usec = 3000000;
     ProcessType k;
     k.name = "worker";

@@ -135,7 +135,7 @@ TEST_CASE("unit names: every name compile() writes is one unit_name makes") {
     web.command = {true, "run web", {}};
     web.count = 2;
     web.port = 5000;
-    web.socket = true;
+    web.socket = SocketMode::per_instance;
     ProcessType worker;
     worker.name = "worker";
     worker.command = {true, "run worker", {}};
