@@ -85,8 +85,14 @@ check 500-after "in the 10 s after it, no request failed" test "$(figure after50
 
 ## a release that cannot start: the same, and no port black-holed after it
 release v3 crash
+crash_began=$SECONDS
 run apply-crash 1 "$formation" -f "$work/v3.toml" apply
+echo "INFO the release that cannot start was refused and gone back from in $((SECONDS - crash_began)) s"
 check crash-lines "apply shows the instance's last lines" has "$work/err" 'cannot start'
+# Its start failed when its main process exited, not 30 s later at
+# TimeoutStartSec= (while its socket accepted connections nobody served).
+check crash-gone "the start failed because the main process exited: $(journalctl -u shop-web@1.service -o cat | grep '^health: ' | tail -2 | tr '\n' '/')" \
+    bash -c "journalctl -u shop-web@1.service -o cat | grep -q '^health: not ready: the main process exited before it answered$'"
 check crash-reverted "apply says it went back" has "$work/err" 'went back to the previous formation'
 check crash-installed "the previous formation is installed again" installed_is v1
 check crash-runs-v1 "every instance runs the previous release" all_on v1
@@ -248,5 +254,22 @@ check bh-socket-failed "its socket is failed too (service-start-limit-hit)" \
     bash -c '[ "$(systemctl show -P Result bh-web@1.socket)" = service-start-limit-hit ]'
 check bh-refused "its port refuses connections: a load balancer fails over" bash -c '! (exec 3<>/dev/tcp/127.0.0.1/5600) 2>/dev/null'
 "$formation" -a bh destroy >/dev/null 2>&1
+
+## ready = "port": a process that exits before it listens fails its start at once
+cat >"$work/gone.toml" <<'T'
+app = "gone"
+[process.web]
+command = "sleep 0.3; exit 3"
+port = 5650
+ready = "port"
+start_timeout = "60s"
+restart = "no"
+T
+run gone-apply 1 "$formation" -f "$work/gone.toml" apply
+check gone-said "wait-ready says why: $(journalctl -u gone-web@1.service -o cat | tail -3 | tr '\n' '/')" \
+    bash -c "journalctl -u gone-web@1.service -o cat | grep -q '^wait-ready: the main process exited before it listened on port 5650$'"
+check gone-not-timeout "the start did not wait for start_timeout: $(systemctl show -P Result gone-web@1.service)" \
+    bash -c '[ "$(systemctl show -P Result gone-web@1.service)" != timeout ]'
+"$formation" -a gone destroy >/dev/null 2>&1
 
 finish safe-deploys
