@@ -33,6 +33,10 @@ bool wait_healthy(int port, const HealthCheck& h, const HealthWaitIo& io) {
                 io.sleep(readiness_retry_usec(h));
                 break;
             case host::ProbeOutcome::no_answer:
+                if (io.gone()) {
+                    io.say("health: not ready: the main process exited before it answered");
+                    return false;
+                }
                 // Starting: not counted, said once and then every 5 s.
                 if (!said_waiting || silent_usec >= 5000000) {
                     io.say("health: " + describe_probe(target, r) + "; waiting");

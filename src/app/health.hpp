@@ -21,6 +21,9 @@ struct HealthWaitIo {
     std::function<host::ProbeResult(const host::ProbeTarget&, std::uint64_t timeout_usec)> probe;
     std::function<void(std::uint64_t usec)> sleep;
     std::function<void(const std::string& line)> say;  // to the instance's journal
+    // The instance's main process exited (host::main_process_gone): it will
+    // never answer, so the start fails now rather than at its timeout.
+    std::function<bool()> gone = [] { return false; };
 };
 
 // Between bad answers while starting: the interval, at most 1 s, so a bad

@@ -9,6 +9,7 @@
 
 #include "app/health.hpp"
 #include "cli/common.hpp"
+#include "host/main_process.hpp"
 
 namespace formation::cli {
 
@@ -44,6 +45,7 @@ void add_health_wait(CLI::App& root, const Globals&, Run& run) {
                 nanosleep(&ts, nullptr);
             };
             io.say = [](const std::string& line) { std::cout << line << std::endl; };
+            io.gone = [] { return host::main_process_gone(); };
             return app::wait_healthy(o->port, h, io) ? exit_ok : exit_failed;
         };
     });

@@ -145,12 +145,14 @@ bool own_group_listens(int port) {
     return false;
 }
 
-void wait_until_listening(int port) {
+bool wait_until_listening(int port, const std::function<bool()>& gone) {
     auto delay = std::chrono::milliseconds(10);
     while (!own_group_listens(port)) {
+        if (gone()) return false;
         std::this_thread::sleep_for(delay);
         delay = std::min(delay * 2, std::chrono::milliseconds(200));
     }
+    return true;
 }
 
 }  // namespace formation::host

@@ -4,6 +4,7 @@
 // port_listener().
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -21,8 +22,9 @@ std::optional<std::set<std::string>> listening_inodes(const char* table, int por
 // "something accepts connections on 127.0.0.1 or ::1".
 bool own_group_listens(int port);
 
-// Returns once own_group_listens(port), polling with a growing delay (10 ms
-// up to 200 ms); the unit's TimeoutStartSec= bounds the wait.
-void wait_until_listening(int port);
+// Returns true once own_group_listens(port), polling with a growing delay
+// (10 ms up to 200 ms); false as soon as `gone()` says the main process
+// exited (it never will listen). The unit's TimeoutStartSec= bounds the wait.
+bool wait_until_listening(int port, const std::function<bool()>& gone);
 
 }  // namespace formation::host

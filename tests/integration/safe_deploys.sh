@@ -10,46 +10,20 @@ set -u
 formation=$1
 work=$(mktemp -d)
 srv=/srv/safe  # hardened units have PrivateTmp: the app lives outside /tmp
-nginx_pid=""
 cleanup() {
-    [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
+    [ -n "${nginx_pid:-}" ] && kill "$nginx_pid" 2>/dev/null
     "$formation" -a shop destroy >/dev/null 2>&1
     rm -rf "$work" "$srv"
 }
 trap cleanup EXIT
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/webapp.sh"
 mkdir -p "$srv"
 
-# BEHAVIOR=good: 200 everywhere; 500: every answer is 500; crash: the
-# release cannot even be imported (gunicorn's worker fails to boot).
-cat >"$srv/app.py" <<'PY'
-import os, time
-if os.environ.get("BEHAVIOR") == "crash":
-    raise RuntimeError("release " + os.environ.get("RELEASE", "?") + " cannot start")
-def app(environ, start_response):
-    time.sleep(0.005)
-    bad = os.environ.get("BEHAVIOR") == "500"
-    # /srv/safe/sick-PORT: this instance's health check fails, the rest serves.
-    if environ.get("PATH_INFO") == "/healthz" and os.path.exists("/srv/safe/sick-" + os.environ.get("PORT", "")):
-        bad = True
-    body = (("broken " if bad else "ok ") + os.environ.get("RELEASE", "?") + "\n").encode()
-    start_response("500 Internal Server Error" if bad else "200 OK",
-                   [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
-    return [body]
-PY
-cat >"$srv/nginx.conf" <<'N'
-worker_processes 1;
-error_log /srv/safe/nginx-error.log;
-pid /srv/safe/nginx.pid;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    upstream web { server 127.0.0.1:5000; server 127.0.0.1:5001; server 127.0.0.1:5002; }
-    server { listen 127.0.0.1:8080; location / { proxy_pass http://web; } }
-}
-N
-nginx -c "$srv/nginx.conf" -g 'daemon off;' &
-nginx_pid=$!
+# Requests take ~5 ms and answer "ok RELEASE"; BEHAVIOR=500 or crash in a
+# release's environment makes it bad (webapp.sh).
+webapp_write_app 0.005 RELEASE
+webapp_start_nginx
 
 # release NAME BEHAVIOR [EXTRA]: the formation file of one release
 release() {
@@ -69,18 +43,6 @@ ${3:-}
 T
 }
 
-wrk_pids=()
-wrk_run() { wrk -t1 -c8 -d"$2"s --timeout 10s "$3" >"$work/$1.wrk" 2>&1 & wrk_pids+=($!); }
-wrk_wait() { wait "${wrk_pids[@]}"; wrk_pids=(); }
-# "REQUESTS NON2XX SOCKET_ERRORS REQ_PER_SEC" of a wrk run
-wrk_figures() {
-    awk '/requests in/ { req = $1 }
-         /Non-2xx or 3xx responses:/ { bad = $NF }
-         /Socket errors:/ { gsub(",", ""); err = $4 + $6 + $8 + $10 }
-         /Requests\/sec:/ { rps = $2 }
-         END { printf "%d %d %d %d\n", req, bad, err, rps }' "$1"
-}
-figure() { wrk_figures "$work/$1.wrk" | cut -d' ' -f"$2"; }
 # Every running web instance runs release $1 (its environment, from /proc).
 all_on() {
     local i pid
@@ -123,8 +85,14 @@ check 500-after "in the 10 s after it, no request failed" test "$(figure after50
 
 ## a release that cannot start: the same, and no port black-holed after it
 release v3 crash
+crash_began=$SECONDS
 run apply-crash 1 "$formation" -f "$work/v3.toml" apply
+echo "INFO the release that cannot start was refused and gone back from in $((SECONDS - crash_began)) s"
 check crash-lines "apply shows the instance's last lines" has "$work/err" 'cannot start'
+# Its start failed when its main process exited, not 30 s later at
+# TimeoutStartSec= (while its socket accepted connections nobody served).
+check crash-gone "the start failed because the main process exited: $(journalctl -u shop-web@1.service -o cat | grep '^health: ' | tail -2 | tr '\n' '/')" \
+    bash -c "journalctl -u shop-web@1.service -o cat | grep -q '^health: not ready: the main process exited before it answered$'"
 check crash-reverted "apply says it went back" has "$work/err" 'went back to the previous formation'
 check crash-installed "the previous formation is installed again" installed_is v1
 check crash-runs-v1 "every instance runs the previous release" all_on v1
@@ -286,5 +254,22 @@ check bh-socket-failed "its socket is failed too (service-start-limit-hit)" \
     bash -c '[ "$(systemctl show -P Result bh-web@1.socket)" = service-start-limit-hit ]'
 check bh-refused "its port refuses connections: a load balancer fails over" bash -c '! (exec 3<>/dev/tcp/127.0.0.1/5600) 2>/dev/null'
 "$formation" -a bh destroy >/dev/null 2>&1
+
+## ready = "port": a process that exits before it listens fails its start at once
+cat >"$work/gone.toml" <<'T'
+app = "gone"
+[process.web]
+command = "sleep 0.3; exit 3"
+port = 5650
+ready = "port"
+start_timeout = "60s"
+restart = "no"
+T
+run gone-apply 1 "$formation" -f "$work/gone.toml" apply
+check gone-said "wait-ready says why: $(journalctl -u gone-web@1.service -o cat | tail -3 | tr '\n' '/')" \
+    bash -c "journalctl -u gone-web@1.service -o cat | grep -q '^wait-ready: the main process exited before it listened on port 5650$'"
+check gone-not-timeout "the start did not wait for start_timeout: $(systemctl show -P Result gone-web@1.service)" \
+    bash -c '[ "$(systemctl show -P Result gone-web@1.service)" != timeout ]'
+"$formation" -a gone destroy >/dev/null 2>&1
 
 finish safe-deploys

@@ -2,47 +2,27 @@
 # Deploys that drop nothing (issue 12), against a real systemd. Runs INSIDE
 # the sandbox container (tests/sandbox/sandbox run -- bash traffic.sh
 # FORMATION): Debian's gunicorn serves a small WSGI app as three `web`
-# instances, nginx (default upstream settings: max_fails=1, fail_timeout=10s,
-# proxy_next_upstream error timeout) is in front, and wrk is the load. With
-# socket = true a rolling restart and a scale-down under load must fail no
-# request and see no socket error; the same runs without sockets are printed
-# beside, not asserted.
+# instances, nginx (default upstream settings) is in front, and wrk is the
+# load (webapp.sh). With socket = true a rolling restart and a scale-down
+# under load must fail no request and see no socket error; the same runs
+# without sockets are printed beside, not asserted.
 set -u
 formation=$1
 work=$(mktemp -d)
 srv=/srv/traffic  # hardened units have PrivateTmp: the app lives outside /tmp
-nginx_pid=""
 cleanup() {
-    [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
+    [ -n "${nginx_pid:-}" ] && kill "$nginx_pid" 2>/dev/null
     "$formation" -a shop destroy >/dev/null 2>&1
     rm -rf "$work" "$srv"
 }
 trap cleanup EXIT
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/webapp.sh"
 mkdir -p "$srv"
 
 # Each request takes ~10 ms, so a restart always finds some in flight.
-cat >"$srv/app.py" <<'PY'
-import os, time
-def app(environ, start_response):
-    time.sleep(0.01)
-    body = ("ok " + os.environ.get("PORT", "?") + "\n").encode()
-    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
-    return [body]
-PY
-cat >"$srv/nginx.conf" <<'N'
-worker_processes 1;
-error_log /srv/traffic/nginx-error.log;
-pid /srv/traffic/nginx.pid;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    upstream web { server 127.0.0.1:5000; server 127.0.0.1:5001; server 127.0.0.1:5002; }
-    server { listen 127.0.0.1:8080; location / { proxy_pass http://web; } }
-}
-N
-nginx -c "$srv/nginx.conf" -g 'daemon off;' &
-nginx_pid=$!
+webapp_write_app 0.01 PORT
+webapp_start_nginx
 
 # formation FILE: socket (true/false), ready, count, extra lines
 write_formation() {
@@ -59,26 +39,11 @@ $4
 T
 }
 
-# wrk_run NAME SECONDS URL: load in the background, summary in $work/NAME.wrk
-wrk_pids=()
-# --timeout 10s: wrk counts a response slower than its timeout (default 2 s)
-# as a "timeout" socket error, though it came with a 200; a request waiting
-# in a socket's queue while the instance restarts is slow, not failed. Ten
-# seconds is far beyond any wait here: one still counts as an error.
-wrk_run() { wrk -t1 -c16 -d"$2"s --timeout 10s --latency "$3" >"$work/$1.wrk" 2>&1 & wrk_pids+=($!); }
-wrk_wait() { wait "${wrk_pids[@]}"; wrk_pids=(); }
-# The figures of a wrk run: "REQUESTS NON2XX SOCKET_ERRORS MAX_LATENCY".
-wrk_figures() {
-    awk '/requests in/ { req = $1 }
-         /Non-2xx or 3xx responses:/ { bad = $NF }
-         /Socket errors:/ { gsub(",", ""); err = $4 + $6 + $8 + $10 }
-         $1 == "Latency" && max == "" { max = $4 }
-         END { printf "%d %d %d %s\n", req, bad, err, max }' "$1"
-}
+wrk_connections=16
 no_failures() {  # no_failures WRKFILE
     local f; f=$(wrk_figures "$1")
     set -- $f "$1"
-    [ "$1" -gt 0 ] && [ "$2" = 0 ] && [ "$3" = 0 ] || { echo "    $5: $f (requests non-2xx socket-errors max-latency)"; sed 's/^/    /' "$5"; return 1; }
+    [ "$1" -gt 0 ] && [ "$2" = 0 ] && [ "$3" = 0 ] || { echo "    $6: $f (requests non-2xx socket-errors req/s max-latency)"; sed 's/^/    /' "$6"; return 1; }
 }
 socket_since() { prop "$1" ActiveEnterTimestampMonotonic; }
 
@@ -187,7 +152,7 @@ sleep 2
 "$formation" -f "$work/shop.toml" scale web=1 >/dev/null 2>&1
 wrk_wait
 
-echo "traffic: figures (requests non-2xx socket-errors max-latency):"
+echo "traffic: figures (requests non-2xx socket-errors req/s max-latency):"
 for label in sock-lb sock-direct scale-lb plain-lb plain-direct plain-scale; do
     printf '  %-13s %s\n' "$label" "$(wrk_figures "$work/$label.wrk")"
 done

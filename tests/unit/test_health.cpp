@@ -7,6 +7,7 @@
 #include "app/health.hpp"
 #include "app/health_watch.hpp"
 #include "host/health_state.hpp"
+#include "host/main_process.hpp"
 #include "compile/compile.hpp"
 #include "formation/parse.hpp"
 #include "host/http_probe.hpp"
@@ -140,6 +141,30 @@ TEST_CASE("readiness: `failures` bad answers in a row fail it, a second apart at
     CHECK(s.answers.empty());
     CHECK(s.slept == 2000000);  // two waits of 1 s between three answers
     CHECK(s.said.back() == "health: not ready: 3 bad answers in a row");
+}
+
+TEST_CASE("readiness: a main process that exited fails the start at once, not at its timeout") {
+    Script s;
+    s.answers = {none, none, none};
+    int looks = 0;
+    auto io = s.io();
+    io.gone = [&looks] { return ++looks == 2; };
+    CHECK_FALSE(app::wait_healthy(5000, HealthCheck{"/healthz", 5000000, 2000000, 3}, io));
+    CHECK(s.answers.size() == 1);
+    CHECK(s.said.back() == "health: not ready: the main process exited before it answered");
+}
+
+TEST_CASE("main process: gone when its PID is not there or is in another control group") {
+    const std::string own = "0::/system.slice/shop-web@1.service\n";
+    CHECK_FALSE(host::main_process_gone("1234", own, own));
+    CHECK(host::main_process_gone("1234", std::nullopt, own));
+    CHECK(host::main_process_gone("1234", std::string("0::/user.slice/other.scope\n"), own));
+    // Nothing to go by: never gone (the unit's timeout bounds the wait).
+    CHECK_FALSE(host::main_process_gone(nullptr, std::nullopt, own));
+    CHECK_FALSE(host::main_process_gone("", std::nullopt, own));
+    CHECK_FALSE(host::main_process_gone("12x", std::nullopt, own));
+    CHECK_FALSE(host::main_process_gone("-5", std::nullopt, own));
+    CHECK_FALSE(host::main_process_gone("1234", std::nullopt, std::nullopt));
 }
 
 TEST_CASE("liveness: failures in a row restart, a pass starts the count over, a restart is remembered") {

@@ -1,0 +1,25 @@
+// Whether the unit's main process is still there, for the helpers systemd
+// runs as ExecStartPost= (wait-ready, health-wait). While one runs, a main
+// process that exits does not end the start: systemd waits for the helper
+// until TimeoutStartSec= (30 s by default), and a socket unit meanwhile
+// accepts connections nobody serves. So the helpers look, and give up.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace formation::host {
+
+// True when $MAINPID (set by systemd for control processes) names a process
+// that is gone, or that is no longer in our control group (its PID was
+// reused). False while it runs, and when there is no $MAINPID or /proc
+// cannot tell (then nothing changes: the unit's timeout bounds the wait).
+bool main_process_gone();
+
+// The same decision from what was read: MAINPID's value, the process's
+// /proc/PID/cgroup (nullopt: it could not be read, so the process is
+// gone) and our own /proc/self/cgroup (nullopt: unknown).
+bool main_process_gone(const char* mainpid, const std::optional<std::string>& its_cgroup,
+                       const std::optional<std::string>& own_cgroup);
+
+}  // namespace formation::host
