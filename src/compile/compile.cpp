@@ -37,10 +37,21 @@ std::string description(const Formation& f) {
 
 // With a socket, each instance needs its own: started before it, and a
 // service stopped with its socket (the socket outlives service restarts).
+// A shared socket: every instance needs it (Requires=: an instance never
+// binds the port itself when the socket cannot listen) and is one of the
+// units it hands its descriptor to (Sockets=).
 std::string socket_dependencies(const Formation& f, const ProcessType& p) {
-    if (p.socket != SocketMode::per_instance) return {};
-    std::string s = socket_name_in_template(f.app, p.name);
+    if (p.socket == SocketMode::none) return {};
+    std::string s = p.socket == SocketMode::shared ? shared_socket_name(f.app, p.name)
+                                                   : socket_name_in_template(f.app, p.name);
     return "Requires=" + s + "\nAfter=" + s + "\n";
+}
+
+// What a shared socket adds to the service: the socket, and one PORT for
+// every instance (so no drop-in per instance).
+std::string shared_socket_service(const Formation& f, const ProcessType& p) {
+    if (p.socket != SocketMode::shared) return {};
+    return "Sockets=" + shared_socket_name(f.app, p.name) + "\nEnvironment=PORT=" + std::to_string(*p.port) + "\n";
 }
 
 // after = ["migrate"]: after every instance of those types. Ordering only:
@@ -67,7 +78,7 @@ UnitFile template_unit(const Formation& f, const ProcessType& p, const CompileOp
         {"DESCRIPTION", description(f) + " (" + p.name + ".%i)"},
         {"UNIT_DIRECTIVES", socket_dependencies(f, p) + ordering(f, p) + unit_directives(p)},
         {"SLICE", slice_name(f.app)},
-        {"SERVICE_DIRECTIVES", service_directives(p, options)},
+        {"SERVICE_DIRECTIVES", shared_socket_service(f, p) + service_directives(p, options)},
         {"RAW_SERVICE_DIRECTIVES", raw_service_directives(p)},
     };
     return {template_name(f.app, p.name), fill_template(templates::process_service, vars)};
@@ -94,6 +105,30 @@ UnitFile socket_template(const Formation& f, const ProcessType& p, const Compile
         {"DESCRIPTION", description(f) + " (" + p.name + ".%i socket)"},
     };
     return {socket_template_name(f.app, p.name), fill_template(templates::process_socket, vars)};
+}
+
+// socket = "shared": the type's socket and its holder.
+UnitFile shared_socket(const Formation& f, const ProcessType& p, const CompileOptions& options) {
+    std::map<std::string, std::string> vars{
+        {"SOURCE", source_name(options)},
+        {"APP", f.app},
+        {"TYPE", p.name},
+        {"DESCRIPTION", description(f) + " (" + p.name + " shared port)"},
+        {"PORT", std::to_string(*p.port)},
+        {"HOLDER", shared_holder_name(f.app, p.name)},
+    };
+    return {shared_socket_name(f.app, p.name), fill_template(templates::shared_socket, vars)};
+}
+
+UnitFile shared_holder(const Formation& f, const ProcessType& p, const CompileOptions& options) {
+    std::map<std::string, std::string> vars{
+        {"SOURCE", source_name(options)},
+        {"APP", f.app},
+        {"TYPE", p.name},
+        {"DESCRIPTION", description(f) + " (" + p.name + " shared port; no process)"},
+        {"SOCKET", shared_socket_name(f.app, p.name)},
+    };
+    return {shared_holder_name(f.app, p.name), fill_template(templates::shared_holder_service, vars)};
 }
 
 UnitFile socket_dropin(const Formation& f, const ProcessType& p, int index, const CompileOptions& options) {
@@ -188,9 +223,10 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
         set.types.push_back(p.name);
         UnitFile tpl = template_unit(f, p, options);
         for (int i = 1; i <= p.count; ++i) {
-            Instance inst{p.name, i, instance_name(f.app, p.name, i), {tpl.path}, service_config(tpl.content), {}, {}, 0};
+            Instance inst{p.name, i, instance_name(f.app, p.name, i), {tpl.path}, service_config(tpl.content), {}, {}, 0, {}};
             inst.min_ready_usec = p.min_ready_usec;
-            if (p.port) {
+            if (p.socket == SocketMode::shared) inst.shared_socket = shared_socket_name(f.app, p.name);
+            if (p.port && p.socket != SocketMode::shared) {
                 UnitFile dropin = instance_dropin(f, p, i, options);
                 inst.files.push_back(dropin.path);
                 inst.config += service_config(dropin.content);
@@ -209,6 +245,12 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
             for (auto& inst : set.instances)
                 if (inst.type == p.name) inst.socket_config = service_config(stpl.content) + inst.socket_config;
             set.files.push_back(std::move(stpl));
+        }
+        if (p.socket == SocketMode::shared && p.count > 0) {
+            UnitFile sock = shared_socket(f, p, options);
+            set.shared_sockets.push_back({p.name, sock.path, shared_holder_name(f.app, p.name), service_config(sock.content)});
+            set.files.push_back(std::move(sock));
+            set.files.push_back(shared_holder(f, p, options));
         }
         set.files.push_back(std::move(tpl));
     }

@@ -23,8 +23,8 @@ const char* restart_value(RestartPolicy r) {
     return "always";
 }
 
-std::string exec_start(const ProcessType& p) {
-    if (!p.command.shell) return exec_line(p.command.argv);
+std::vector<std::string> exec_argv(const ProcessType& p) {
+    if (!p.command.shell) return p.command.argv;
     // As in a Procfile: /bin/sh runs the line, so $PORT and friends are
     // expanded by the shell. A simple command gets "exec" so the app itself,
     // not the shell, is the main process that receives SIGTERM.
@@ -32,7 +32,21 @@ std::string exec_start(const ProcessType& p) {
     std::vector<std::string> argv = p.shell;
     argv.push_back("-c");
     argv.push_back(std::move(script));
-    return exec_line(argv);
+    return argv;
+}
+
+// With a shared socket systemd's start limit would fail the socket for
+// every instance (an instance is one of the units it triggers), so the
+// instance has none and the crash guard gives up instead: `formation guard`
+// counts the starts in the instance's runtime directory (kept across
+// restarts, gone when the unit stops or fails) and exits 251 at the
+// (burst + 1)th within the interval; RestartPreventExitStatus=251 ends the
+// restarts. It execs the command in its own PID (notify and $MAINPID hold).
+std::string exec_start(const ProcessType& p, const CompileOptions& options) {
+    if (p.socket != SocketMode::shared) return exec_line(exec_argv(p));
+    return exec_line({options.helper_path, "guard", "--burst", std::to_string(p.start_limit_burst), "--interval-ms",
+                      std::to_string(p.start_limit_interval_usec / 1000), "--state"}) +
+           " ${RUNTIME_DIRECTORY} -- " + exec_line(exec_argv(p));
 }
 
 // A shell line that is not one simple command keeps /bin/sh as the main
@@ -141,8 +155,13 @@ std::string unit_directives(const ProcessType& p) {
         line(out, "Wants", "network-online.target");
         line(out, "After", "network-online.target");
     }
-    line(out, "StartLimitIntervalSec", format_timespan(p.start_limit_interval_usec));
-    line(out, "StartLimitBurst", std::to_string(p.start_limit_burst));
+    if (p.socket == SocketMode::shared) {
+        // See exec_start: the crash guard keeps start_limit_burst/_interval.
+        line(out, "StartLimitIntervalSec", "0");
+    } else {
+        line(out, "StartLimitIntervalSec", format_timespan(p.start_limit_interval_usec));
+        line(out, "StartLimitBurst", std::to_string(p.start_limit_burst));
+    }
     raw(out, p, "Unit");
     return out;
 }
@@ -150,7 +169,7 @@ std::string unit_directives(const ProcessType& p) {
 std::string service_directives(const ProcessType& p, const CompileOptions& options) {
     std::string out;
     line(out, "Type", p.ready == Readiness::notify ? "notify" : "exec");
-    line(out, "ExecStart", exec_start(p));
+    line(out, "ExecStart", exec_start(p, options));
     if (p.ready == Readiness::port)
         line(out, "ExecStartPost", exec_line({options.helper_path, "wait-ready", "--port"}) + " ${PORT}");
     // Last, after the ready rule: a start counts once a check passes (app/health.hpp).
@@ -164,6 +183,11 @@ std::string service_directives(const ProcessType& p, const CompileOptions& optio
     if (p.reload_signal) line(out, "ExecReload", "/bin/kill -s " + *p.reload_signal + " $MAINPID");
     line(out, "Restart", restart_value(p.restart));
     line(out, "RestartSec", format_timespan(p.restart_delay_usec));
+    if (p.socket == SocketMode::shared) {
+        line(out, "RestartPreventExitStatus", "251");
+        line(out, "RuntimeDirectory", "formation/.guard/%N");
+        line(out, "RuntimeDirectoryPreserve", "restart");
+    }
     line(out, "TimeoutStartSec", format_timespan(p.start_timeout_usec));
     line(out, "TimeoutStopSec", format_timespan(p.stop_timeout_usec));
     line(out, "KillMode", kill_mode(p));

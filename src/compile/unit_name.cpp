@@ -69,6 +69,23 @@ std::string socket_template_name(const std::string& app, const std::string& type
     return type_prefix(app, type) + std::string(socket_suffix);
 }
 
+std::string shared_socket_name(const std::string& app, const std::string& type) {
+    return app + "-" + type + std::string(socket_suffix);
+}
+
+std::string shared_holder_name(const std::string& app, const std::string& type) {
+    return app + "-" + type + "-socket" + std::string(service_suffix);
+}
+
+std::optional<std::string> parse_shared_socket(const std::string& app, std::string_view unit) {
+    if (!unit.starts_with(app) || !unit.ends_with(socket_suffix) || unit.size() < app.size() + 1 + socket_suffix.size() ||
+        unit[app.size()] != '-')
+        return std::nullopt;
+    std::string_view type = unit.substr(app.size() + 1, unit.size() - app.size() - 1 - socket_suffix.size());
+    if (!is_valid_type_name(type)) return std::nullopt;
+    return std::string(type);
+}
+
 std::string instance_name(const std::string& app, const std::string& type, int index) {
     return type_prefix(app, type) + std::to_string(index) + std::string(service_suffix);
 }
@@ -116,8 +133,13 @@ std::string instance_glob(const std::string& app) { return app + "-*@*" + std::s
 
 std::string socket_glob(const std::string& app) { return app + "-*@*" + std::string(socket_suffix); }
 
+std::string shared_socket_glob(const std::string& app) { return app + "-*" + std::string(socket_suffix); }
+
+std::string shared_holder_glob(const std::string& app) { return app + "-*-socket" + std::string(service_suffix); }
+
 std::vector<std::string> app_unit_globs(const std::string& app) {
-    return {instance_glob(app), socket_glob(app), app_target_name(app), health_unit_name(app)};
+    return {instance_glob(app), socket_glob(app), shared_socket_glob(app), shared_holder_glob(app),
+            app_target_name(app), health_unit_name(app)};
 }
 
 }  // namespace formation

@@ -10,6 +10,7 @@
 //   shop-web@.service, shop-web@.socket       templates
 //   shop-web@1.service, shop-web@1.socket     instance 1 and its socket
 //   shop-web@1.service.d/50-formation.conf    an instance's drop-in
+//   shop-web.socket, shop-web-socket.service  a shared socket and its holder
 //   multi-user.target.wants/shop.target       the enablement link
 //   shop-web-run-SUFFIX.service               a `formation run` unit
 // A type name has no "-", so the units of app "shop" and of app "shop-x"
@@ -34,6 +35,13 @@ std::string template_name(const std::string& app, const std::string& type);     
 std::string socket_template_name(const std::string& app, const std::string& type);    // "shop-web@.socket"
 std::string instance_name(const std::string& app, const std::string& type, int index);  // "shop-web@1.service"
 std::string socket_name(const std::string& app, const std::string& type, int index);    // "shop-web@1.socket"
+// socket = "shared": the type's one socket, and the unit it names as its
+// Service= (a holder with no process: no instance may be the socket's
+// service, or one instance's start limit would fail the socket). Neither
+// has "@", and a type name has no "-", so no instance, template or other
+// app's unit can have these names.
+std::string shared_socket_name(const std::string& app, const std::string& type);  // "shop-web.socket"
+std::string shared_holder_name(const std::string& app, const std::string& type);  // "shop-web-socket.service"
 // The socket of whichever instance a template runs as: "shop-web@%i.socket".
 std::string socket_name_in_template(const std::string& app, const std::string& type);
 // The socket of an instance: "shop-web@1.service" → "shop-web@1.socket";
@@ -59,6 +67,8 @@ std::optional<InstanceRef> parse_instance(const std::string& app, std::string_vi
 // "APP-TYPE@N.socket" of the app: the instance it belongs to (unit is its
 // service, "….service").
 std::optional<InstanceRef> parse_socket(const std::string& app, std::string_view unit);
+// "APP-TYPE.socket" of the app (a shared socket): TYPE.
+std::optional<std::string> parse_shared_socket(const std::string& app, std::string_view unit);
 // "APP-TYPE@.service" or "APP-TYPE@.socket" of the app: TYPE.
 std::optional<std::string> parse_template(const std::string& app, std::string_view unit);
 
@@ -66,6 +76,8 @@ std::optional<std::string> parse_template(const std::string& app, std::string_vi
 // whose name starts with "APP-", so filter what they find with parse_*.
 std::string instance_glob(const std::string& app);  // "shop-*@*.service"
 std::string socket_glob(const std::string& app);    // "shop-*@*.socket"
+std::string shared_socket_glob(const std::string& app);  // "shop-*.socket" (per-instance sockets too: parse)
+std::string shared_holder_glob(const std::string& app);  // "shop-*-socket.service"
 // Every loaded unit of the app: its instances of any type, their sockets
 // and its target.
 std::vector<std::string> app_unit_globs(const std::string& app);

@@ -31,6 +31,17 @@ struct Instance {
     std::string socket_config;
     // How long a rolling restart holds it up before the next goes down.
     std::uint64_t min_ready_usec = 0;
+    // With socket = "shared": "shop-web.socket", the type's socket (then
+    // `socket` is empty: the instance has none of its own).
+    std::string shared_socket;
+};
+
+// socket = "shared": a type's one socket (while the type has instances).
+struct SharedSocket {
+    std::string type;
+    std::string unit;    // "shop-web.socket"
+    std::string holder;  // "shop-web-socket.service", its Service=
+    std::string config;  // its listen configuration: what decides moving it
 };
 
 struct UnitSet {
@@ -40,6 +51,7 @@ struct UnitSet {
     std::vector<UnitFile> files;       // ordered by path, unique
     std::vector<Instance> instances;   // ordered by type, then index
     std::vector<std::string> types;    // process type names, ordered
+    std::vector<SharedSocket> shared_sockets;  // ordered by type
 
     const UnitFile* find(const std::string& path) const;
 };

@@ -364,6 +364,10 @@ void finish_process(Context& c, const toml::table& table, Draft& d) {
     if (pt.socket == SocketMode::shared && !pt.port)
         c.error(pt.socket_where, "socket = \"shared\" needs port to be set in " + label +
                                      ": the type's socket listens on it");
+    if (pt.socket == SocketMode::shared && pt.ready == Readiness::port)
+        c.error(d.ready_where.line ? d.ready_where : pt.socket_where,
+                "ready = \"port\" cannot work with socket = \"shared\" in " + label +
+                    ": systemd listens on the port before the process does; use ready = \"notify\" or health");
     if (pt.port) {
         if (last_port(pt) > 65535)
             c.error(pt.port_where, "port " + std::to_string(*pt.port) + " with count " + std::to_string(pt.count) +

@@ -81,14 +81,16 @@ for case in "$dir"/[0-9][0-9]-*/; do
         subset=$work/$name/subset-$app; mkdir -p "$subset"
         # APP.slice, with "-" written \x2d (and "\" escaped for find's pattern).
         slice_pattern=$(sed 's/-/\\\\x2d/g' <<<"$app").slice
-        (cd "$out" && find . \( -path "./$app.target" -o -path "./$slice_pattern" -o \( -path "./$app-*@*" ! -path "./$app-*-*@*" \) -o -path "./$app-health.service" -o -path "./*.wants/$app.target" \) \
+        (cd "$out" && find . \( -path "./$app.target" -o -path "./$slice_pattern" -o \( -path "./$app-*@*" ! -path "./$app-*-*@*" \) -o -path "./$app-health.service" -o -path "./*.wants/$app.target" \
+            -o \( -path "./$app-*.socket" ! -path "./$app-*-*.socket" ! -path "./$app-*@*" \) \
+            -o \( -path "./$app-*-socket.service" ! -path "./$app-*-*-socket.service" \) \) \
             \( -type f -o -type l \) -exec cp -a --parents {} "$subset" \;)
         if ! diff -ru --no-dereference "$subset" "$gen" >"$work/$name/gen.diff"; then
             fail "generate -o of $app differs from the generator's output"; head -20 "$work/$name/gen.diff"; ok=0
         fi
     done
     if [ "$ok" = 1 ] && command -v systemd-analyze >/dev/null && [ "$scope" = system ] && [ -n "$(ls "$out")" ]; then
-        units=$(cd "$out" && ls *.target *.slice *-health.service 2>/dev/null)
+        units=$(cd "$out" && ls *.target *.slice *-health.service *-socket.service 2>/dev/null; ls *.socket 2>/dev/null | grep -v @)
         insts=$(cd "$out" && ls -d *@*.service.d *@*.socket.d 2>/dev/null | sed 's/\.d$//')
         tpls=$(cd "$out" && ls *@.service 2>/dev/null | sed 's/@\.service$/@1.service/')
         # Judge by what it says: any warning fails, but for programs this

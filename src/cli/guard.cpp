@@ -1,0 +1,66 @@
+// formation guard --burst N --interval-ms T --state DIR -- COMMAND…: the
+// ExecStart= of a type with socket = "shared" (app/crash_guard.hpp). Records
+// this start in DIR (the instance's RuntimeDirectory=, kept across its
+// restarts), exits 251 when it is one start too many within T, else execs
+// COMMAND in its own PID, so the command is the unit's main process.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+#include "app/crash_guard.hpp"
+#include "cli/common.hpp"
+#include "host/atomic_file.hpp"
+#include "host/clock.hpp"
+
+namespace formation::cli {
+
+namespace {
+
+struct GuardOptions {
+    unsigned burst = 5;
+    std::uint64_t interval_ms = 10000;
+    std::string state;
+    std::vector<std::string> command;
+};
+
+int run_guard(const GuardOptions& o) {
+    const std::filesystem::path file = std::filesystem::path(o.state) / "starts";
+    auto text = host::read_file(file);
+    auto v = app::guard_start(text ? app::decode_starts(*text) : std::vector<std::uint64_t>{}, host::monotonic_usec(),
+                              o.burst, o.interval_ms * 1000);
+    if (v.give_up) {
+        std::cerr << "formation guard: giving up: " << v.why << " (start_limit_burst, start_limit_interval)"
+                  << std::endl;
+        return app::guard_gave_up;
+    }
+    try {
+        host::write_file_atomic(file, app::encode_starts(v.starts), 0600);
+    } catch (const std::exception& e) {
+        // Not counting is better than not starting: systemd still restarts it.
+        std::cerr << "formation guard: cannot record this start: " << e.what() << std::endl;
+    }
+    std::vector<char*> argv;
+    for (const auto& a : o.command) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execvp(argv[0], argv.data());
+    std::cerr << "formation guard: cannot run " << o.command[0] << ": " << std::strerror(errno) << std::endl;
+    return 203;  // as systemd's own EXIT_EXEC
+}
+
+}  // namespace
+
+void add_guard(CLI::App& root, const Globals&, Run& run) {
+    auto o = std::make_shared<GuardOptions>();
+    auto* cmd = root.add_subcommand("guard", "Count an instance's starts and give up as a start limit would (used by units)");
+    cmd->group("");  // internal: hidden from --help
+    cmd->add_option("--burst", o->burst, "Starts allowed within the interval")->check(CLI::Range(1u, 10000u));
+    cmd->add_option("--interval-ms", o->interval_ms, "The interval")->check(CLI::Range(1ull, 86400000ull));
+    cmd->add_option("--state", o->state, "The instance's runtime directory")->required();
+    cmd->add_option("command", o->command, "The instance's command")->required();
+    cmd->callback([&run, o] { run = [o] { return run_guard(*o); }; });
+}
+
+}  // namespace formation::cli
