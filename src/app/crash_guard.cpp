@@ -16,7 +16,7 @@ GuardVerdict guard_start(std::vector<std::uint64_t> starts, std::uint64_t now_us
     if (v.starts.size() >= burst) {
         v.give_up = true;
         std::uint64_t ms = interval_usec / 1000;
-        v.why = std::to_string(v.starts.size()) + " starts within " +
+        v.why = std::to_string(v.starts.size()) + (v.starts.size() == 1 ? " start" : " starts") + " within " +
                 (ms % 1000 ? std::to_string(ms) + " ms" : std::to_string(ms / 1000) + " s");
         return v;
     }

@@ -4,6 +4,7 @@
 
 #include <deque>
 
+#include "app/crash_guard.hpp"
 #include "app/health.hpp"
 #include "app/health_watch.hpp"
 #include "host/health_state.hpp"
@@ -242,4 +243,28 @@ TEST_CASE("release: a shell line or an argv array, in the app's context; bad val
     CHECK(first_error("app = \"shop\"\nrelease = \" \"\n[process.web]\ncommand = \"/bin/web\"\n") == "2:11: release must not be empty");
     CHECK(first_error("app = \"shop\"\nrelease_timeout = \"0s\"\n[process.web]\ncommand = \"/bin/web\"\n").starts_with(
         "2:19: release_timeout must be between 1s and 24h"));
+}
+
+TEST_CASE("crash guard: burst starts within the interval, then it gives up; old starts fall out") {
+    const std::uint64_t s = 1000000;
+    auto v = app::guard_start({}, 100 * s, 3, 10 * s);
+    CHECK_FALSE(v.give_up);
+    CHECK(v.starts == std::vector<std::uint64_t>{100 * s});
+    v = app::guard_start({100 * s, 102 * s}, 104 * s, 3, 10 * s);
+    CHECK_FALSE(v.give_up);
+    CHECK(v.starts.size() == 3);
+    v = app::guard_start({104 * s, 100 * s, 102 * s}, 105 * s, 3, 10 * s);
+    CHECK(v.give_up);
+    CHECK(v.why == "3 starts within 10 s");
+    // One fell out of the interval: allowed again, and forgotten.
+    v = app::guard_start({100 * s, 102 * s, 104 * s}, 110 * s + 1, 3, 10 * s);
+    CHECK_FALSE(v.give_up);
+    CHECK(v.starts == std::vector<std::uint64_t>{102 * s, 104 * s, 110 * s + 1});
+    // A time from the future (another boot's clock) is not counted.
+    v = app::guard_start({500 * s}, 5 * s, 1, 10 * s);
+    CHECK_FALSE(v.give_up);
+    CHECK(app::guard_start({}, 1, 1, 1500000).starts.size() == 1);
+    CHECK(app::guard_start({0}, 1, 1, 1500000).why == "1 start within 1500 ms");
+    CHECK(app::decode_starts("12\nx\n\n-3\n99999999999999999999\n7\n") == std::vector<std::uint64_t>{12, 7});
+    CHECK(app::decode_starts(app::encode_starts({1, 2})) == std::vector<std::uint64_t>{1, 2});
 }

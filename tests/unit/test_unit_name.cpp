@@ -39,7 +39,8 @@ TEST_CASE("unit names: what each maker writes") {
     CHECK(run_unit_name("shop", "web", "1a2b") == "shop-web-run-1a2b.service");
     CHECK(instance_glob("shop") == "shop-*@*.service");
     CHECK(socket_glob("shop") == "shop-*@*.socket");
-    CHECK(app_unit_globs("shop") == std::vector<std::string>{"shop-*@*.service", "shop-*@*.socket", "shop.target", "shop-health.service"});
+    CHECK(app_unit_globs("shop") == std::vector<std::string>{"shop-*@*.service", "shop-*@*.socket", "shop-*.socket",
+                                                          "shop-*-socket.service", "shop.target", "shop-health.service"});
 }
 
 TEST_CASE("unit names: made, then parsed back") {
@@ -170,4 +171,20 @@ TEST_CASE("unit names: every name compile() writes is one unit_name makes") {
     const UnitFile* link = set.find(enable_link_path("multi-user.target", f.app));
     REQUIRE(link);
     CHECK(link->content == enable_link_target(f.app));
+}
+
+TEST_CASE("unit names: a shared socket and its holder are the app's, and no instance's") {
+    CHECK(shared_socket_name("shop", "web") == "shop-web.socket");
+    CHECK(shared_holder_name("shop", "web") == "shop-web-socket.service");
+    CHECK(parse_shared_socket("shop", "shop-web.socket") == std::optional<std::string>("web"));
+    CHECK_FALSE(parse_shared_socket("shop", "shop-web@1.socket"));
+    CHECK_FALSE(parse_shared_socket("shop", "shop-x-web.socket"));  // app shop-x's
+    CHECK_FALSE(parse_shared_socket("shop", "shop.socket"));
+    CHECK_FALSE(parse_shared_socket("shop", "shop-.socket"));
+    CHECK_FALSE(parse_shared_socket("shop", "shop-web.service"));
+    CHECK(parse_shared_socket("shop-x", "shop-x-web.socket") == std::optional<std::string>("web"));
+    // A type named "health": its socket's holder is not the app's watcher.
+    CHECK(shared_holder_name("shop", "health") != health_unit_name("shop"));
+    CHECK_FALSE(parse_instance("shop", shared_holder_name("shop", "web")));
+    CHECK_FALSE(parse_socket("shop", shared_socket_name("shop", "web")));
 }
