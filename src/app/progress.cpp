@@ -17,7 +17,8 @@ const char* doing(systemd::JobType t) {
         case systemd::JobType::start: return "starting";
         case systemd::JobType::stop: return "stopping";
         case systemd::JobType::restart:
-        case systemd::JobType::try_restart: return "restarting";
+        case systemd::JobType::try_restart:
+        case systemd::JobType::restart_alone: return "restarting";
         case systemd::JobType::reload: return "reloading";
     }
     return "waiting for";

@@ -47,6 +47,7 @@ void write_plan(json::Writer& w, const Plan& plan, const std::string& app, const
     if (plan.reload) add("reload", "");
     for (const auto& u : plan.start) add("start", u);
     if (plan.start_target) add("start", app_target);
+    for (const auto& mv : plan.move_shared) add("move", mv.socket);
     for (const auto& step : plan.restart) add("restart", step.unit);
     for (const auto& u : plan.reset_failed)
         if (std::find(plan.start.begin(), plan.start.end(), u) == plan.start.end()) add("forget", u);

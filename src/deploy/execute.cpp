@@ -163,6 +163,22 @@ Report execute(const Plan& plan, const std::string& app_target, systemd::Manager
         progress(o, "reload");
         m.reload();
     }
+    // A shared socket's move: its holder stopped (an active holder refuses
+    // the socket's start), then the socket alone restarted on its new
+    // settings; the instances follow as the roll restarts them.
+    if (!plan.move_shared.empty()) {
+        progress(o, "move " + std::to_string(plan.move_shared.size()) + " shared socket(s)");
+        std::vector<JobRequest> holders, sockets;
+        for (const auto& mv : plan.move_shared) {
+            holders.push_back({JobType::stop, mv.holder});
+            sockets.push_back({JobType::restart_alone, mv.socket});
+        }
+        collect(m.run_jobs(holders, o.job_timeout_usec), "stop", {}, m, r);
+        std::vector<std::string> names;
+        for (const auto& j : sockets) names.push_back(j.unit);
+        m.reset_failed(names);
+        collect(m.run_jobs(sockets, o.job_timeout_usec), "restart", {}, m, r);
+    }
     std::vector<JobRequest> starts = jobs(JobType::start, plan.start);
     // An active app target lets `systemctl stop APP.target` stop the app.
     if (plan.start_target) starts.push_back({JobType::start, app_target});

@@ -72,6 +72,30 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
                                     inst.min_ready_usec, inst.socket});
     }
 
+    // Shared sockets: moved when their listen settings changed while they
+    // run, or when they failed (repaired); one no type wants any more is
+    // stopped (StopWhenUnneeded= would once its last instance stops) and
+    // forgotten when failed.
+    for (const auto& sock : desired.shared_sockets) {
+        const std::string* state = state_of(observed, sock.unit);
+        if (!state) continue;  // not loaded: the first start brings it (Requires=)
+        const SharedSocket* before = nullptr;
+        if (converged)
+            for (const auto& s : converged->shared_sockets)
+                if (s.unit == sock.unit) before = &s;
+        const bool changed = before && before->config != sock.config && is_running(*state);
+        if (changed || *state == "failed") plan.move_shared.push_back({sock.unit, sock.holder});
+    }
+    for (const auto& [unit, state] : observed.active) {
+        auto type = parse_shared_socket(desired.app, unit);
+        if (!type) continue;
+        bool wanted_socket = std::any_of(desired.shared_sockets.begin(), desired.shared_sockets.end(),
+                                         [&](const SharedSocket& s) { return s.unit == unit; });
+        if (wanted_socket) continue;
+        if (is_running(state)) plan.stop_sockets.push_back(unit);
+        if (state == "failed") plan.reset_failed.push_back(unit);
+    }
+
     std::vector<InstanceRef> surplus;
     for (const auto& [unit, state] : observed.active) {
         if (auto socket = parse_socket(desired.app, unit)) {
@@ -117,6 +141,8 @@ std::string describe_plan(const Plan& plan, const std::string& installed_path) {
     if (plan.install) out += "  install " + installed_path + '\n';
     if (plan.reload) out += "  reload  systemd (the generator makes the units)\n";
     for (const auto& u : plan.start) out += "  start   " + u + '\n';
+    for (const auto& m : plan.move_shared)
+        out += "  move    " + m.socket + " (its listen settings changed or it failed; each instance takes it as it restarts)\n";
     for (const auto& r : plan.restart)
         out += "  restart " + r.unit + (r.cycle_socket ? " (and its socket: its listen settings changed)" : "") + '\n';
     for (const auto& u : plan.reset_failed)

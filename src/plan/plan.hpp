@@ -37,6 +37,12 @@ struct Restart {
     bool operator==(const Restart&) const = default;
 };
 
+struct SharedMove {
+    std::string socket;  // "shop-web.socket"
+    std::string holder;  // "shop-web-socket.service"
+    bool operator==(const SharedMove&) const = default;
+};
+
 struct Plan {
     bool install = false;                // publish the new formation file
     bool reload = false;                 // daemon-reload (runs the generator)
@@ -50,6 +56,12 @@ struct Plan {
     // its socket in (Requires=), so it counts against the socket's start
     // limit too.
     std::vector<std::string> start_sockets;
+    // Shared sockets (socket = "shared") to move, after the reload and before
+    // any start or restart: their listen settings changed, or they failed.
+    // Each: its holder stopped, then the socket restarted alone (its
+    // instances keep serving the old listener until the roll restarts them
+    // onto the new one).
+    std::vector<SharedMove> move_shared;
     std::vector<Restart> restart;        // running instances whose configuration changed
     // Failed units no longer desired, instances and sockets: forgotten, so
     // no failed unit of the app outlives its formation. (A desired one is
@@ -67,7 +79,7 @@ struct Plan {
 
     bool empty() const {
         return !install && !reload && stop.empty() && stop_sockets.empty() && start.empty() && restart.empty() &&
-               reset_failed.empty() && !start_target &&
+               move_shared.empty() && reset_failed.empty() && !start_target &&
                stop_last.empty() && !uninstall && reload_instances.empty();
     }
 };

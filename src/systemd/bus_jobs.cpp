@@ -14,12 +14,15 @@ const char* method_for(JobType type) {
     switch (type) {
         case JobType::start: return "StartUnit";
         case JobType::stop: return "StopUnit";
-        case JobType::restart: return "RestartUnit";
+        case JobType::restart:
+        case JobType::restart_alone: return "RestartUnit";
         case JobType::try_restart: return "TryRestartUnit";
         case JobType::reload: return "ReloadUnit";
     }
     return "StartUnit";
 }
+
+const char* mode_for(JobType type) { return type == JobType::restart_alone ? "ignore-dependencies" : "replace"; }
 
 }  // namespace
 
@@ -99,7 +102,7 @@ std::vector<JobOutcome> JobRunner::run(const std::vector<JobRequest>& jobs, std:
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         const char* method = method_for(jobs[i].type);
         auto m = connection_.new_manager_call(method);
-        check_message(sd_bus_message_append(m.get(), "ss", jobs[i].unit.c_str(), "replace"), method);
+        check_message(sd_bus_message_append(m.get(), "ss", jobs[i].unit.c_str(), mode_for(jobs[i].type)), method);
         pipeline.add(std::move(m), [&batch, &jobs, i, method](sd_bus_message* reply) {
             if (const sd_bus_error* e = sd_bus_message_get_error(reply)) {
                 batch.resolve(i, std::string("error: ") + (e->message ? e->message : e->name));
@@ -153,7 +156,7 @@ std::vector<JobOutcome> JobRunner::run(const std::vector<JobRequest>& jobs, std:
 void JobRunner::queue(const JobRequest& job) {
     const char* method = method_for(job.type);
     auto m = connection_.new_manager_call(method);
-    check_message(sd_bus_message_append(m.get(), "ss", job.unit.c_str(), "replace"), method);
+    check_message(sd_bus_message_append(m.get(), "ss", job.unit.c_str(), mode_for(job.type)), method);
     connection_.call(m.get(), describe_call(method, job.unit));
 }
 

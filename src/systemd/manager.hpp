@@ -46,7 +46,10 @@ struct UnitState {
     std::uint32_t job_id = 0;   // a job queued for the unit (list_unit_states only), 0 if none
 };
 
-enum class JobType { start, stop, restart, try_restart, reload };
+// restart_alone: RestartUnit with job mode "ignore-dependencies": the unit
+// alone, not the units that require it (a shared socket moving to a new
+// port while its instances keep serving the old one).
+enum class JobType { start, stop, restart, try_restart, reload, restart_alone };
 
 struct JobRequest {
     JobType type;

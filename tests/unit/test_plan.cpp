@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "compile/compile.hpp"
 #include "plan/plan.hpp"
 
@@ -271,4 +273,54 @@ TEST_CASE("the health watcher starts with the first type with health and stops w
     CHECK(p.stop == std::vector<std::string>{"shop-health.service"});
     o.active["shop-health.service"] = "failed";
     CHECK(make_plan(&with, without, o, true).reset_failed == std::vector<std::string>{"shop-health.service"});
+}
+
+namespace {
+
+Formation shared_app(int web, int port) {
+    Formation f = app(web, 1);
+    f.processes[0].socket = SocketMode::shared;
+    f.processes[0].port = port;
+    f.processes[0].ready = Readiness::notify;
+    return f;
+}
+
+}  // namespace
+
+TEST_CASE("shared socket: a port change moves the socket, then every instance restarts onto it") {
+    UnitSet v1 = compile(shared_app(3, 5000));
+    UnitSet v2 = compile(shared_app(3, 5001));
+    REQUIRE(v1.shared_sockets.size() == 1);
+    Observed o = running(v1);
+    o.active["shop-web.socket"] = "active";
+    Plan p = make_plan(&v1, v2, o, true);
+    REQUIRE(p.move_shared.size() == 1);
+    CHECK(p.move_shared[0] == SharedMove{"shop-web.socket", "shop-web-socket.service"});
+    CHECK(units(p.restart) == std::vector<std::string>{"shop-web@1.service", "shop-web@2.service", "shop-web@3.service"});
+    CHECK(p.stop_sockets.empty());
+    // The same port: nothing moves, nothing restarts.
+    Plan same = make_plan(&v1, v1, o, false);
+    CHECK(same.move_shared.empty());
+    CHECK(same.restart.empty());
+    // Scaling changes how many accept, never the socket.
+    Plan scaled = make_plan(&v1, compile(shared_app(5, 5000)), o, true);
+    CHECK(scaled.move_shared.empty());
+    CHECK(scaled.start == std::vector<std::string>{"shop-web@4.service", "shop-web@5.service"});
+    CHECK(scaled.restart.empty());
+}
+
+TEST_CASE("shared socket: a failed one is repaired; one no type wants is stopped, or forgotten when failed") {
+    UnitSet v1 = compile(shared_app(2, 5000));
+    Observed o = running(v1);
+    o.active["shop-web.socket"] = "failed";
+    Plan p = make_plan(&v1, v1, o, false);
+    REQUIRE(p.move_shared.size() == 1);
+    UnitSet none = compile(app(0, 1));
+    o.active["shop-web.socket"] = "active";
+    Plan gone = make_plan(&v1, none, o, true);
+    CHECK(std::find(gone.stop_sockets.begin(), gone.stop_sockets.end(), "shop-web.socket") != gone.stop_sockets.end());
+    o.active["shop-web.socket"] = "failed";
+    Plan forgotten = make_plan(&v1, none, o, true);
+    CHECK(std::find(forgotten.reset_failed.begin(), forgotten.reset_failed.end(), "shop-web.socket") !=
+          forgotten.reset_failed.end());
 }
