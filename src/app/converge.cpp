@@ -67,7 +67,7 @@ Observed observe(systemd::Manager& m, const UnitSet& set, const host::Paths& pat
     Observed o;
     for (const auto& s : m.list_unit_states(app_unit_globs(set.app)))
         if (s.name == set.app_target || s.name == health_unit_name(set.app) || parse_instance(set.app, s.name) ||
-            parse_socket(set.app, s.name))
+            parse_socket(set.app, s.name) || parse_shared_socket(set.app, s.name))
             o.active[s.name] = s.active_state;
     std::vector<std::string> probes{set.app_target};
     for (const auto& t : set.types) probes.push_back(instance_name(set.app, t, 1));
