@@ -1,5 +1,8 @@
 #include "host/main_process.hpp"
 
+#include <signal.h>
+
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -30,17 +33,21 @@ long parse_pid(const char* text) {
 
 }  // namespace
 
-bool main_process_gone(const char* mainpid, const std::optional<std::string>& its_cgroup,
+bool main_process_gone(const char* mainpid, bool exists, const std::optional<std::string>& its_cgroup,
                        const std::optional<std::string>& own_cgroup) {
-    if (!parse_pid(mainpid) || !own_cgroup || own_cgroup->empty()) return false;
-    return !its_cgroup || *its_cgroup != *own_cgroup;
+    if (!parse_pid(mainpid)) return false;
+    if (!exists) return true;
+    // Reused by a process elsewhere; unreadable says nothing either way.
+    return its_cgroup && own_cgroup && !own_cgroup->empty() && *its_cgroup != *own_cgroup;
 }
 
 bool main_process_gone() {
     const char* mainpid = std::getenv("MAINPID");
     long pid = parse_pid(mainpid);
     if (!pid) return false;
-    return main_process_gone(mainpid, read_text("/proc/" + std::to_string(pid) + "/cgroup"),
+    // EPERM: it exists, as another user's process.
+    bool exists = ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+    return main_process_gone(mainpid, exists, read_text("/proc/" + std::to_string(pid) + "/cgroup"),
                              read_text("/proc/self/cgroup"));
 }
 

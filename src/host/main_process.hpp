@@ -11,15 +11,17 @@
 namespace formation::host {
 
 // True when $MAINPID (set by systemd for control processes) names a process
-// that is gone, or that is no longer in our control group (its PID was
-// reused). False while it runs, and when there is no $MAINPID or /proc
-// cannot tell (then nothing changes: the unit's timeout bounds the wait).
+// that is gone (kill(PID, 0) says ESRCH), or one that is no longer in our
+// control group (its PID was reused). False while it runs, also when /proc
+// hides it (ProtectProc=invisible hides a main process that changed its
+// user), and when there is no $MAINPID (then the unit's timeout bounds the
+// wait).
 bool main_process_gone();
 
-// The same decision from what was read: MAINPID's value, the process's
-// /proc/PID/cgroup (nullopt: it could not be read, so the process is
-// gone) and our own /proc/self/cgroup (nullopt: unknown).
-bool main_process_gone(const char* mainpid, const std::optional<std::string>& its_cgroup,
+// The same decision from what was found: MAINPID's value, whether a
+// process with that PID exists, its /proc/PID/cgroup and our own
+// /proc/self/cgroup (nullopt: could not be read).
+bool main_process_gone(const char* mainpid, bool exists, const std::optional<std::string>& its_cgroup,
                        const std::optional<std::string>& own_cgroup);
 
 }  // namespace formation::host

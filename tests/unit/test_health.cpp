@@ -157,15 +157,17 @@ TEST_CASE("readiness: a main process that exited fails the start at once, not at
 
 TEST_CASE("main process: gone when its PID is not there or is in another control group") {
     const std::string own = "0::/system.slice/shop-web@1.service\n";
-    CHECK_FALSE(host::main_process_gone("1234", own, own));
-    CHECK(host::main_process_gone("1234", std::nullopt, own));
-    CHECK(host::main_process_gone("1234", std::string("0::/user.slice/other.scope\n"), own));
+    CHECK_FALSE(host::main_process_gone("1234", true, own, own));
+    CHECK(host::main_process_gone("1234", false, std::nullopt, own));
+    CHECK(host::main_process_gone("1234", true, std::string("0::/user.slice/other.scope\n"), own));
+    // There, but /proc hides it (another user's, ProtectProc=invisible): not gone.
+    CHECK_FALSE(host::main_process_gone("1234", true, std::nullopt, own));
+    CHECK_FALSE(host::main_process_gone("1234", true, own, std::nullopt));
     // Nothing to go by: never gone (the unit's timeout bounds the wait).
-    CHECK_FALSE(host::main_process_gone(nullptr, std::nullopt, own));
-    CHECK_FALSE(host::main_process_gone("", std::nullopt, own));
-    CHECK_FALSE(host::main_process_gone("12x", std::nullopt, own));
-    CHECK_FALSE(host::main_process_gone("-5", std::nullopt, own));
-    CHECK_FALSE(host::main_process_gone("1234", std::nullopt, std::nullopt));
+    CHECK_FALSE(host::main_process_gone(nullptr, false, std::nullopt, own));
+    CHECK_FALSE(host::main_process_gone("", false, std::nullopt, own));
+    CHECK_FALSE(host::main_process_gone("12x", false, std::nullopt, own));
+    CHECK_FALSE(host::main_process_gone("-5", false, std::nullopt, own));
 }
 
 TEST_CASE("liveness: failures in a row restart, a pass starts the count over, a restart is remembered") {
