@@ -47,7 +47,7 @@ Plan plan_start(const UnitSet& set, const std::vector<std::string>& units, bool 
 Plan plan_restart(const UnitSet& set, const std::vector<std::string>& units) {
     Plan p;
     for (const auto& i : set.instances)
-        if (has(units, i.unit)) p.restart.push_back({i.unit, false, {}, i.min_ready_usec, i.socket});
+        if (has(units, i.unit)) p.restart.push_back({i.unit, false, {}, i.min_ready_usec, i.socket, i.batch});
     return p;
 }
 

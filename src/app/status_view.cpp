@@ -76,6 +76,30 @@ InstanceStatus instance_status(const Row& r, const StatusObservation& seen, std:
     return i;
 }
 
+// A type's shared socket: the formation's, or one systemd still has loaded.
+std::optional<SharedSocketStatus> shared_socket_status(const Formation& f, const std::string& type,
+                                                       const StatusObservation& seen) {
+    const systemd::UnitState* s = find_state(seen.sockets, shared_socket_name(f.app, type));
+    const ProcessType* p = nullptr;
+    for (const auto& q : f.processes)
+        if (q.name == type) p = &q;
+    const bool wanted = p && p->socket == SocketMode::shared && p->count > 0;
+    if (!wanted && (!s || s->load_state != "loaded")) return std::nullopt;
+    SharedSocketStatus out;
+    out.unit = shared_socket_name(f.app, type);
+    if (s) {
+        out.active_state = s->active_state;
+        out.sub_state = s->sub_state;
+        out.result = s->result;
+    }
+    if (out.active_state.empty()) out.active_state = "inactive";
+    if (out.sub_state.empty()) out.sub_state = "dead";
+    if (wanted) out.port = *p->port;
+    if (out.port && out.active_state == "active")
+        if (auto q = seen.listen_queues.find(*out.port); q != seen.listen_queues.end()) out.waiting = q->second;
+    return out;
+}
+
 }  // namespace
 
 StatusView build_status_view(const Formation& f, const UnitSet& set, const StatusObservation& seen,
@@ -103,6 +127,10 @@ StatusView build_status_view(const Formation& f, const UnitSet& set, const Statu
     std::vector<std::string> shown = set.types;
     for (const auto& r : rows)
         if (std::find(shown.begin(), shown.end(), r.type) == shown.end()) shown.push_back(r.type);
+    for (const auto& s : seen.sockets)
+        if (auto type = parse_shared_socket(f.app, s.name); type && s.load_state == "loaded" &&
+                                                             std::find(shown.begin(), shown.end(), *type) == shown.end())
+            shown.push_back(*type);
     StatusView v;
     v.app = f.app;
     for (const auto& name : shown) {
@@ -114,6 +142,7 @@ StatusView build_status_view(const Formation& f, const UnitSet& set, const Statu
             t.desired += r.desired;
             t.running += r.desired && is_running(t.instances.back());
         }
+        t.shared_socket = shared_socket_status(f, name, seen);
         v.types.push_back(std::move(t));
     }
     return v;
@@ -140,11 +169,29 @@ bool is_missing(const InstanceStatus& i) {
     return i.desired && (i.load_state != "loaded" || i.active_state == "inactive");
 }
 
+bool shared_socket_failed(const TypeStatus& t) { return t.shared_socket && t.shared_socket->active_state == "failed"; }
+
 bool any_failing(const StatusView& v) {
-    for (const auto& t : v.types)
+    for (const auto& t : v.types) {
+        if (shared_socket_failed(t)) return true;
         if (std::any_of(t.instances.begin(), t.instances.end(), [](const InstanceStatus& i) { return is_failing(i); }))
             return true;
+    }
     return false;
+}
+
+std::string shared_note(const TypeStatus& t) {
+    if (!t.shared_socket) return "";
+    const auto& s = *t.shared_socket;
+    if (s.active_state == "failed")
+        return "failed: " + s.result + ": " + systemd::explain_socket_result(s.result);
+    if (!s.port) return "surplus: not in the formation";
+    int accepting = 0;
+    for (const auto& i : t.instances) accepting += is_running(i);
+    std::string n = "shared: " + std::to_string(accepting) + (accepting == 1 ? " instance accepts" : " instances accept");
+    if (s.waiting) n += ", " + std::to_string(*s.waiting) + " waiting";
+    if (s.active_state != "active") n += "; closed";
+    return n;
 }
 
 std::string note(const InstanceStatus& i) {

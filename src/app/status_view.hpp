@@ -26,6 +26,17 @@ struct SocketStatus {
     std::string active_state, sub_state, result;
 };
 
+// A type's one socket (socket = "shared", or one systemd still has loaded):
+// every instance accepts on it.
+struct SharedSocketStatus {
+    std::string unit;  // "shop-web.socket"
+    std::string active_state, sub_state, result;
+    std::optional<int> port;  // the formation's; nullopt for a type it no longer lists
+    // Connections accepted by the kernel that no process has taken yet (the
+    // listen queue, from /proc/net/tcp*); nullopt when it cannot be read.
+    std::optional<std::uint64_t> waiting;
+};
+
 enum class PortSource { process, formation };
 
 struct InstanceStatus {
@@ -54,6 +65,7 @@ struct TypeStatus {
     int desired = 0;  // instances the formation asks for
     int running = 0;  // of those, active
     std::vector<InstanceStatus> instances;  // by index
+    std::optional<SharedSocketStatus> shared_socket;
 };
 
 struct StatusView {
@@ -70,7 +82,9 @@ struct StatusView {
 // process that could be read.
 struct StatusObservation {
     std::vector<systemd::UnitState> services;
-    std::vector<systemd::UnitState> sockets;
+    std::vector<systemd::UnitState> sockets;  // per-instance and shared
+    // Each listening TCP port's queue of connections not yet accepted.
+    std::map<int, std::uint64_t> listen_queues;
     // By PID; absent when unreadable (another user's process), nullopt
     // inside when the process has no valid PORT.
     std::map<std::uint32_t, std::optional<int>> process_ports;
@@ -96,7 +110,12 @@ bool socket_failed(const InstanceStatus& i);
 bool is_failing(const InstanceStatus& i);
 // Desired but not there: never loaded (unit files missing) or stopped.
 bool is_missing(const InstanceStatus& i);
+bool shared_socket_failed(const TypeStatus& t);
+// Some instance fails, or a shared socket failed.
 bool any_failing(const StatusView& v);
+// The NOTE of a shared socket's row: "3 instances accept, 0 waiting", or
+// why it failed.
+std::string shared_note(const TypeStatus& t);
 
 // The NOTE: why an instance fails, is missing or surplus, is unhealthy or
 // was restarted by its health check; "" when all is well.
@@ -127,7 +146,8 @@ std::string summary_line(const TypeStatus& t);
 // ---- JSON ----
 
 // `status --json`: {"app":…,"types":[{"name":…,"desired":N,"running":N,
-// "instances":[{"unit",…,"desired"}]}]}. With `full` (what a host sends
+// "instances":[{"unit",…,"desired"}],"shared_socket":null or {"unit",
+// "active_state","sub_state","result","port","waiting"}}]}. With `full` (what a host sends
 // another), each instance also has "load_state" and "socket_result", so
 // its notes can be made there as here.
 std::string encode_types(const StatusView& v, bool full);  // the "types" array
@@ -135,7 +155,8 @@ std::string encode(const StatusView& v, bool full = false);
 
 // Strict: throws json::Error naming what is wrong. Text is kept as sent
 // (render it through terminal_safe). Without the full keys, load_state is
-// taken as "loaded" and a socket's result as unknown.
+// taken as "loaded" and a socket's result as unknown; a type without
+// "shared_socket" (from an older formation) as having none.
 StatusView decode(std::string_view json);
 
 }  // namespace formation::app

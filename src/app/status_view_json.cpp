@@ -60,7 +60,18 @@ void write_types(json::Writer& w, const StatusView& v, bool full) {
         w.object().key("name").string(t.name).key("desired").integer(t.desired).key("running").integer(t.running);
         w.key("instances").array();
         for (const auto& i : t.instances) write_instance(w, i, full);
-        w.end_array().end_object();
+        w.end_array().key("shared_socket");
+        if (!t.shared_socket) {
+            w.null();
+        } else {
+            const auto& s = *t.shared_socket;
+            w.object().key("unit").string(s.unit).key("active_state").string(s.active_state);
+            w.key("sub_state").string(s.sub_state).key("result").string(s.result).key("port");
+            if (s.port) w.integer(*s.port);
+            else w.null();
+            w.key("waiting").uint_or_null(s.waiting).end_object();
+        }
+        w.end_object();
     }
     w.end_array();
 }
@@ -151,6 +162,17 @@ InstanceStatus read_instance(const json::Value& o, const std::string& where) {
     return i;
 }
 
+SharedSocketStatus read_shared_socket(const json::Value& o, const std::string& where) {
+    SharedSocketStatus s;
+    s.unit = text(o, "unit", where);
+    s.active_state = text(o, "active_state", where);
+    s.sub_state = text(o, "sub_state", where);
+    s.result = text(o, "result", where);
+    if (!o.at("port").is_null()) s.port = static_cast<int>(number(o, "port", where, 65535));
+    s.waiting = number_or_null(o, "waiting", where);
+    return s;
+}
+
 }  // namespace
 
 std::string encode_types(const StatusView& v, bool full) {
@@ -181,6 +203,8 @@ StatusView decode(std::string_view in) {
         const auto& instances = member(types[k], "instances", where, [](const json::Value& a) { return a.as_array(); });
         for (std::size_t n = 0; n < instances.size(); ++n)
             t.instances.push_back(read_instance(instances[n], where + ".instances[" + std::to_string(n) + "]"));
+        if (const json::Value* s = types[k].get("shared_socket"); s && !s->is_null())
+            t.shared_socket = read_shared_socket(*s, where + ".shared_socket");
         v.types.push_back(std::move(t));
     }
     return v;

@@ -27,7 +27,7 @@ enum class Action { start, stop, restart };
 // is named. restart: a rolling restart, `parallel` at a time, after the
 // formation's release command when `release` (and it has one).
 Report act(Env& env, Action action, const std::string& app, const std::vector<std::string>& types,
-           unsigned parallel = 1, bool release = false);
+           unsigned parallel = 0, bool release = false);
 
 // A reload job for each running instance of `types`, or of every type that
 // has a reload_signal. Report::plan.reload_instances empty: none runs.
@@ -40,7 +40,7 @@ Report destroy(Env& env, const std::string& app);
 struct ConvergeOptions {
     bool dry_run = false;
     std::uint64_t settle_usec = 500000;
-    unsigned parallel = 1;
+    unsigned parallel = 0;  // 0: each type's own batch
     // apply: when the roll fails, install the previous formation again and
     // roll back what changed (Report::reverted).
     bool revert = false;

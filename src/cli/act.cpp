@@ -10,7 +10,7 @@ namespace {
 struct Options {
     std::string app;
     std::vector<std::string> types;
-    unsigned parallel = 1;
+    unsigned parallel = 0;
     bool no_release = false;
 };
 
@@ -28,8 +28,9 @@ void add_act(CLI::App& root, const Globals& g, Run& run, const ActVerb& verb) {
     cmd->add_option("-a,--app", opts->app, "An installed app (no formation file needed)");
     cmd->add_option("types", opts->types, "Process types (default: all)");
     if (verb.action == app::Action::restart)
-        cmd->add_option("--parallel", opts->parallel, "Instances restarted at a time")->check(CLI::Range(1, 1000))
-            ->capture_default_str();
+        cmd->add_option("--parallel", opts->parallel,
+                        "Instances restarted at a time (default: 1; socket = \"shared\": a quarter of the type's count)")
+            ->check(CLI::Range(1, 1000));
     if (verb.action == app::Action::restart)
         cmd->add_flag("--no-release", opts->no_release, "Do not run the formation's release command first");
     cmd->callback([&g, &run, opts, verb] { run = [&g, opts, verb] { return run_act(g, verb, *opts); }; });

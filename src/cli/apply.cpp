@@ -34,7 +34,7 @@ void note_lingering(const std::string& app) {
 struct ApplyOptions {
     bool dry_run = false;
     std::string settle = "500ms";
-    unsigned parallel = 1;
+    unsigned parallel = 0;
     bool json = false;
     bool no_revert = false;
     bool no_release = false;
@@ -62,8 +62,9 @@ void add_apply(CLI::App& root, const Globals& g, Run& run) {
     cmd->add_flag("--dry-run", opts->dry_run, "Print the plan; change nothing (no lock, no write, no root needed)");
     cmd->add_option("--settle", opts->settle, "How long started instances must stay up to count as started")
         ->capture_default_str();
-    cmd->add_option("--parallel", opts->parallel, "Instances restarted at a time")->check(CLI::Range(1, 1000))
-        ->capture_default_str();
+    cmd->add_option("--parallel", opts->parallel,
+                    "Instances restarted at a time (default: 1; socket = \"shared\": a quarter of the type's count)")
+        ->check(CLI::Range(1, 1000));
     cmd->add_flag("--no-revert", opts->no_revert, "When the roll fails, stop and report; do not go back to the previous formation");
     cmd->add_flag("--no-release", opts->no_release, "Do not run the formation's release command");
     cmd->add_flag("--json", opts->json, "Print the plan (and each action's result) as one JSON object");

@@ -62,6 +62,23 @@ InstanceCells cells(const app::InstanceStatus& i) {
             text_cell(app::note(i))};
 }
 
+// A shared socket's row under its type's heading: its unit, state and port.
+InstanceCells shared_cells(const app::TypeStatus& t) {
+    const auto& s = *t.shared_socket;
+    Color c = s.active_state == "active" ? Color::green : s.active_state == "failed" ? Color::red : Color::yellow;
+    return {text_cell(s.unit),
+            text_cell(s.active_state + "/" + s.sub_state, c),
+            number_cell(0, "-"),
+            number_cell(0, "-"),
+            null_cell(),
+            null_cell(),
+            null_cell(),
+            s.port ? number_cell(static_cast<std::uint64_t>(*s.port)) : null_cell(),
+            null_cell(),
+            null_cell(),
+            text_cell(app::shared_note(t))};
+}
+
 }  // namespace
 
 Table status_table(const app::StatusView& v, const StatusDetails& details) {
@@ -79,6 +96,10 @@ Table status_table(const app::StatusView& v, const StatusDetails& details) {
                 2);
     for (const auto& t : v.types) {
         table.add_heading(app::summary_line(t));
+        if (t.shared_socket) {
+            auto c = shared_cells(t);
+            table.add_row({c.unit, c.state, c.pid, c.uptime, c.startup, c.memory, c.restarts, c.port, c.socket, c.health, c.note});
+        }
         for (const auto& i : t.instances) {
             auto c = cells(i);
             table.add_row({c.unit, c.state, c.pid, c.uptime, c.startup, c.memory, c.restarts, c.port, c.socket, c.health, c.note});
@@ -99,6 +120,10 @@ void add_host_status(Table& table, const std::string& host, const app::StatusVie
     if (v.types.empty()) table.add_heading(host + ": no instances");
     for (const auto& t : v.types) {
         table.add_heading(host + ": " + app::summary_line(t));
+        if (t.shared_socket) {
+            auto c = shared_cells(t);
+            table.add_row({text_cell(host), c.unit, c.state, c.pid, c.uptime, c.memory, c.restarts, c.port, c.note});
+        }
         for (const auto& i : t.instances) {
             auto c = cells(i);
             table.add_row({text_cell(host), c.unit, c.state, c.pid, c.uptime, c.memory, c.restarts, c.port, c.note});

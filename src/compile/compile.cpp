@@ -223,9 +223,12 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
         set.types.push_back(p.name);
         UnitFile tpl = template_unit(f, p, options);
         for (int i = 1; i <= p.count; ++i) {
-            Instance inst{p.name, i, instance_name(f.app, p.name, i), {tpl.path}, service_config(tpl.content), {}, {}, 0, {}};
+            Instance inst{p.name, i, instance_name(f.app, p.name, i), {tpl.path}, service_config(tpl.content), {}, {}, 0, {}, 1};
             inst.min_ready_usec = p.min_ready_usec;
-            if (p.socket == SocketMode::shared) inst.shared_socket = shared_socket_name(f.app, p.name);
+            if (p.socket == SocketMode::shared) {
+                inst.shared_socket = shared_socket_name(f.app, p.name);
+                inst.batch = static_cast<unsigned>(std::max(1, p.count / 4));
+            }
             if (p.port && p.socket != SocketMode::shared) {
                 UnitFile dropin = instance_dropin(f, p, i, options);
                 inst.files.push_back(dropin.path);

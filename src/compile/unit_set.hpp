@@ -34,6 +34,10 @@ struct Instance {
     // With socket = "shared": "shop-web.socket", the type's socket (then
     // `socket` is empty: the instance has none of its own).
     std::string shared_socket;
+    // How many of the type's instances a rolling restart takes down at a
+    // time unless --parallel says: 1; with a shared socket a quarter of the
+    // type's count (at least 1), since the others keep accepting on the port.
+    unsigned batch = 1;
 };
 
 // socket = "shared": a type's one socket (while the type has instances).

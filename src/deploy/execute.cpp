@@ -124,14 +124,27 @@ std::vector<std::string> restart_batch(const std::vector<Restart>& batch, system
     return collect(run_jobs(m, restarts, sockets, o.job_timeout_usec), "restart", sockets, m, r);
 }
 
+// Where the batch that begins at `first` ends: `parallel` steps; with 0,
+// the steps of the first one's type (its template, "shop-web@"), its
+// batch at a time.
+std::size_t batch_end(const std::vector<Restart>& steps, std::size_t first, unsigned parallel) {
+    if (parallel) return std::min(steps.size(), first + parallel);
+    auto type_of = [](const std::string& unit) { return unit.substr(0, unit.find('@')); };
+    const std::string type = type_of(steps[first].unit);
+    const std::size_t size = std::max(1u, steps[first].batch);
+    std::size_t end = first + 1;
+    while (end < steps.size() && end - first < size && type_of(steps[end].unit) == type) ++end;
+    return end;
+}
+
 }  // namespace
 
 Report rolling_restart(const std::vector<Restart>& steps, systemd::Manager& m, const Options& o) {
     Report r;
-    const std::size_t step = std::max(1u, o.parallel);
-    for (std::size_t i = 0; i < steps.size(); i += step) {
+    for (std::size_t i = 0; i < steps.size();) {
+        std::size_t end = batch_end(steps, i, o.parallel);
         std::vector<Restart> batch(steps.begin() + static_cast<std::ptrdiff_t>(i),
-                                   steps.begin() + static_cast<std::ptrdiff_t>(std::min(steps.size(), i + step)));
+                                   steps.begin() + static_cast<std::ptrdiff_t>(end));
         progress(o, "restart " + std::to_string(i + 1) + "/" + std::to_string(steps.size()));
         std::size_t before = r.failures.size();
         auto ok = restart_batch(batch, m, o, r);
@@ -141,6 +154,7 @@ Report rolling_restart(const std::vector<Restart>& steps, systemd::Manager& m, c
                 r.not_restarted.push_back(it->unit);
             break;
         }
+        i = end;
     }
     return r;
 }

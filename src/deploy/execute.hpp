@@ -32,7 +32,8 @@ struct Options {
     std::uint64_t settle_usec = 500000;
     std::uint64_t poll_usec = 250000;
     std::uint64_t job_timeout_usec = 0;  // bound on each wait for jobs; 0: none
-    unsigned parallel = 1;               // instances restarted at a time
+    // Instances restarted at a time; 0: each type's own batch (Restart::batch).
+    unsigned parallel = 0;
     std::function<void(const std::string& what)> progress;  // optional
 };
 
@@ -56,7 +57,8 @@ struct Report {
 
 Report execute(const Plan& plan, const std::string& app_target, systemd::Manager& m, const Options& o);
 
-// Restarts `steps`, `o.parallel` at a time. A batch counts when its jobs
+// Restarts `steps`, `o.parallel` at a time (0: consecutive steps of one
+// type, its Restart::batch at a time). A batch counts when its jobs
 // are done (systemd says the instances are ready: started, notified, or
 // listening, by their `ready`) and they then stay up, same main process, no
 // automatic restart, for their min_ready (at least settle_usec); only then

@@ -190,7 +190,7 @@ int generate_all(const std::vector<host::InstalledFile>& files, const Options& o
         }
         try {
             if (o.dry_run || !out) print_units(*r->files);
-            else out->write(UnitSet{in.app, {}, {}, std::move(*r->files), {}, {}}, in.path.string());
+            else out->write(UnitSet{in.app, {}, {}, std::move(*r->files), {}, {}, {}}, in.path.string());
         } catch (const std::exception& e) {
             // One app's failure never costs the others their units.
             log.error(in.app + ": " + e.what());

@@ -69,7 +69,7 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
         const bool not_up = install && *state == "activating";
         if (!before || before->config != inst.config || socket_changed || not_up)
             plan.restart.push_back({inst.unit, socket_changed, socket_changed && socket_runs ? socket : std::string(),
-                                    inst.min_ready_usec, inst.socket});
+                                    inst.min_ready_usec, inst.socket, inst.batch});
     }
 
     // Shared sockets: moved when their listen settings changed while they

@@ -34,6 +34,7 @@ struct Restart {
     std::string old_socket;  // the running socket to stop in a cycle; empty: none runs
     std::uint64_t min_ready_usec = 0;
     std::string socket;      // its socket in the new configuration; empty: none
+    unsigned batch = 1;      // its type's default batch (Instance::batch)
     bool operator==(const Restart&) const = default;
 };
 

@@ -207,12 +207,50 @@ TEST_CASE("--parallel restarts K at a time") {
     o.parallel = 2;
     o.settle_usec = 0;
     std::vector<Restart> steps;
-    for (const auto& i : set.instances) steps.push_back({i.unit, false, {}, 0, {}});
+    for (const auto& i : set.instances) steps.push_back({i.unit, false, {}, 0, {}, 1});
     auto report = deploy::rolling_restart(steps, m, o);
     CHECK(report.ok());
     // Two run_jobs calls of two: web@1 and web@2 together, then web@3 and web@4.
     CHECK(std::count(m.calls.begin(), m.calls.end(), "batch of 2") == 2);
     CHECK(at(m.calls, "restart shop-web@2.service") == at(m.calls, "restart shop-web@1.service") + 1);
+}
+
+TEST_CASE("without --parallel each type rolls by its own batch, never mixing types") {
+    FakeManager m;
+    Recorder rec{&m.calls};
+    auto o = rec.options();
+    o.settle_usec = 0;
+    // web: a shared socket, 8 instances, batch 2; worker: 2, batch 1.
+    std::vector<Restart> steps;
+    for (int i = 1; i <= 8; ++i) {
+        std::string unit = "shop-web@" + std::to_string(i) + ".service";
+        m.active[unit] = "active";
+        steps.push_back({unit, false, {}, 0, {}, 2});
+    }
+    for (int i = 1; i <= 2; ++i) {
+        std::string unit = "shop-worker@" + std::to_string(i) + ".service";
+        m.active[unit] = "active";
+        steps.push_back({unit, false, {}, 0, {}, 1});
+    }
+    CHECK(deploy::rolling_restart(steps, m, o).ok());
+    CHECK(std::count(m.calls.begin(), m.calls.end(), "batch of 2") == 4);
+    CHECK(std::count(m.calls.begin(), m.calls.end(), "batch of 1") == 2);
+    CHECK(at(m.calls, "restart shop-web@2.service") == at(m.calls, "restart shop-web@1.service") + 1);
+    CHECK(at(m.calls, "restart shop-worker@1.service") > at(m.calls, "restart shop-web@8.service"));
+}
+
+TEST_CASE("a shared socket's instances get a quarter of the count as their batch") {
+    auto f = app(9, 0);
+    f.processes[0].socket = SocketMode::shared;
+    f.processes[0].port = 5000;
+    UnitSet set = compile(f);
+    REQUIRE(set.instances.size() == 9);
+    CHECK(set.instances[0].batch == 2);
+    f.processes[0].count = 3;
+    CHECK(compile(f).instances[0].batch == 1);
+    f.processes[0].socket = SocketMode::per_instance;
+    f.processes[0].count = 9;
+    CHECK(compile(f).instances[0].batch == 1);
 }
 
 TEST_CASE("wait_idle waits for jobs a killed run left, and gives up at its bound") {

@@ -276,3 +276,54 @@ health = "/healthz"
     seen.health.clear();
     CHECK(app::health_word(instance(app::build_status_view(f, set, seen, now), "shop-web@1.service")) == "-");
 }
+
+TEST_CASE("status view: a shared socket once per type, its queue, its failure, in the table and the JSON") {
+    Formation f = parse_formation(R"(app = "shop"
+[process.web]
+command = "/bin/web"
+count = 2
+port = 5000
+socket = "shared"
+)", "shop.toml");
+    UnitSet set = compile(f);
+    app::StatusObservation seen;
+    seen.services = {running("shop-web@1.service", 101), running("shop-web@2.service", 102)};
+    seen.sockets = {state("shop-web.socket", "active", "running"), state("shop-api.socket", "active", "listening")};
+    seen.listen_queues = {{5000, 7}, {6000, 1}};
+    auto v = app::build_status_view(f, set, seen, now);
+    REQUIRE(v.types.size() == 2);  // web, and api: a shared socket of a type the formation no longer has
+    REQUIRE(v.types[0].shared_socket);
+    const auto& s = *v.types[0].shared_socket;
+    CHECK(s.unit == "shop-web.socket");
+    CHECK(s.port == 5000);
+    CHECK(s.waiting == 7u);
+    CHECK(app::shared_note(v.types[0]) == "shared: 2 instances accept, 7 waiting");
+    CHECK(instance(v, "shop-web@1.service").port == 5000);
+    CHECK(instance(v, "shop-web@2.service").port == 5000);
+    CHECK_FALSE(instance(v, "shop-web@1.service").socket);  // no socket of its own
+    REQUIRE(v.types[1].shared_socket);
+    CHECK(v.types[1].name == "api");
+    CHECK(app::shared_note(v.types[1]) == "surplus: not in the formation");
+    CHECK_FALSE(app::any_failing(v));
+    CHECK(row_of(cli::status_table(v, {}), "shop-web.socket").find("shared: 2 instances accept, 7 waiting") != std::string::npos);
+    CHECK(app::encode(v).find(R"("shared_socket":{"unit":"shop-web.socket","active_state":"active","sub_state":"running",)"
+                              R"("result":"success","port":5000,"waiting":7})") != std::string::npos);
+    for (bool full : {false, true}) {
+        std::string sent = app::encode(v, full);
+        CHECK(app::encode(app::decode(sent), full) == sent);
+    }
+    // Failed: the app fails, the note says why; a socket not loaded yet is inactive.
+    seen.sockets = {state("shop-web.socket", "failed", "failed", "resources")};
+    v = app::build_status_view(f, set, seen, now);
+    CHECK(app::any_failing(v));
+    CHECK(app::shared_note(v.types[0]).starts_with("failed: resources: "));
+    CHECK_FALSE(v.types[0].shared_socket->waiting);
+    seen.sockets.clear();
+    v = app::build_status_view(f, set, seen, now);
+    REQUIRE(v.types.size() == 1);
+    CHECK(v.types[0].shared_socket->active_state == "inactive");
+    CHECK(app::shared_note(v.types[0]) == "shared: 2 instances accept; closed");
+    // A type without the key (a host running an older formation) has none.
+    auto old = app::decode(R"({"app":"shop","types":[{"name":"web","desired":0,"running":0,"instances":[]}]})");
+    CHECK_FALSE(old.types[0].shared_socket);
+}
