@@ -121,9 +121,16 @@ Report destroy(Env& env, const std::string& app) {
     std::vector<std::string> units = loaded_instances(m, app);
     // Its sockets too, listening or failed (a port another process held):
     // a failed unit stays loaded, and the system degraded, until reset.
+    // Shared sockets and their holders too (StopWhenUnneeded= would stop
+    // them with the last instance; a failed one stays until reset).
     std::vector<std::string> sockets;
-    for (const auto& s : m.list_unit_states({socket_glob(app)}))
-        if (parse_socket(app, s.name)) sockets.push_back(s.name);
+    for (const auto& s : m.list_unit_states({socket_glob(app), shared_socket_glob(app), shared_holder_glob(app)})) {
+        const bool holder = s.name.ends_with("-socket.service") &&
+                            parse_shared_socket(app, s.name.substr(0, s.name.size() - 15) + ".socket");
+        if ((parse_socket(app, s.name) || parse_shared_socket(app, s.name) || holder) &&
+            std::find(sockets.begin(), sockets.end(), s.name) == sockets.end())
+            sockets.push_back(s.name);
+    }
     if (!installed && units.empty() && sockets.empty())
         throw Error("app " + app + " is not installed (no " + env.store.paths().installed_path(app).string() +
                         ") and none of its units is loaded",

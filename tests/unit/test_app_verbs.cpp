@@ -101,7 +101,7 @@ TEST_CASE("a dry run plans and carries nothing out") {
     app::Env env = h.env();
     bool shown = false;
     app::Report r = app::converge(env, "shop", [](const auto&) { return app::parse_loaded("shop.toml", shop(1, 0)); },
-                                  {true, 0, 1}, [&shown](const app::Report&) { shown = true; });
+                                  {true, 0, 1, false, false, false, "", ""}, [&shown](const app::Report&) { shown = true; });
     CHECK(shown);
     CHECK(r.dry_run);
     CHECK(r.plan.start.size() == 1);
