@@ -26,6 +26,26 @@ void write_diagnostics(json::Writer& w, const std::vector<Diagnostic>& ds) {
     w.end_array();
 }
 
+// What a type's port and socket mean, one line per type with a port.
+std::string explain_ports(const ProcessType& p) {
+    const std::string n = std::to_string(p.count);
+    const std::string ports = p.count > 1 ? "ports " + std::to_string(*p.port) + "-" + std::to_string(last_port(p))
+                                          : "port " + std::to_string(*p.port);
+    switch (p.socket) {
+        case SocketMode::shared:
+            return "one socket on port " + std::to_string(*p.port) + " shared by its " + n +
+                   " instances (socket = \"shared\": systemd holds the port; every instance accepts on it, "
+                   "so scale changes how many accept, never the address; one upstream per host)";
+        case SocketMode::per_instance:
+            return "a socket per instance on " + ports +
+                   " (socket = true: systemd holds each port, so a restart refuses nothing; a load balancer "
+                   "lists every port, and a scale changes them)";
+        case SocketMode::none: break;
+    }
+    return ports + ", bound by the processes themselves (no socket: a restart refuses connections for a moment; "
+                   "socket = true or \"shared\" has systemd hold the port)";
+}
+
 // A refused file: no app, no types, every problem.
 std::string refused_json(const std::string& file, const std::vector<Diagnostic>& errors) {
     json::Writer w;
@@ -46,7 +66,9 @@ int run_check_json(const Globals& g) {
         w.object().key("file").string(g.file).key("ok").boolean(true).key("app").string(f.app).key("types").array();
         int instances = 0;
         for (const auto& p : f.processes) {
-            w.object().key("name").string(p.name).key("count").integer(p.count).end_object();
+            w.object().key("name").string(p.name).key("count").integer(p.count);
+            w.key("socket").string(p.socket == SocketMode::shared ? "shared" : p.socket == SocketMode::per_instance ? "per-instance" : "none");
+            w.end_object();
             instances += p.count;
         }
         w.end_array().key("instances").integer(instances).key("errors").array().end_array().key("warnings");
@@ -74,6 +96,8 @@ int run_check(const Globals& g, bool json) {
     std::cout << g.file << ": ok: app " << f.app << ", " << f.processes.size() << " process type"
               << (f.processes.size() == 1 ? "" : "s") << ", " << instances << " instance"
               << (instances == 1 ? "" : "s") << '\n';
+    for (const auto& p : f.processes)
+        if (p.port) std::cout << "  " << p.name << ": " << explain_ports(p) << '\n';
     return exit_ok;
 }
 

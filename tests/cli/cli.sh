@@ -28,6 +28,12 @@ t check-ok 0 "$formation" -f "$work/f.toml" check
 has check-ok "$work/out" "app shop, 2 process types, 4 instances"
 
 printf 'app = "shop"\n[env]\nAPI_KEY = "x"\n[process.web]\ncommand = "run"\n' >"$work/secret.toml"
+# check explains what each type's port means, by socket mode.
+printf 'app = "shop"\n[process.web]\ncommand = "run"\ncount = 3\nport = 5000\nsocket = "shared"\n[process.api]\ncommand = "run"\ncount = 2\nport = 6000\nsocket = true\n[process.raw]\ncommand = "run"\nport = 7000\n' >"$work/modes.toml"
+t check-modes 0 "$formation" -f "$work/modes.toml" check
+has check-modes "$work/out" '^  web: one socket on port 5000 shared by its 3 instances \(socket = "shared"'
+has check-modes "$work/out" '^  api: a socket per instance on ports 6000-6001 \(socket = true'
+has check-modes "$work/out" '^  raw: port 7000, bound by the processes themselves'
 t check-secret-warns 0 "$formation" -f "$work/secret.toml" check
 has check-secret-warns "$work/err" "secret.toml:3:1: warning: .*API_KEY"
 

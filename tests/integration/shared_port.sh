@@ -1,0 +1,199 @@
+#!/bin/bash
+# One port per type (issue 22), against a real systemd. Runs INSIDE the
+# sandbox container (tests/sandbox/sandbox run -- bash shared_port.sh
+# FORMATION): Debian's gunicorn serves a small WSGI app as `web` instances
+# that all accept on one socket (socket = "shared", port 5000); wrk loads
+# that port straight, with no load balancer, then through nginx with one
+# upstream. A rolling restart, scale 3->6->2, a crashing instance, a port
+# change and a reverted one.
+set -u
+formation=$1
+work=$(mktemp -d)
+srv=/srv/shared  # hardened units have PrivateTmp: the app lives outside /tmp
+cleanup() {
+    [ -n "${nginx_pid:-}" ] && kill "$nginx_pid" 2>/dev/null
+    "$formation" -a shop destroy >/dev/null 2>&1
+    rm -rf "$work" "$srv"
+}
+trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/webapp.sh"
+mkdir -p "$srv"
+
+# Each request takes 10 ms (/slow: 300 ms) and answers "web.N PORT"; an
+# instance whose $srv/crash-web.N exists cannot even be imported.
+cat >"$srv/app.py" <<PY
+import os, time
+if os.path.exists("$srv/crash-" + os.environ.get("FORMATION_INSTANCE", "")):
+    raise SystemExit("crashing on purpose")
+def app(environ, start_response):
+    time.sleep(0.3 if environ.get("PATH_INFO") == "/slow" else 0.01)
+    body = (os.environ.get("FORMATION_INSTANCE", "?") + " " + os.environ.get("PORT", "?") + "\n").encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+PY
+# write_formation PORT MODULE [EXTRA]
+write_formation() {
+    cat >"$work/shop.toml" <<T
+app = "shop"
+[process.web]
+command = "gunicorn --workers 2 --chdir $srv $2"
+count = 3
+port = $1
+socket = "shared"
+ready = "notify"
+min_ready = "1s"
+stop_timeout = "15s"
+${3:-}
+T
+}
+
+# Load until stopped: wrk_start NAME URL, then wrk_stop (SIGINT: wrk prints
+# its summary), so the figures cover exactly what happened in between.
+wrk_start() {
+    wrk -t1 -c8 -d120s --timeout 10s --latency "$2" >"$work/$1.wrk" 2>&1 &
+    wrk_pid=$!
+    sleep 0.3
+}
+wrk_stop() { kill -INT "$wrk_pid"; wait "$wrk_pid"; }
+# p99_ms FILE: wrk's 99th percentile latency in milliseconds.
+p99_ms() {
+    awk '$1 == "99%" { v = $2
+         if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) }
+         else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
+         print v }' "$1"
+}
+no_failures() {  # no_failures WRKFILE
+    local f; f=$(wrk_figures "$1")
+    set -- $f "$1"
+    [ "$1" -gt 0 ] && [ "$2" = 0 ] && [ "$3" = 0 ] || { echo "    $6: $f (requests non-2xx socket-errors req/s max-latency)"; sed 's/^/    /' "$6"; return 1; }
+}
+# served_by PORT: how many instances answer 40 slow requests sent at once
+# (each worker takes one at a time, so every running instance gets some).
+served_by() {
+    seq 40 | xargs -P 40 -I{} curl -s -m 20 "http://127.0.0.1:$1/slow" | awk '{ print $1 }' | sort -u | wc -l
+}
+pids() { local i; for i in "$@"; do prop "shop-web@$i.service" MainPID; done; }
+
+# --- one port, three instances ------------------------------------------
+write_formation 5000 app:app
+run apply 0 "$formation" -f "$work/shop.toml" apply
+check apply-running "three instances run" all_running shop-web@1.service shop-web@2.service shop-web@3.service
+check socket-active "the type's one socket is active" systemctl -q is-active shop-web.socket
+check socket-listen "on port 5000" has <(prop shop-web.socket Listen) '5000'
+check no-own-sockets "no instance has a socket of its own" bash -c '! systemctl list-units --all --plain --no-legend "shop-web@*.socket" | grep -q .'
+check same-port "every instance got PORT=5000" bash -c "for i in 1 2 3; do tr '\0' '\n' </proc/\$(systemctl show -P MainPID shop-web@\$i.service)/environ | grep -qx PORT=5000 || exit 1; done"
+check all-serve "each of the three accepts on the port" [ "$(served_by 5000)" = 3 ]
+
+run status 0 "$formation" -a shop status
+check status-row "status shows the shared socket once, active, its port and who accepts" \
+    has "$work/out" 'shop-web\.socket +active/running .* 5000 +shared: 3 instances accept, [0-9]+ waiting'
+check status-once "once" [ "$(grep -c 'shop-web\.socket' "$work/out")" = 1 ]
+run status-json 0 "$formation" -a shop status --json
+check status-json "status --json has it per type" \
+    has "$work/out" '"shared_socket":\{"unit":"shop-web.socket","active_state":"active","sub_state":"running","result":"success","port":5000,"waiting":[0-9]+\}'
+run check-explains 0 "$formation" -f "$work/shop.toml" check
+check check-explains-shared "check explains the choice" has "$work/out" 'one socket on port 5000 shared by its 3 instances'
+
+# --- a rolling restart straight at the port: nothing fails, p99 stays low
+wrk_start steady http://127.0.0.1:5000/
+sleep 6
+wrk_stop
+before=$(pids 1 2 3)
+wrk_start roll http://127.0.0.1:5000/
+sleep 1
+run restart 0 "$formation" -a shop restart web
+wrk_stop
+steady=$(p99_ms "$work/steady.wrk") roll=$(p99_ms "$work/roll.wrk")
+echo "    steady: $(wrk_figures "$work/steady.wrk") p99 ${steady}ms; roll: $(wrk_figures "$work/roll.wrk") p99 ${roll}ms"
+check roll-none-failed "a rolling restart under load: no failed request, no socket error" no_failures "$work/roll.wrk"
+check roll-p99 "p99 during the roll (${roll} ms) within 3x steady (${steady} ms)" \
+    awk -v r="$roll" -v s="$steady" 'BEGIN { exit !(r > 0 && s > 0 && r <= 3 * s) }'
+check roll-restarted "every instance has a new process" bash -c "[ -z \"\$(comm -12 <(echo '$before' | sort) <(printf '%s\n' $(pids 1 2 3) | sort))\" ]"
+check roll-socket-kept "the socket stayed up" systemctl -q is-active shop-web.socket
+
+# --- scale 3 -> 6 -> 2 under load: the address never changes -----------
+steady_rps=$(figure steady 4)
+wrk_start scale http://127.0.0.1:5000/
+sleep 1
+run scale-up 0 "$formation" -f "$work/shop.toml" scale web=6
+check scale-up-running "six run" all_running shop-web@{1,2,3,4,5,6}.service
+check scale-up-serve "each of the six accepts on the same port" [ "$(served_by 5000)" = 6 ]
+run scale-down 0 "$formation" -f "$work/shop.toml" scale web=2
+wrk_stop
+check scale-none-failed "scale 3 -> 6 -> 2 under load: no failed request, no socket error" no_failures "$work/scale.wrk"
+check scale-down-stopped "web@3..6 stopped" bash -c 'for i in 3 4 5 6; do [ "$(systemctl show -P ActiveState shop-web@$i.service)" = inactive ] || exit 1; done'
+check scale-down-serve "the two left serve the port" [ "$(served_by 5000)" = 2 ]
+run scale-3 0 "$formation" -f "$work/shop.toml" scale web=3
+
+# --- an instance that crashes costs capacity, never the port ------------
+touch "$srv/crash-web.3"
+systemctl kill -s KILL shop-web@3.service
+sleep 1
+wrk_start crash http://127.0.0.1:5000/
+sleep 8
+wrk_stop
+crash_rps=$(figure crash 4)
+echo "    crash: $(wrk_figures "$work/crash.wrk"); steady $steady_rps req/s"
+check crash-serves "with web@3 crashing the port serves at least half the steady throughput ($crash_rps vs $steady_rps req/s)" \
+    [ $((crash_rps * 2)) -ge "$steady_rps" ]
+check crash-no-500 "and answers no error" [ "$(figure crash 2)" = 0 ]
+check crash-socket "the socket stays active" systemctl -q is-active shop-web.socket
+check crash-others "web@1 and web@2 keep running" all_running shop-web@1.service shop-web@2.service
+run crash-status 3 "$formation" -a shop status
+check crash-status-says "status says web@3 fails" has "$work/out" 'shop-web@3\.service .*(failed|auto-restart|activating)'
+rm -f "$srv/crash-web.3"
+run crash-restart 0 "$formation" -a shop restart web
+check crash-recovered "once fixed, restart of the type brings all three back" all_running shop-web@{1,2,3}.service
+check crash-recovered-serve "and all three accept" [ "$(served_by 5000)" = 3 ]
+
+# --- behind nginx: one upstream for the type, whatever its count ---------
+cat >"$srv/nginx.conf" <<N
+worker_processes 1;
+error_log $srv/nginx-error.log;
+pid $srv/nginx.pid;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    upstream web { server 127.0.0.1:5000; }
+    server { listen 127.0.0.1:8080; location / { proxy_pass http://web; } }
+}
+N
+nginx -c "$srv/nginx.conf" -g 'daemon off;' &
+nginx_pid=$!
+check nginx-up "nginx answers through the one upstream" wait_for 20 curl -sf -o /dev/null http://127.0.0.1:8080/
+wrk_start nginx http://127.0.0.1:8080/
+sleep 1
+run nginx-restart 0 "$formation" -a shop restart web
+run nginx-scale 0 "$formation" -f "$work/shop.toml" scale web=4
+wrk_stop
+check nginx-none-failed "through nginx, a restart and a scale: no failed request, no socket error" no_failures "$work/nginx.wrk"
+run nginx-scale-back 0 "$formation" -f "$work/shop.toml" scale web=3
+
+# --- a port change moves the socket; a reverted one moves it back -------
+write_formation 5100 app:app
+run port-change 0 "$formation" -f "$work/shop.toml" apply
+check port-plan "apply says it moves the socket" has "$work/out" 'move +shop-web\.socket'
+check port-new "the new port is served by all three" [ "$(served_by 5100)" = 3 ]
+check port-old "the old port refuses" bash -c '! (exec 3<>/dev/tcp/127.0.0.1/5000) 2>/dev/null'
+write_formation 5200 nosuchmodule:app 'min_ready = "3s"'
+run port-bad 1 "$formation" -f "$work/shop.toml" apply
+check port-bad-back "a bad release on another port goes back" has "$work/err" 'went back'
+check port-bad-socket "the socket is active again" systemctl -q is-active shop-web.socket
+check port-bad-old "on the previous port, served by all three" [ "$(served_by 5100)" = 3 ]
+check port-bad-new "the bad release's port refuses" bash -c '! (exec 3<>/dev/tcp/127.0.0.1/5200) 2>/dev/null'
+check port-bad-running "all three run" all_running shop-web@{1,2,3}.service
+
+# --- scale to 0 closes the port; destroy leaves nothing -----------------
+write_formation 5100 app:app
+run scale-0 0 "$formation" -f "$work/shop.toml" scale web=0
+check zero-closed "with no instance the port refuses (no black hole)" \
+    bash -c '! (exec 3<>/dev/tcp/127.0.0.1/5100) 2>/dev/null'
+check zero-inactive "the socket stopped" stopped shop-web.socket
+run scale-1 0 "$formation" -f "$work/shop.toml" scale web=1
+check one-serves "one instance opens it again" wait_for 10 curl -sf -o /dev/null http://127.0.0.1:5100/
+run destroy 0 "$formation" -a shop destroy
+check destroy-nothing "destroy leaves no unit of the app loaded" \
+    bash -c '! systemctl list-units --all --plain --no-legend "shop-*" "shop.*" | grep -q .'
+
+finish shared-port
