@@ -172,6 +172,7 @@ Report converge(Env& env, const std::string& app, const DesiredFormation& desire
 
     deploy::Options d;
     d.sleep = env.sleep;
+    d.clock = env.clock;
     d.install = [&store, &app, &next] { store.install(app, next.text); };
     d.settle_usec = o.settle_usec;
     d.job_timeout_usec = bound;

@@ -7,6 +7,7 @@
 #include "app/context.hpp"
 #include "app/progress.hpp"
 #include "app/run.hpp"
+#include "host/clock.hpp"
 #include "host/paths.hpp"
 #include "systemd/journal.hpp"
 
@@ -72,7 +73,8 @@ Env host_env(bool user, bool quiet) {
                [](const std::string& line) { std::cerr << line << "\n"; },
                ::isatty(STDERR_FILENO) != 0,
                host::installed_generator(user),
-               [user](const systemd::TransientSpec& spec) { return run_transient(user, spec, {}); }};
+               [user](const systemd::TransientSpec& spec) { return run_transient(user, spec, {}); },
+               host::monotonic_usec};
 }
 
 }  // namespace formation::app

@@ -45,6 +45,9 @@ struct Env {
     // Runs a one-off transient service to its end (the release phase):
     // app::run_transient on this host.
     std::function<systemd::TransientExit(const systemd::TransientSpec&)> one_off;
+    // The monotonic clock (µs) that times a roll's holds; empty: a hold
+    // counts only what `sleep` slept (fakes).
+    std::function<std::uint64_t()> clock = {};
 };
 
 // This host: host::paths(user) (exit 2 when a user path cannot be found),

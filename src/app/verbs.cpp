@@ -29,6 +29,7 @@ Locked lock_installed(Env& env, const std::string& app) {
 deploy::Options deploy_options(const Env& env, std::uint64_t bound) {
     deploy::Options d;
     d.sleep = env.sleep;
+    d.clock = env.clock;
     d.job_timeout_usec = bound;
     return d;
 }

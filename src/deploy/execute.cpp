@@ -68,6 +68,7 @@ void hold(const std::vector<Restart>& batch, const std::vector<std::string>& uni
         if (std::find(units.begin(), units.end(), step.unit) != units.end()) span = std::max(span, step.min_ready_usec);
     if (units.empty() || span == 0) return;
     std::vector<std::uint32_t> pid;
+    const std::uint64_t began = o.clock ? o.clock() : 0;
     for (std::uint64_t held = 0;;) {
         auto states = m.unit_states(units);
         bool failed = false;
@@ -83,10 +84,11 @@ void hold(const std::vector<Restart>& batch, const std::vector<std::string>& uni
             r.failures.push_back({s.name, "restart", "did not stay up for " + seconds(span) + " (min_ready): " + why, {}});
             failed = true;
         }
+        if (o.clock) held = o.clock() - began;
         if (failed || held >= span) return;
         std::uint64_t step = std::min(std::max<std::uint64_t>(o.poll_usec, 1), span - held);
         o.sleep(step);
-        held += step;
+        if (!o.clock) held += step;
     }
 }
 

@@ -23,6 +23,9 @@ namespace formation::deploy {
 
 struct Options {
     std::function<void(std::uint64_t usec)> sleep;  // required
+    // Monotonic µs: a hold ends min_ready after it began, its polls
+    // included; empty: it counts only the time slept.
+    std::function<std::uint64_t()> clock;
     std::function<void()> install;                  // publishes the formation (plan.install)
     std::function<void()> uninstall;                // removes the formation (plan.uninstall)
     // How long started instances must stay up to count as started (catches

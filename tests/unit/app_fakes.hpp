@@ -133,7 +133,8 @@ struct ScratchHost {
                         [this](const std::string& line) { said.push_back(line); },
                         false,
                         "/usr/lib/systemd/system-generators/formation-generator",
-                        [this](const systemd::TransientSpec& spec) { return one_off(spec); }};
+                        [this](const systemd::TransientSpec& spec) { return one_off(spec); },
+                        {}};
     }
     // The release phase: what it ran (argv after sh -c 'exec "$@"'), and what it prints and returns.
     std::vector<systemd::TransientSpec> one_offs;

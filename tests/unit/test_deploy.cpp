@@ -271,7 +271,7 @@ namespace {
 
 std::vector<Restart> roll(const UnitSet& set, std::uint64_t min_ready) {
     std::vector<Restart> steps;
-    for (const auto& i : set.instances) steps.push_back({i.unit, false, {}, min_ready, {}});
+    for (const auto& i : set.instances) steps.push_back({i.unit, false, {}, min_ready, {}, 1});
     return steps;
 }
 
@@ -308,6 +308,27 @@ TEST_CASE("settle_usec is the least hold, and --parallel holds a batch together"
     CHECK(m.job_at["shop-web@2.service"] == 0);
     CHECK(m.job_at["shop-web@3.service"] == 500000);
     CHECK(m.job_at["shop-web@4.service"] == 500000);
+}
+
+TEST_CASE("with a clock a hold ends min_ready after it began, however long its polls take") {
+    FakeManager m;
+    UnitSet set = compile(app(1, 0));
+    running(set, m);
+    Recorder rec{&m.calls};
+    std::uint64_t now = 0;
+    int sleeps = 0;
+    auto o = rec.options();
+    o.poll_usec = 250000;
+    // A slow machine: each poll and sleep takes twice what was asked.
+    o.sleep = [&now, &sleeps](std::uint64_t usec) { now += 2 * usec; ++sleeps; };
+    o.clock = [&now] { return now; };
+    CHECK(deploy::rolling_restart(roll(set, 1000000), m, o).ok());
+    CHECK(sleeps == 2);  // looked at 0, 0.5 s, 1 s: held 1 s, not 2
+    CHECK(now == 1000000);
+    sleeps = 0;
+    o.clock = nullptr;  // without one: four sleeps of 0.25 s counted
+    CHECK(deploy::rolling_restart(roll(set, 1000000), m, o).ok());
+    CHECK(sleeps == 4);
 }
 
 TEST_CASE("an instance that dies during min_ready stops the roll, the rest stay on the old code") {
