@@ -263,6 +263,40 @@ check strict-nnp "NoNewPrivs of vault-keeper@1 is not 1" grep -qE '^NoNewPrivs:\
 check strict-no-caps "vault-keeper@1 has a capability bounding set" grep -qE '^CapBnd:\s+0+$' "/proc/$(pid vault-keeper@1.service)/status"
 run strict-destroy 0 A "$formation" --user -f "$work/vault.toml" destroy
 
+## 10b. one shared port under a user manager ----------------------------------------------
+echo "## [${SECONDS}s] 10b shared port"
+mkdir -p "$work/board"
+cat >"$work/board/app.py" <<'PY'
+import os
+def app(environ, start_response):
+    body = (os.environ.get("FORMATION_INSTANCE", "?") + "\n").encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+PY
+cat >"$work/board.toml" <<EOF
+app = "board"
+[process.web]
+command = "gunicorn --workers 1 --chdir $work/board app:app"
+count = 2
+port = 18300
+socket = "shared"
+ready = "notify"
+min_ready = "500ms"
+EOF
+chown -R alice: "$work/board" "$work/board.toml"
+run shared-apply 0 A "$formation" --user -f "$work/board.toml" apply
+check shared-socket "board-web.socket is $(state board-web.socket) under alice's manager" running board-web.socket
+check shared-instances "both instances run" all_running board-web@1.service board-web@2.service
+check shared-answers "port 18300 answers" wait_for 10 answers 18300
+run shared-restart 0 A "$formation" --user -a board restart
+check shared-still "the socket stayed up through the roll" running board-web.socket
+run shared-status 0 A "$formation" --user -a board status
+check shared-status-row "status shows the shared socket" has "$out" 'board-web\.socket +active/running .* 18300 +shared: 2 instances accept'
+run shared-destroy 0 A "$formation" --user -f "$work/board.toml" destroy
+check shared-closed "destroy closes the port" eval "! listening 18300"
+check shared-gone "and leaves no unit of board loaded" \
+    test -z "$(uctl list-units --all --plain --no-legend 'board-*' 'board.*')"
+
 ## 11. destroy ------------------------------------------------------------------------------
 echo "## [${SECONDS}s] 11 destroy"
 run destroy 0 fm destroy
