@@ -126,9 +126,7 @@ Report destroy(Env& env, const std::string& app) {
     // them with the last instance; a failed one stays until reset).
     std::vector<std::string> sockets;
     for (const auto& s : m.list_unit_states({socket_glob(app), shared_socket_glob(app), shared_holder_glob(app)})) {
-        const bool holder = s.name.ends_with("-socket.service") &&
-                            parse_shared_socket(app, s.name.substr(0, s.name.size() - 15) + ".socket");
-        if ((parse_socket(app, s.name) || parse_shared_socket(app, s.name) || holder) &&
+        if ((parse_socket(app, s.name) || parse_shared_socket(app, s.name) || parse_shared_holder(app, s.name)) &&
             std::find(sockets.begin(), sockets.end(), s.name) == sockets.end())
             sockets.push_back(s.name);
     }

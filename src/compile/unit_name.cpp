@@ -86,6 +86,12 @@ std::optional<std::string> parse_shared_socket(const std::string& app, std::stri
     return std::string(type);
 }
 
+std::optional<std::string> parse_shared_holder(const std::string& app, std::string_view unit) {
+    constexpr std::string_view tail = "-socket.service";
+    if (!unit.ends_with(tail)) return std::nullopt;
+    return parse_shared_socket(app, std::string(unit.substr(0, unit.size() - tail.size())) + std::string(socket_suffix));
+}
+
 std::string instance_name(const std::string& app, const std::string& type, int index) {
     return type_prefix(app, type) + std::to_string(index) + std::string(service_suffix);
 }

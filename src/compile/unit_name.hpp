@@ -69,6 +69,8 @@ std::optional<InstanceRef> parse_instance(const std::string& app, std::string_vi
 std::optional<InstanceRef> parse_socket(const std::string& app, std::string_view unit);
 // "APP-TYPE.socket" of the app (a shared socket): TYPE.
 std::optional<std::string> parse_shared_socket(const std::string& app, std::string_view unit);
+// "APP-TYPE-socket.service" of the app (a shared socket's holder): TYPE.
+std::optional<std::string> parse_shared_holder(const std::string& app, std::string_view unit);
 // "APP-TYPE@.service" or "APP-TYPE@.socket" of the app: TYPE.
 std::optional<std::string> parse_template(const std::string& app, std::string_view unit);
 

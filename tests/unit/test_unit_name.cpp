@@ -187,4 +187,9 @@ TEST_CASE("unit names: a shared socket and its holder are the app's, and no inst
     CHECK(shared_holder_name("shop", "health") != health_unit_name("shop"));
     CHECK_FALSE(parse_instance("shop", shared_holder_name("shop", "web")));
     CHECK_FALSE(parse_socket("shop", shared_socket_name("shop", "web")));
+    CHECK(parse_shared_holder("shop", "shop-web-socket.service") == std::optional<std::string>("web"));
+    CHECK_FALSE(parse_shared_holder("shop", "shop-x-web-socket.service"));  // app shop-x's
+    CHECK_FALSE(parse_shared_holder("shop", "shop-web.service"));
+    CHECK_FALSE(parse_shared_holder("shop", "shop-web@1-socket.service"));
+    CHECK_FALSE(parse_shared_holder("shop", "shop-health.service"));
 }
