@@ -56,18 +56,6 @@ wrk_start() {
     sleep 0.3
 }
 wrk_stop() { kill -INT "$wrk_pid"; wait "$wrk_pid"; }
-# p99_ms FILE: wrk's 99th percentile latency in milliseconds.
-p99_ms() {
-    awk '$1 == "99%" { v = $2
-         if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) }
-         else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
-         print v }' "$1"
-}
-no_failures() {  # no_failures WRKFILE
-    local f; f=$(wrk_figures "$1")
-    set -- $f "$1"
-    [ "$1" -gt 0 ] && [ "$2" = 0 ] && [ "$3" = 0 ] || { echo "    $6: $f (requests non-2xx socket-errors req/s max-latency)"; sed 's/^/    /' "$6"; return 1; }
-}
 # served_by PORT: how many instances answer 40 slow requests sent at once
 # (each worker takes one at a time, so every running instance gets some).
 served_by() {
@@ -106,7 +94,7 @@ wrk_start roll http://127.0.0.1:5000/
 sleep 1
 run restart 0 "$formation" -a shop restart web
 wrk_stop
-steady=$(p99_ms "$work/steady.wrk") roll=$(p99_ms "$work/roll.wrk")
+steady=$(wrk_p99_ms "$work/steady.wrk") roll=$(wrk_p99_ms "$work/roll.wrk")
 echo "    steady: $(wrk_figures "$work/steady.wrk") p99 ${steady}ms; roll: $(wrk_figures "$work/roll.wrk") p99 ${roll}ms"
 check roll-none-failed "a rolling restart under load: no failed request, no socket error" no_failures "$work/roll.wrk"
 check roll-p99 "p99 during the roll (${roll} ms) within 3x steady (${steady} ms)" \
@@ -150,19 +138,7 @@ check crash-recovered "once fixed, restart of the type brings all three back" al
 check crash-recovered-serve "and all three accept" [ "$(served_by 5000)" = 3 ]
 
 # --- behind nginx: one upstream for the type, whatever its count ---------
-cat >"$srv/nginx.conf" <<N
-worker_processes 1;
-error_log $srv/nginx-error.log;
-pid $srv/nginx.pid;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    upstream web { server 127.0.0.1:5000; }
-    server { listen 127.0.0.1:8080; location / { proxy_pass http://web; } }
-}
-N
-nginx -c "$srv/nginx.conf" -g 'daemon off;' &
-nginx_pid=$!
+webapp_start_nginx 5000
 check nginx-up "nginx answers through the one upstream" wait_for 20 curl -sf -o /dev/null http://127.0.0.1:8080/
 wrk_start nginx http://127.0.0.1:8080/
 sleep 1

@@ -40,11 +40,6 @@ T
 }
 
 wrk_connections=16
-no_failures() {  # no_failures WRKFILE
-    local f; f=$(wrk_figures "$1")
-    set -- $f "$1"
-    [ "$1" -gt 0 ] && [ "$2" = 0 ] && [ "$3" = 0 ] || { echo "    $6: $f (requests non-2xx socket-errors req/s max-latency)"; sed 's/^/    /' "$6"; return 1; }
-}
 socket_since() { prop "$1" ActiveEnterTimestampMonotonic; }
 
 # restart_under_load LABEL: formation restart web while wrk loads nginx and

@@ -28,13 +28,16 @@ def app(environ, start_response):
 PY
 }
 
-# webapp_start_nginx: nginx on 127.0.0.1:8080 in front of ports 5000-5002;
-# its pid in $nginx_pid (the caller's cleanup kills it). With
+# webapp_start_nginx [PORT...]: nginx on 127.0.0.1:8080 in front of the
+# PORTs (default 5000-5002: one upstream per instance; a shared socket
+# needs one); its pid in $nginx_pid (the caller's cleanup kills it). With
 # $nginx_access_log set, it logs "STATUS REQUEST_TIME" of every request
 # there (499: the client closed its connection before the answer).
 nginx_pid="" nginx_access_log=""
 webapp_start_nginx() {
-    local access="access_log off;"
+    local access="access_log off;" servers="" port ports=("$@")
+    [ $# = 0 ] && ports=(5000 5001 5002)
+    for port in "${ports[@]}"; do servers="$servers server 127.0.0.1:$port;"; done
     [ -n "$nginx_access_log" ] &&
         access="log_format timing '\$status \$request_time'; access_log $nginx_access_log timing;"
     cat >"$srv/nginx.conf" <<N
@@ -44,7 +47,7 @@ pid $srv/nginx.pid;
 events { worker_connections 1024; }
 http {
     $access
-    upstream web { server 127.0.0.1:5000; server 127.0.0.1:5001; server 127.0.0.1:5002; }
+    upstream web {$servers }
     server { listen 127.0.0.1:8080; location / { proxy_pass http://web; } }
 }
 N
@@ -78,3 +81,18 @@ wrk_figures() {
 }
 # figure NAME N: the Nth of wrk_figures of run NAME
 figure() { wrk_figures "$work/$1.wrk" | cut -d' ' -f"$2"; }
+
+# wrk_p99_ms FILE: wrk's 99th percentile latency in milliseconds.
+wrk_p99_ms() {
+    awk '$1 == "99%" { v = $2
+         if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) }
+         else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
+         print v }' "$1"
+}
+# no_failures WRKFILE: wrk made requests, none non-2xx, no socket error
+# (else its figures and output, indented).
+no_failures() {
+    local f; f=$(wrk_figures "$1")
+    set -- $f "$1"
+    [ "$1" -gt 0 ] && [ "$2" = 0 ] && [ "$3" = 0 ] || { echo "    $6: $f (requests non-2xx socket-errors req/s max-latency)"; sed 's/^/    /' "$6"; return 1; }
+}
