@@ -195,6 +195,52 @@ check back-env "beta runs the new release" \
     bash -c "'$hosts' exec '$state' 3 systemctl show -P Environment shop-web@1.service | grep -q RELEASE=2"
 check back-worker "beta's worker runs" active_on 3 shop-worker@1.service
 
+## one shared port per host and type (socket = "shared")
+for i in 2 3; do
+    on "$i" sh -c 'mkdir -p /srv/board && cat > /srv/board/app.py' <<'PY'
+import os, socket
+def app(environ, start_response):
+    body = (socket.gethostname() + " " + os.environ.get("FORMATION_INSTANCE", "?") + "\n").encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+PY
+done
+put /srv/board.toml <<'EOF'
+app = "board"
+
+[process.web]
+command = "gunicorn --workers 1 --chdir /srv/board app:app"
+count = 2
+port = 6000
+socket = "shared"
+ready = "notify"
+min_ready = "500ms"
+
+[hosts.alpha]
+address = "10.231.0.12"
+
+[hosts.beta]
+address = "root@10.231.0.13"
+EOF
+run shared-apply 0 on 1 formation -f /srv/board.toml apply
+check shared-sockets "each host holds its own board-web.socket" active_on 2 board-web.socket
+check shared-sockets-beta "beta too" active_on 3 board-web.socket
+check shared-alpha-answers "alpha's port answers from the operator" \
+    wait_for 20 on 1 curl -sf -o /dev/null http://10.231.0.12:6000/
+check shared-beta-answers "beta's port answers" wait_for 20 on 1 curl -sf -o /dev/null http://10.231.0.13:6000/
+run shared-status 0 on 1 formation -f /srv/board.toml status
+check shared-status-alpha "the hosts' status shows alpha's shared socket" \
+    has "$work/out" '^ *alpha +board-web\.socket +active/running .* 6000 +shared: 2 instances accept'
+check shared-status-beta "and beta's" has "$work/out" '^ *beta +board-web\.socket +active/running'
+run shared-status-json 0 on 1 formation -f /srv/board.toml status --json
+check shared-status-json "JSON: each host's type has its shared_socket" python3 -c '
+import json, sys
+hs = json.load(open(sys.argv[1]))["hosts"]
+assert len(hs) == 2 and all(h["types"][0]["shared_socket"]["port"] == 6000 for h in hs), hs' "$work/out"
+run shared-destroy 0 on 1 formation -f /srv/board.toml destroy
+check shared-closed "destroy closes both ports" \
+    bash -c "! '$hosts' exec '$state' 1 curl -s -m 2 http://10.231.0.12:6000/ && ! '$hosts' exec '$state' 1 curl -s -m 2 http://10.231.0.13:6000/"
+
 ## destroy on every host
 run destroy 0 op destroy
 check destroyed-alpha "alpha's units gone" inactive_on 2 shop-web@1.service
