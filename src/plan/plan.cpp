@@ -89,8 +89,9 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
     for (const auto& [unit, state] : observed.active) {
         auto type = parse_shared_socket(desired.app, unit);
         if (!type) continue;
+        const std::string& name = unit;  // a structured binding cannot be captured (clang 14)
         bool wanted_socket = std::any_of(desired.shared_sockets.begin(), desired.shared_sockets.end(),
-                                         [&](const SharedSocket& s) { return s.unit == unit; });
+                                         [&name](const SharedSocket& s) { return s.unit == name; });
         if (wanted_socket) continue;
         if (is_running(state)) plan.stop_sockets.push_back(unit);
         if (state == "failed") plan.reset_failed.push_back(unit);
