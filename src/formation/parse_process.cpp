@@ -370,7 +370,7 @@ void finish_process(Context& c, const toml::table& table, Draft& d) {
     if (pt.socket == SocketMode::shared && pt.ready == Readiness::port)
         c.error(d.ready_where.line ? d.ready_where : pt.socket_where,
                 "ready = \"port\" cannot work with socket = \"shared\" in " + label +
-                    ": systemd listens on the port before the process does; use ready = \"notify\" or health");
+                    ": systemd listens on the port before the process does; use ready = \"notify\" with min_ready");
     if (pt.port) {
         if (last_port(pt) > 65535)
             c.error(pt.port_where, "port " + std::to_string(*pt.port) + " with count " + std::to_string(pt.count) +
