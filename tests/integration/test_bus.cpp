@@ -77,11 +77,19 @@ std::vector<std::string> messages_starting(const std::vector<JournalEntry>& entr
 }
 
 // journald writes a little after the unit has finished: poll.
+// The unit's lines once its run is all in the journal: `hellos` hellos,
+// the manager's "Finished" line, and the same count on two reads in a row
+// (journald may still be writing the manager's lines after the hellos;
+// reading before they land made the `last` query below see a later tail).
 std::vector<JournalEntry> journal_with_hellos(const JournalQuery& q, std::size_t hellos) {
     std::vector<JournalEntry> entries;
+    std::size_t seen = 0;
     for (int tries = 0; tries < 100; ++tries) {
         entries = read_journal(q);
-        if (messages_starting(entries, "hello ").size() >= hellos) break;
+        if (messages_starting(entries, "hello ").size() >= hellos && !messages_starting(entries, "Finished ").empty() &&
+            entries.size() == seen)
+            break;
+        seen = entries.size();
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return entries;
