@@ -8,17 +8,9 @@
 # previous formation, and leave the app serving as before.
 set -u
 formation=$1
-work=$(mktemp -d)
-srv=/srv/safe  # hardened units have PrivateTmp: the app lives outside /tmp
-cleanup() {
-    [ -n "${nginx_pid:-}" ] && kill "$nginx_pid" 2>/dev/null
-    "$formation" -a shop destroy >/dev/null 2>&1
-    rm -rf "$work" "$srv"
-}
-trap cleanup EXIT
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/webapp.sh"
-mkdir -p "$srv"
+webapp_begin /srv/safe
 
 # Requests take ~5 ms and answer "ok RELEASE"; BEHAVIOR=500 or crash in a
 # release's environment makes it bad (webapp.sh).

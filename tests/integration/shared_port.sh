@@ -8,17 +8,9 @@
 # change and a reverted one.
 set -u
 formation=$1
-work=$(mktemp -d)
-srv=/srv/shared  # hardened units have PrivateTmp: the app lives outside /tmp
-cleanup() {
-    [ -n "${nginx_pid:-}" ] && kill "$nginx_pid" 2>/dev/null
-    "$formation" -a shop destroy >/dev/null 2>&1
-    rm -rf "$work" "$srv"
-}
-trap cleanup EXIT
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/webapp.sh"
-mkdir -p "$srv"
+webapp_begin /srv/shared
 
 # Each request takes 10 ms (/slow: 300 ms) and answers "web.N PORT"; an
 # instance whose $srv/crash-web.N exists cannot even be imported

@@ -8,17 +8,9 @@
 # without sockets are printed beside, not asserted.
 set -u
 formation=$1
-work=$(mktemp -d)
-srv=/srv/traffic  # hardened units have PrivateTmp: the app lives outside /tmp
-cleanup() {
-    [ -n "${nginx_pid:-}" ] && kill "$nginx_pid" 2>/dev/null
-    "$formation" -a shop destroy >/dev/null 2>&1
-    rm -rf "$work" "$srv"
-}
-trap cleanup EXIT
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/webapp.sh"
-mkdir -p "$srv"
+webapp_begin /srv/traffic
 
 # Each request takes ~10 ms, so a restart always finds some in flight.
 webapp_write_app 0.01 PORT

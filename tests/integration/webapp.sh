@@ -2,9 +2,24 @@
 # tests/bench/safe-deploys share: Debian's gunicorn serving a small WSGI app
 # from $srv as `web` instances on ports 5000-5002, nginx in front on
 # 127.0.0.1:8080 (default upstream settings: max_fails=1, fail_timeout=10s,
-# proxy_next_upstream error timeout), wrk as the load. Source it after
-# setting $work (scratch, for wrk's output) and $srv (outside /tmp: hardened
-# units have PrivateTmp).
+# proxy_next_upstream error timeout), wrk as the load. Source it, then call
+# webapp_begin SRV (a scenario) or set $work (scratch, for wrk's output)
+# and $srv (outside /tmp: hardened units have PrivateTmp) yourself.
+
+# webapp_begin SRV: scratch in $work, the app's directory $srv = SRV
+# (outside /tmp: hardened units have PrivateTmp), and on exit nginx killed,
+# the app `shop` destroyed (with $formation) and both directories removed.
+webapp_begin() {
+    work=$(mktemp -d)
+    srv=$1
+    mkdir -p "$srv"
+    trap webapp_cleanup EXIT
+}
+webapp_cleanup() {
+    [ -n "${nginx_pid:-}" ] && kill "$nginx_pid" 2>/dev/null
+    "$formation" -a shop destroy >/dev/null 2>&1
+    rm -rf "$work" "$srv"
+}
 
 # webapp_write_app SECONDS SAY: $srv/app.py, each request taking SECONDS and
 # answering "ok $SAY" (SAY: the environment variable to show, RELEASE or
