@@ -77,7 +77,7 @@ StatusObservation observe_status(const Formation& f, const UnitSet& set, systemd
     std::vector<std::string> sockets;
     for (const auto& i : set.instances)
         if (!i.socket.empty()) sockets.push_back(i.socket);
-    for (const auto& s : m.list_unit_states({socket_glob(f.app), shared_socket_glob(f.app)}))
+    for (const auto& s : m.list_unit_states({shared_socket_glob(f.app)}))  // per-instance ones too
         if ((parse_socket(f.app, s.name) || parse_shared_socket(f.app, s.name)) && !contains(sockets, s.name))
             sockets.push_back(s.name);
     for (const auto& s : set.shared_sockets)

@@ -125,7 +125,8 @@ Report destroy(Env& env, const std::string& app) {
     // Shared sockets and their holders too (StopWhenUnneeded= would stop
     // them with the last instance; a failed one stays until reset).
     std::vector<std::string> sockets;
-    for (const auto& s : m.list_unit_states({socket_glob(app), shared_socket_glob(app), shared_holder_glob(app)})) {
+    // ("shop-*.socket" matches the per-instance sockets too.)
+    for (const auto& s : m.list_unit_states({shared_socket_glob(app), shared_holder_glob(app)})) {
         if ((parse_socket(app, s.name) || parse_shared_socket(app, s.name) || parse_shared_holder(app, s.name)) &&
             std::find(sockets.begin(), sockets.end(), s.name) == sockets.end())
             sockets.push_back(s.name);

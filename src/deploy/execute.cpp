@@ -185,13 +185,13 @@ Report execute(const Plan& plan, const std::string& app_target, systemd::Manager
     if (!plan.move_shared.empty()) {
         progress(o, "move " + std::to_string(plan.move_shared.size()) + " shared socket(s)");
         std::vector<JobRequest> holders, sockets;
+        std::vector<std::string> names;
         for (const auto& mv : plan.move_shared) {
             holders.push_back({JobType::stop, mv.holder});
             sockets.push_back({JobType::restart_alone, mv.socket});
+            names.push_back(mv.socket);
         }
         collect(m.run_jobs(holders, o.job_timeout_usec), "stop", {}, m, r);
-        std::vector<std::string> names;
-        for (const auto& j : sockets) names.push_back(j.unit);
         m.reset_failed(names);
         collect(m.run_jobs(sockets, o.job_timeout_usec), "restart", {}, m, r);
     }
