@@ -30,11 +30,13 @@ struct HealthWaitIo {
 // release is refused within about `failures` seconds.
 std::uint64_t readiness_retry_usec(const HealthCheck& h);
 
-// True once a check of `port` passes; false after h.failures bad answers
-// in a row (each said, with the answer).
-bool wait_healthy(int port, const HealthCheck& h, const HealthWaitIo& io);
+// True once a check of `where` (its port or socket; the path is h.path)
+// passes; false after h.failures bad answers in a row (each said, with the
+// answer).
+bool wait_healthy(host::ProbeTarget where, const HealthCheck& h, const HealthWaitIo& io);
 
-// "GET /healthz on port 5000: HTTP 500 Internal Server Error"
+// "GET /healthz on port 5000: HTTP 500 Internal Server Error",
+// "GET /healthz on /run/formation/.health/shop-web@1.sock: …"
 std::string describe_probe(const host::ProbeTarget& t, const host::ProbeResult& r);
 
 }  // namespace formation::app

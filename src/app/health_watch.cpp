@@ -55,8 +55,21 @@ namespace {
 struct Checked {
     std::string type;
     int port = 0;  // of instance 1
+    bool health_socket = false;  // socket = "shared": each instance's own socket, not the port
     HealthCheck check;
 };
+
+// Where instance `index` of `t` is checked.
+host::ProbeTarget target_of(const Checked& t, const std::string& app, int index, const host::Paths& paths) {
+    host::ProbeTarget target;
+    target.path = t.check.path;
+    if (t.health_socket) {
+        target.socket = (paths.runtime_dir / health_socket_path(app, t.type, std::to_string(index))).string();
+    } else {
+        target.port = t.port + index - 1;
+    }
+    return target;
+}
 
 // The types with health in the installed formation (its last good copy
 // when the file is broken); nullopt when none renders.
@@ -67,7 +80,7 @@ std::optional<std::vector<Checked>> checked_types(Env& env, const std::string& a
     if (!r.ok()) return std::nullopt;
     std::vector<Checked> out;
     for (const auto& p : r.rendered.formation->processes)
-        if (p.health && p.port) out.push_back({p.name, *p.port, *p.health});
+        if (p.health && p.port) out.push_back({p.name, *p.port, has_health_socket(p), *p.health});
     return out;
 }
 
@@ -112,7 +125,11 @@ void watch_health(Env& env, const std::string& app, const WatchIo& io) {
                     tracker.not_running(s.name);
                     continue;
                 }
-                targets.push_back({(*t)->port + ref->index - 1, (*t)->check.path});
+                // A health socket is under the manager's runtime directory;
+                // a user manager always sets $XDG_RUNTIME_DIR, so without it
+                // nothing is checked rather than everything restarted.
+                if ((*t)->health_socket && env.store.paths().runtime_dir.empty()) continue;
+                targets.push_back(target_of(**t, app, ref->index, env.store.paths()));
                 units.push_back(s.name);
                 of.push_back(*t);
                 timeout = std::max(timeout, (*t)->check.timeout_usec);

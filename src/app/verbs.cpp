@@ -1,5 +1,7 @@
 #include "app/verbs.hpp"
+
 #include "app/release.hpp"
+#include "host/health_state.hpp"
 #include "host/releases.hpp"
 
 #include <algorithm>
@@ -146,6 +148,7 @@ Report destroy(Env& env, const std::string& app) {
     d.uninstall = [&env, &app] {
         env.store.remove(app);
         host::remove_releases(env.store.paths(), app);  // its history goes with it
+        host::remove_health(env.store.paths(), app);    // and what its health checks last saw
     };
     Report r = carry_out(env, app, plan_destroy(units, sockets, app), d, nullptr);
     r.units = std::move(units);

@@ -2,15 +2,19 @@
 // ExecStart= of a type with socket = "shared" (app/crash_guard.hpp). Records
 // this start in DIR (the instance's RuntimeDirectory=, kept across its
 // restarts), exits 251 when it is one start too many within T, else execs
-// COMMAND in its own PID, so the command is the unit's main process.
+// COMMAND in its own PID, so the command is the unit's main process. Before
+// that it puts the shared socket at descriptor 3 (app/listen_fds.hpp).
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 
 #include "app/crash_guard.hpp"
+#include "app/listen_fds.hpp"
 #include "cli/common.hpp"
 #include "host/atomic_file.hpp"
 #include "host/clock.hpp"
@@ -25,6 +29,36 @@ struct GuardOptions {
     std::string state;
     std::vector<std::string> command;
 };
+
+constexpr int first_fd = 3;  // SD_LISTEN_FDS_START
+
+// The shared socket first, as a server that takes descriptor 3 expects;
+// LISTEN_PID stays right, since the command runs in this PID.
+void shared_socket_first() {
+    const char* fds = std::getenv("LISTEN_FDS");
+    const char* pid = std::getenv("LISTEN_PID");
+    const char* names = std::getenv("LISTEN_FDNAMES");
+    if (!fds || !pid || !names || std::to_string(::getpid()) != pid) return;
+    char* end = nullptr;
+    unsigned long count = std::strtoul(fds, &end, 10);
+    if (*end != '\0' || count > 64) return;
+    auto order = app::put_first(names, static_cast<unsigned>(count), "shared");
+    if (!order) return;
+    // Copies above every passed descriptor, then each into its place.
+    std::vector<int> copy;
+    for (unsigned k = 0; k < count; ++k) {
+        int c = ::fcntl(first_fd + static_cast<int>(k), F_DUPFD_CLOEXEC, first_fd + static_cast<int>(count));
+        if (c < 0) {
+            std::cerr << "formation guard: cannot reorder the sockets: " << std::strerror(errno) << std::endl;
+            for (int d : copy) ::close(d);
+            return;
+        }
+        copy.push_back(c);
+    }
+    for (unsigned k = 0; k < count; ++k) ::dup2(copy[order->from[k]], first_fd + static_cast<int>(k));
+    for (int d : copy) ::close(d);
+    ::setenv("LISTEN_FDNAMES", order->names.c_str(), 1);
+}
 
 int run_guard(const GuardOptions& o) {
     const std::filesystem::path file = std::filesystem::path(o.state) / "starts";
@@ -42,6 +76,7 @@ int run_guard(const GuardOptions& o) {
         // Not counting is better than not starting: systemd still restarts it.
         std::cerr << "formation guard: cannot record this start: " << e.what() << std::endl;
     }
+    shared_socket_first();
     std::vector<char*> argv;
     for (const auto& a : o.command) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);

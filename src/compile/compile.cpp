@@ -40,18 +40,28 @@ std::string description(const Formation& f) {
 // A shared socket: every instance needs it (Requires=: an instance never
 // binds the port itself when the socket cannot listen) and is one of the
 // units it hands its descriptor to (Sockets=).
+// With health, a shared type's instance also needs its own health socket.
 std::string socket_dependencies(const Formation& f, const ProcessType& p) {
     if (p.socket == SocketMode::none) return {};
     std::string s = p.socket == SocketMode::shared ? shared_socket_name(f.app, p.name)
                                                    : socket_name_in_template(f.app, p.name);
+    if (has_health_socket(p)) s += " " + socket_name_in_template(f.app, p.name);
     return "Requires=" + s + "\nAfter=" + s + "\n";
 }
 
 // What a shared socket adds to the service: the socket, and one PORT for
-// every instance (so no drop-in per instance).
+// every instance (so no drop-in per instance); with health, the instance's
+// health socket and its path. systemd passes the two in an order of its
+// own; `formation guard` puts the shared one first (descriptor 3).
 std::string shared_socket_service(const Formation& f, const ProcessType& p) {
     if (p.socket != SocketMode::shared) return {};
-    return "Sockets=" + shared_socket_name(f.app, p.name) + "\nEnvironment=PORT=" + std::to_string(*p.port) + "\n";
+    std::string sockets = shared_socket_name(f.app, p.name);
+    std::string env = "Environment=PORT=" + std::to_string(*p.port) + "\n";
+    if (has_health_socket(p)) {
+        sockets += " " + socket_name_in_template(f.app, p.name);
+        env += "Environment=FORMATION_HEALTH_SOCKET=%t/" + health_socket_path(f.app, p.name, "%i") + "\n";
+    }
+    return "Sockets=" + sockets + "\n" + env;
 }
 
 // after = ["migrate"]: after every instance of those types. Ordering only:
@@ -105,6 +115,19 @@ UnitFile socket_template(const Formation& f, const ProcessType& p, const Compile
         {"DESCRIPTION", description(f) + " (" + p.name + ".%i socket)"},
     };
     return {socket_template_name(f.app, p.name), fill_template(templates::process_socket, vars)};
+}
+
+// socket = "shared" with health: each instance's health socket.
+UnitFile health_socket_template(const Formation& f, const ProcessType& p, const CompileOptions& options) {
+    std::map<std::string, std::string> vars{
+        {"SOURCE", source_name(options)},
+        {"APP", f.app},
+        {"TARGET", app_target_name(f.app)},
+        {"TYPE", p.name},
+        {"DESCRIPTION", description(f) + " (" + p.name + ".%i health socket)"},
+        {"PATH", health_socket_path(f.app, p.name, "%i")},
+    };
+    return {socket_template_name(f.app, p.name), fill_template(templates::health_socket, vars)};
 }
 
 // socket = "shared": the type's socket and its holder.
@@ -211,6 +234,20 @@ std::vector<Diagnostic> unit_limit_errors(const Formation& f) {
             }
             at = end + 1;
         }
+        // An instance's health socket (socket = "shared" with health) is a
+        // unix socket path: systemd fails to listen on one longer than
+        // sun_path, so refuse the names before it does (any scope, any
+        // instance up to the largest count).
+        if (has_health_socket(p)) {
+            const std::size_t length = runtime_dir_max + 1 + health_socket_path(f.app, p.name, "1000").size();
+            if (length > unix_path_max)
+                out.push_back({p.health_where, "health with socket = \"shared\" gives each instance of [process." +
+                                                   p.name + "] a unix socket, /run/user/UID/" +
+                                                   health_socket_path(f.app, p.name, "N") + ", and that path may be " +
+                                                   std::to_string(length) + " bytes long, over the " +
+                                                   std::to_string(unix_path_max) +
+                                                   " a unix socket allows: shorten the app or type name"});
+        }
     }
     return out;
 }
@@ -229,6 +266,10 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
                 inst.shared_socket = shared_socket_name(f.app, p.name);
                 inst.batch = static_cast<unsigned>(std::max(1, p.count / 4));
             }
+            // Its health socket is the instance's socket, as with socket =
+            // true: started before it, stopped after it, restarted with it
+            // when its settings change.
+            if (has_health_socket(p)) inst.socket = socket_name(f.app, p.name, i);
             if (p.port && p.socket != SocketMode::shared) {
                 UnitFile dropin = instance_dropin(f, p, i, options);
                 inst.files.push_back(dropin.path);
@@ -247,6 +288,12 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
             UnitFile stpl = socket_template(f, p, options);
             for (auto& inst : set.instances)
                 if (inst.type == p.name) inst.socket_config = service_config(stpl.content) + inst.socket_config;
+            set.files.push_back(std::move(stpl));
+        }
+        if (has_health_socket(p)) {
+            UnitFile stpl = health_socket_template(f, p, options);
+            for (auto& inst : set.instances)
+                if (inst.type == p.name) inst.socket_config = service_config(stpl.content);
             set.files.push_back(std::move(stpl));
         }
         if (p.socket == SocketMode::shared && p.count > 0) {

@@ -178,8 +178,8 @@ std::string service_directives(const ProcessType& p, const CompileOptions& optio
              exec_line({options.helper_path, "health-wait", "--path", p.health->path, "--interval-ms",
                         std::to_string(p.health->interval_usec / 1000), "--timeout-ms",
                         std::to_string(p.health->timeout_usec / 1000), "--failures",
-                        std::to_string(p.health->failures), "--port"}) +
-                 " ${PORT}");
+                        std::to_string(p.health->failures), has_health_socket(p) ? "--socket" : "--port"}) +
+                 (has_health_socket(p) ? " ${FORMATION_HEALTH_SOCKET}" : " ${PORT}"));
     if (p.reload_signal) line(out, "ExecReload", "/bin/kill -s " + *p.reload_signal + " $MAINPID");
     line(out, "Restart", restart_value(p.restart));
     line(out, "RestartSec", format_timespan(p.restart_delay_usec));

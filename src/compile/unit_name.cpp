@@ -104,6 +104,10 @@ std::string socket_name_in_template(const std::string& app, const std::string& t
     return type_prefix(app, type) + "%i" + std::string(socket_suffix);
 }
 
+std::string health_socket_path(const std::string& app, const std::string& type, const std::string& index) {
+    return "formation/.health/" + type_prefix(app, type) + index + ".sock";
+}
+
 std::string socket_of(const std::string& service) {
     if (!std::string_view(service).ends_with(service_suffix)) return {};
     return service.substr(0, service.size() - service_suffix.size()) + std::string(socket_suffix);

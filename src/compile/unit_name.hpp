@@ -42,6 +42,15 @@ std::string socket_name(const std::string& app, const std::string& type, int ind
 // app's unit can have these names.
 std::string shared_socket_name(const std::string& app, const std::string& type);  // "shop-web.socket"
 std::string shared_holder_name(const std::string& app, const std::string& type);  // "shop-web-socket.service"
+// socket = "shared" with health: each instance's own health socket (its
+// unit is the instance's socket, "shop-web@1.socket"), a unix socket under
+// the manager's runtime directory (%t: /run, or $XDG_RUNTIME_DIR). `index`
+// is "1", or "%i" in a template: "formation/.health/shop-web@1.sock".
+std::string health_socket_path(const std::string& app, const std::string& type, const std::string& index);
+// The longest a unix socket path may be (sun_path, its NUL excluded), and
+// the longest runtime directory a user manager has (/run/user/4294967295).
+constexpr std::size_t unix_path_max = 107;
+constexpr std::size_t runtime_dir_max = 20;
 // The socket of whichever instance a template runs as: "shop-web@%i.socket".
 std::string socket_name_in_template(const std::string& app, const std::string& type);
 // The socket of an instance: "shop-web@1.service" → "shop-web@1.socket";

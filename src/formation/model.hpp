@@ -146,6 +146,9 @@ struct ProcessType {
 inline int instance_port(const ProcessType& p, int index) {
     return p.socket == SocketMode::shared ? *p.port : *p.port + index - 1;
 }
+// socket = "shared" with health: each instance also gets a health socket of
+// its own (a check on the shared port would reach any instance).
+inline bool has_health_socket(const ProcessType& p) { return p.socket == SocketMode::shared && p.health.has_value(); }
 // The highest port the type's instances take.
 inline int last_port(const ProcessType& p) { return instance_port(p, p.socket == SocketMode::shared ? 1 : std::max(p.count, 1)); }
 

@@ -364,9 +364,6 @@ void finish_process(Context& c, const toml::table& table, Draft& d) {
     if (pt.socket == SocketMode::shared && !pt.port)
         c.error(pt.socket_where, "socket = \"shared\" needs port to be set in " + label +
                                      ": the type's socket listens on it");
-    if (pt.socket == SocketMode::shared && pt.health)
-        c.error(pt.health_where, "health with socket = \"shared\" is not supported yet in " + label +
-                                     ": a check on the shared port reaches any instance, not this one");
     if (pt.socket == SocketMode::shared && pt.ready == Readiness::port)
         c.error(d.ready_where.line ? d.ready_where : pt.socket_where,
                 "ready = \"port\" cannot work with socket = \"shared\" in " + label +

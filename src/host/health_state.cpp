@@ -45,6 +45,11 @@ void write_health(const Paths& paths, const std::string& app, const std::vector<
     write_file_atomic(path, encode_health(records));
 }
 
+void remove_health(const Paths& paths, const std::string& app) {
+    std::error_code ec;
+    std::filesystem::remove(paths.health_path(app), ec);
+}
+
 std::vector<HealthRecord> read_health(const Paths& paths, const std::string& app) {
     std::optional<std::string> text;
     try {

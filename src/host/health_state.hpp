@@ -30,5 +30,7 @@ std::vector<HealthRecord> decode_health(const std::string& text);
 void write_health(const Paths& paths, const std::string& app, const std::vector<HealthRecord>& records);
 // Empty when there is no file (no watcher ran since boot).
 std::vector<HealthRecord> read_health(const Paths& paths, const std::string& app);
+// When the app is destroyed; nothing to remove is fine.
+void remove_health(const Paths& paths, const std::string& app);
 
 }  // namespace formation::host

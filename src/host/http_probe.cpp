@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,15 +43,31 @@ struct Probe {
 };
 
 void start(Probe& p, const ProbeTarget& t) {
-    p.request = "GET " + t.path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(t.port) +
+    const std::string host = t.socket.empty() ? "127.0.0.1:" + std::to_string(t.port) : "localhost";
+    p.request = "GET " + t.path + " HTTP/1.1\r\nHost: " + host +
                 "\r\nUser-Agent: formation-health\r\nAccept: */*\r\nConnection: close\r\n\r\n";
-    p.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (p.fd < 0) return p.finish(ProbeOutcome::no_answer, std::string("socket: ") + std::strerror(errno));
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(t.port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(p.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) p.phase = Phase::sending;
+    int rc = -1;
+    if (t.socket.empty()) {
+        p.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (p.fd < 0) return p.finish(ProbeOutcome::no_answer, std::string("socket: ") + std::strerror(errno));
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(static_cast<std::uint16_t>(t.port));
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        rc = ::connect(p.fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    } else {
+        sockaddr_un a{};
+        a.sun_family = AF_UNIX;
+        if (t.socket.size() >= sizeof a.sun_path)
+            return p.finish(ProbeOutcome::no_answer, "socket path too long: " + printable(t.socket));
+        std::memcpy(a.sun_path, t.socket.data(), t.socket.size());
+        p.fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (p.fd < 0) return p.finish(ProbeOutcome::no_answer, std::string("socket: ") + std::strerror(errno));
+        rc = ::connect(p.fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+        // A unix socket whose queue is full says EAGAIN rather than waiting.
+        if (rc < 0 && errno == EAGAIN) return p.finish(ProbeOutcome::no_answer, "its queue is full");
+    }
+    if (rc == 0) p.phase = Phase::sending;
     else if (errno != EINPROGRESS) p.finish(ProbeOutcome::no_answer, std::strerror(errno));
 }
 

@@ -1,5 +1,5 @@
-// HTTP health checks: GET PATH on 127.0.0.1:PORT, many at once, each
-// bounded. Used by `formation health-wait` (readiness, run by systemd as
+// HTTP health checks: GET PATH on 127.0.0.1:PORT (or on a unix socket),
+// many at once, each bounded. Used by `formation health-wait` (readiness, run by systemd as
 // ExecStartPost=) and by the health watcher (liveness).
 #pragma once
 
@@ -12,6 +12,9 @@ namespace formation::host {
 struct ProbeTarget {
     int port = 0;
     std::string path;  // checked by the parser: "/…", printable ASCII, no spaces
+    // When set, the check goes to this unix socket instead of the port (an
+    // instance's own health socket with socket = "shared").
+    std::string socket;
 };
 
 enum class ProbeOutcome {

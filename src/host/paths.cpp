@@ -53,12 +53,14 @@ Paths paths(bool user) {
         for (const auto& d : system_dirs) p.config_dirs.push_back(d / "formation");
         p.state_dir = xdg("XDG_STATE_HOME", ".local/state") / "formation";
         std::string runtime = env("XDG_RUNTIME_DIR");
+        if (!runtime.empty() && runtime[0] == '/') p.runtime_dir = runtime;
         p.lock_dir = !runtime.empty() && runtime[0] == '/' ? fs::path(runtime) / "formation/.lock"
                                                            : p.state_dir / ".lock";
     } else {
         p.config_dirs = {"/etc/formation", "/run/formation", "/usr/local/lib/formation", "/usr/lib/formation"};
         p.state_dir = "/var/lib/formation";
         p.lock_dir = "/run/formation/.lock";
+        p.runtime_dir = "/run";
     }
     if (auto list = env("FORMATION_CONFIG_DIRS"); !list.empty()) {
         p.config_dirs = split_dirs(list);

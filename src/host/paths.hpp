@@ -30,6 +30,9 @@ struct Paths {
     std::vector<std::filesystem::path> config_dirs;  // search order; [0] is where apply installs
     std::filesystem::path state_dir;
     std::filesystem::path lock_dir;
+    // systemd's %t for this manager: /run, or $XDG_RUNTIME_DIR (empty when
+    // unset). Not overridable: units name paths under it.
+    std::filesystem::path runtime_dir;
 
     const std::filesystem::path& install_dir() const { return config_dirs.front(); }
     std::filesystem::path installed_path(const std::string& app) const { return install_dir() / (app + ".toml"); }

@@ -5,27 +5,37 @@
 # that all accept on one socket (socket = "shared", port 5000); wrk loads
 # that port straight, with no load balancer, then through nginx with one
 # upstream. A rolling restart, scale 3->6->2, a crashing instance, a port
-# change and a reverted one.
+# change and a reverted one; health checks on each instance's own socket (a
+# sick instance restarted alone, a release that answers 500 refused after
+# its first batch), and the descriptor order a one-socket server needs.
 set -u
 formation=$1
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/webapp.sh"
 webapp_begin /srv/shared
 
-# Each request takes 10 ms (/slow: 300 ms) and answers "web.N PORT"; an
-# instance whose $srv/crash-web.N exists cannot even be imported
-# (gunicorn: "Worker failed to boot", the process exits).
+# Each request takes 10 ms (/slow: 300 ms) and answers "web.N PORT
+# LISTEN_FDNAMES"; an instance whose $srv/crash-web.N exists cannot even be
+# imported (gunicorn: "Worker failed to boot", the process exits). With
+# BEHAVIOR=500 every answer is a 500; $srv/sick-web.N makes that instance's
+# /healthz alone answer 503.
 cat >"$srv/app.py" <<PY
 import os, time
-if os.path.exists("$srv/crash-" + os.environ.get("FORMATION_INSTANCE", "")):
+me = os.environ.get("FORMATION_INSTANCE", "")
+if os.path.exists("$srv/crash-" + me):
     raise RuntimeError("crashing on purpose")
 def app(environ, start_response):
     time.sleep(0.3 if environ.get("PATH_INFO") == "/slow" else 0.01)
-    body = (os.environ.get("FORMATION_INSTANCE", "?") + " " + os.environ.get("PORT", "?") + "\n").encode()
-    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    status = "200 OK"
+    if os.environ.get("BEHAVIOR") == "500":
+        status = "500 Internal Server Error"
+    elif environ.get("PATH_INFO") == "/healthz" and os.path.exists("$srv/sick-" + me):
+        status = "503 Service Unavailable"
+    body = (me + " " + os.environ.get("PORT", "?") + " " + os.environ.get("LISTEN_FDNAMES", "-") + "\n").encode()
+    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]
 PY
-# write_formation PORT MODULE [MIN_READY]
+# write_formation PORT MODULE [MIN_READY [MORE_LINES]]
 write_formation() {
     cat >"$work/shop.toml" <<T
 app = "shop"
@@ -37,6 +47,7 @@ socket = "shared"
 ready = "notify"
 min_ready = "${3:-1s}"
 stop_timeout = "15s"
+${4:-}
 T
 }
 
@@ -153,6 +164,94 @@ check port-bad-socket "the socket is active again" systemctl -q is-active shop-w
 check port-bad-old "on the previous port, served by all three" [ "$(served_by 5100)" = 3 ]
 check port-bad-new "the bad release's port refuses" bash -c '! (exec 3<>/dev/tcp/127.0.0.1/5200) 2>/dev/null'
 check port-bad-running "all three run" all_running shop-web@{1,2,3}.service
+
+# --- health: each instance checked on a socket of its own --------------
+# A check on the shared port would reach whichever instance accepts; so
+# every instance also gets a unix socket (its second descriptor), and both
+# readiness and the watcher ask there.
+checked='health = { path = "/healthz", interval = "1s", failures = 2 }'
+write_formation 5100 app:app 1s "$checked"
+run health-apply 0 "$formation" -f "$work/shop.toml" apply
+check health-sockets "each instance has its own health socket, active" \
+    bash -c 'for i in 1 2 3; do systemctl -q is-active shop-web@$i.socket || exit 1; done'
+check health-socket-path "listening on /run/formation/.health/shop-web@N.sock" \
+    has <(prop shop-web@2.socket Listen) '/run/formation/\.health/shop-web@2\.sock'
+check health-fds "the shared socket comes first (fd 3), then the health socket" \
+    has <(curl -s http://127.0.0.1:5100/) '^web\.[123] 5100 shared:health$'
+check health-own-socket "the health socket reaches that instance, not another" \
+    has <(curl -s --unix-socket /run/formation/.health/shop-web@2.sock http://localhost/healthz) '^web\.2 '
+check health-ready "its start waited for a check on its own socket" \
+    has <(journalctl -u shop-web@3.service -o cat) 'GET /healthz on /run/formation/\.health/shop-web@3\.sock: HTTP 200 OK: ready'
+run health-status 0 "$formation" -a shop status
+check health-status "status shows each instance healthy" \
+    bash -c "[ \$(grep -cE 'shop-web@[123]\.service .* healthy' '$work/out') = 3 ]"
+keep=$(pids 1 3)
+touch "$srv/sick-web.2"
+check health-sick "the watcher restarts the sick instance (web.2) after 2 failed checks" \
+    wait_for 15 bash -c "journalctl -u shop-health.service -o cat | grep -q 'shop-web@2.service: unhealthy: 2 failed checks in a row: GET /healthz on /run/formation/.health/shop-web@2.sock: HTTP 503'"
+rm -f "$srv/sick-web.2"
+check health-sick-alone "and no other instance" [ "$(pids 1 3)" = "$keep" ]
+check health-sick-back "web.2 runs again" wait_for 15 all_running shop-web@2.service
+
+# A release that starts and answers 500: the first batch (one instance, a
+# quarter of three rounded up to 1) fails its check, the roll stops there,
+# apply goes back. Clients see the bad instance only while it is checked.
+wrk_start health-roll http://127.0.0.1:5100/
+sleep 1
+run health-restart 0 "$formation" -a shop restart web
+wrk_stop
+check health-roll-none-failed "a rolling restart gated on health: no failed request" no_failures "$work/health-roll.wrk"
+keep=$(pids 2 3)
+write_formation 5100 app:app 1s "$checked
+env = { BEHAVIOR = \"500\" }"
+wrk_start health-bad http://127.0.0.1:5100/
+sleep 1
+run health-bad 1 "$formation" -f "$work/shop.toml" apply
+wrk_stop
+echo "    during the bad apply: $(wrk_figures "$work/health-bad.wrk") (requests non-2xx socket-errors req/s max)"
+check health-bad-check "refused by its health check" has "$work/err" 'health: not ready: 2 bad answers in a row'
+check health-bad-back "apply went back to the previous release" has "$work/err" 'went back'
+check health-bad-one-batch "the roll stopped after its first batch: web.2 and web.3 never restarted" [ "$(pids 2 3)" = "$keep" ]
+check health-bad-socket "the socket is up" systemctl -q is-active shop-web.socket
+check health-bad-none-errors "no socket error during it" [ "$(figure health-bad 3)" = 0 ]
+wrk_start health-after http://127.0.0.1:5100/
+sleep 3
+wrk_stop
+check health-after "then all three serve, and nothing fails" no_failures "$work/health-after.wrk"
+check health-after-all "each of the three accepts" [ "$(served_by 5100)" = 3 ]
+
+# A server that takes one descriptor, the first (uvicorn --fd 3, node's
+# listen({fd: 3})): systemd passes the two sockets in an order of its own
+# (health first on systemd 252); formation guard puts the shared one at 3.
+cat >"$srv/fds.py" <<'PY'
+import os, socket, threading
+def serve(fd):
+    s = socket.socket(fileno=fd)
+    while True:
+        c, _ = s.accept()
+        c.recv(4096)
+        body = ("fd%d %s\n" % (fd, os.environ.get("LISTEN_FDNAMES", ""))).encode()
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+        c.close()
+threading.Thread(target=serve, args=(4,), daemon=True).start()
+serve(3)
+PY
+cat >"$work/fds.toml" <<T
+app = "fds"
+[process.web]
+command = ["/usr/bin/python3", "$srv/fds.py"]
+count = 2
+port = 5300
+socket = "shared"
+health = "/healthz"
+T
+run fds-apply 0 "$formation" -f "$work/fds.toml" apply
+check fds-port "descriptor 3 is the shared port" has <(curl -s http://127.0.0.1:5300/) '^fd3 shared:health$'
+check fds-health "descriptor 4 the instance's health socket" \
+    has <(curl -s --unix-socket /run/formation/.health/fds-web@1.sock http://localhost/) '^fd4 shared:health$'
+run fds-destroy 0 "$formation" -a fds destroy
+check fds-gone "destroy removes the health sockets" bash -c '! ls /run/formation/.health/fds-web@* 2>/dev/null'
+write_formation 5100 app:app
 
 # --- scale to 0 closes the port; destroy leaves nothing -----------------
 write_formation 5100 app:app

@@ -282,12 +282,18 @@ port = 18300
 socket = "shared"
 ready = "notify"
 min_ready = "500ms"
+health = { path = "/healthz", interval = "1s" }
 EOF
 chown -R alice: "$work/board" "$work/board.toml"
 run shared-apply 0 A "$formation" --user -f "$work/board.toml" apply
 check shared-socket "board-web.socket is $(state board-web.socket) under alice's manager" running board-web.socket
 check shared-instances "both instances run" all_running board-web@1.service board-web@2.service
 check shared-answers "port 18300 answers" wait_for 10 answers 18300
+alice_health=/run/user/$(id -u alice)/formation/.health
+check shared-health-socket "each instance has its health socket under alice's runtime directory (%t)" \
+    test -S "$alice_health/board-web@2.sock"
+check shared-healthy "the watcher checks both there, healthy" \
+    wait_for 15 bash -c "grep -cE \$'^board-web@[12]\\.service\thealthy\t.*/formation/\\.health/board-web@[12]\\.sock: HTTP 200' $alice_health/board | grep -qx 2"
 run shared-restart 0 A "$formation" --user -a board restart
 check shared-still "the socket stayed up through the roll" running board-web.socket
 run shared-status 0 A "$formation" --user -a board status

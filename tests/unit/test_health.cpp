@@ -2,11 +2,19 @@
 // compiles to, the HTTP status line, and the readiness rule on fakes.
 #include <doctest/doctest.h>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
 #include <deque>
+#include <thread>
 
 #include "app/crash_guard.hpp"
 #include "app/health.hpp"
 #include "app/health_watch.hpp"
+#include "app/listen_fds.hpp"
+#include "compile/render.hpp"
 #include "host/health_state.hpp"
 #include "host/main_process.hpp"
 #include "compile/compile.hpp"
@@ -98,7 +106,7 @@ TEST_CASE("the HTTP status line") {
 }
 
 TEST_CASE("an unanswered port is a no-answer, quickly, and never healthy") {
-    auto r = host::probe_all({{1, "/"}}, 200000).front();  // port 1: nothing listens there in a test
+    auto r = host::probe_all({{1, "/", ""}}, 200000).front();  // port 1: nothing listens there in a test
     CHECK(r.outcome == host::ProbeOutcome::no_answer);
 }
 
@@ -131,14 +139,14 @@ const host::ProbeResult none{host::ProbeOutcome::no_answer, 0, "Connection refus
 TEST_CASE("readiness: not listening yet does not count; a pass is ready") {
     Script s;
     s.answers = {none, none, none, bad, none, ok};
-    CHECK(app::wait_healthy(5000, HealthCheck{"/healthz", 5000000, 2000000, 2}, s.io()));
+    CHECK(app::wait_healthy({5000, "", ""}, HealthCheck{"/healthz", 5000000, 2000000, 2}, s.io()));
     CHECK(s.said.back() == "health: GET /healthz on port 5000: HTTP 200 OK: ready");
 }
 
 TEST_CASE("readiness: `failures` bad answers in a row fail it, a second apart at most") {
     Script s;
     s.answers = {bad, bad, bad};
-    CHECK_FALSE(app::wait_healthy(5000, HealthCheck{"/healthz", 5000000, 2000000, 3}, s.io()));
+    CHECK_FALSE(app::wait_healthy({5000, "", ""}, HealthCheck{"/healthz", 5000000, 2000000, 3}, s.io()));
     CHECK(s.answers.empty());
     CHECK(s.slept == 2000000);  // two waits of 1 s between three answers
     CHECK(s.said.back() == "health: not ready: 3 bad answers in a row");
@@ -150,7 +158,7 @@ TEST_CASE("readiness: a main process that exited fails the start at once, not at
     int looks = 0;
     auto io = s.io();
     io.gone = [&looks] { return ++looks == 2; };
-    CHECK_FALSE(app::wait_healthy(5000, HealthCheck{"/healthz", 5000000, 2000000, 3}, io));
+    CHECK_FALSE(app::wait_healthy({5000, "", ""}, HealthCheck{"/healthz", 5000000, 2000000, 3}, io));
     CHECK(s.answers.size() == 1);
     CHECK(s.said.back() == "health: not ready: the main process exited before it answered");
 }
@@ -173,7 +181,7 @@ TEST_CASE("main process: gone when its PID is not there or is in another control
 TEST_CASE("liveness: failures in a row restart, a pass starts the count over, a restart is remembered") {
     app::HealthTracker t;
     HealthCheck h{"/healthz", 2000000, 1000000, 3};
-    host::ProbeTarget web2{5001, "/healthz"};
+    host::ProbeTarget web2{5001, "/healthz", ""};
     CHECK_FALSE(t.record("shop-web@2.service", web2, h, bad, 10).restart);
     CHECK_FALSE(t.record("shop-web@2.service", web2, h, bad, 20).restart);
     CHECK_FALSE(t.record("shop-web@2.service", web2, h, ok, 30).restart);  // the count starts over
@@ -269,4 +277,141 @@ TEST_CASE("crash guard: burst starts within the interval, then it gives up; old 
     CHECK(app::guard_start({0}, 1, 1, 1500000).why == "1 start within 1500 ms");
     CHECK(app::decode_starts("12\nx\n\n-3\n99999999999999999999\n7\n") == std::vector<std::uint64_t>{12, 7});
     CHECK(app::decode_starts(app::encode_starts({1, 2})) == std::vector<std::uint64_t>{1, 2});
+}
+
+TEST_CASE("listen fds: the shared socket goes to descriptor 3, the others keep their order") {
+    auto o = app::put_first("health:shared", 2, "shared");
+    REQUIRE(o);
+    CHECK(o->from == std::vector<unsigned>{1, 0});
+    CHECK(o->names == "shared:health");
+    o = app::put_first("a:b:shared:c", 4, "shared");
+    REQUIRE(o);
+    CHECK(o->from == std::vector<unsigned>{2, 0, 1, 3});
+    CHECK(o->names == "shared:a:b:c");
+    CHECK_FALSE(app::put_first("shared:health", 2, "shared"));  // first already
+    CHECK_FALSE(app::put_first("health", 1, "shared"));         // absent
+    CHECK_FALSE(app::put_first("health:shared", 3, "shared"));  // names and count disagree
+    CHECK_FALSE(app::put_first("", 0, "shared"));
+}
+
+TEST_CASE("shared port with health: each instance gets its own health socket, and the check asks it there") {
+    auto f = parse_formation("app = \"shop\"\n[process.web]\ncommand = \"/bin/web\"\nport = 5000\ncount = 2\n"
+                             "socket = \"shared\"\nready = \"notify\"\nhealth = \"/healthz\"\n", "f.toml");
+    CompileOptions o;
+    o.helper_path = "/usr/bin/formation";
+    auto set = compile(f, o);
+    const UnitFile* tpl = set.find("shop-web@.service");
+    REQUIRE(tpl);
+    const std::string& t = tpl->content;
+    CHECK(t.find("Requires=shop-web.socket shop-web@%i.socket\nAfter=shop-web.socket shop-web@%i.socket\n") != std::string::npos);
+    CHECK(t.find("Sockets=shop-web.socket shop-web@%i.socket\n") != std::string::npos);
+    CHECK(t.find("Environment=FORMATION_HEALTH_SOCKET=%t/formation/.health/shop-web@%i.sock\n") != std::string::npos);
+    CHECK(t.find("\"--failures\" \"3\" \"--socket\" ${FORMATION_HEALTH_SOCKET}\n") != std::string::npos);
+    CHECK(t.find("--port") == std::string::npos);
+    const UnitFile* sock = set.find("shop-web@.socket");
+    REQUIRE(sock);
+    CHECK(sock->content.find("ListenStream=%t/formation/.health/shop-web@%i.sock\n") != std::string::npos);
+    CHECK(sock->content.find("FileDescriptorName=health\n") != std::string::npos);
+    CHECK(sock->content.find("PartOf=shop.target\n") != std::string::npos);
+    REQUIRE(set.instances.size() == 2);
+    CHECK(set.instances[1].socket == "shop-web@2.socket");
+    CHECK(set.instances[1].shared_socket == "shop-web.socket");
+    CHECK(set.instances[1].socket_config.find("ListenStream=%t/formation/.health/shop-web@%i.sock\n") != std::string::npos);
+    CHECK(set.health_unit == "shop-health.service");
+    // Without health: no socket per instance.
+    auto plain = compile(parse_formation("app = \"shop\"\n[process.web]\ncommand = \"/bin/web\"\nport = 5000\n"
+                                         "socket = \"shared\"\n", "f.toml"), o);
+    CHECK_FALSE(plain.find("shop-web@.socket"));
+    CHECK(plain.instances[0].socket.empty());
+}
+
+TEST_CASE("shared port with health: names too long for a unix socket path are refused at health") {
+    const std::string type(40, 'w');
+    auto text = "app = \"shop-and-a-very-long-name\"\n[process." + type + "]\ncommand = \"/bin/web\"\nport = 5000\n"
+                "socket = \"shared\"\nhealth = \"/healthz\"\n";
+    auto r = render(text, "f.toml", {});
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].where.line == 6);
+    CHECK(r.errors[0].message.find("over the 107 a unix socket allows") != std::string::npos);
+    // A realistic name is fine.
+    CHECK(render("app = \"shop\"\n[process.web]\ncommand = \"/bin/web\"\nport = 5000\nsocket = \"shared\"\n"
+                 "health = \"/healthz\"\n", "f.toml", {}).ok());
+}
+
+namespace {
+
+// A unix socket in a scratch directory; `answer` is what one accepted
+// connection gets (nothing: it is never accepted).
+struct UnixServer {
+    std::string dir, path;
+    int fd = -1;
+    std::thread thread;
+    explicit UnixServer(std::string answer) {
+        char tmpl[] = "/tmp/formation-probe-XXXXXX";
+        dir = ::mkdtemp(tmpl);
+        path = dir + "/h.sock";
+        fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_un a{};
+        a.sun_family = AF_UNIX;
+        std::memcpy(a.sun_path, path.data(), path.size());
+        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+        REQUIRE(::listen(fd, 4) == 0);
+        if (!answer.empty())
+            thread = std::thread([this, answer] {
+                int c = ::accept(fd, nullptr, nullptr);
+                if (c < 0) return;
+                char buf[1024];
+                ssize_t n = ::recv(c, buf, sizeof buf, 0);
+                if (n > 0 && std::string(buf, static_cast<std::size_t>(n)).find("GET /healthz HTTP/1.1\r\nHost: localhost\r\n") == 0)
+                    (void)::send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
+                ::close(c);
+            });
+    }
+    ~UnixServer() {
+        if (thread.joinable()) thread.join();
+        ::close(fd);
+        ::unlink(path.c_str());
+        ::rmdir(dir.c_str());
+    }
+};
+
+}  // namespace
+
+TEST_CASE("probe: a unix socket answers; one nobody accepts on is a no-answer within the bound; a missing one too") {
+    {
+        UnixServer s("HTTP/1.1 503 Service Unavailable\r\n\r\n");
+        host::ProbeTarget t;
+        t.path = "/healthz";
+        t.socket = s.path;
+        auto r = host::probe_all({t}, 2000000).front();
+        CHECK(r.outcome == host::ProbeOutcome::unhealthy);
+        CHECK(r.status == 503);
+        CHECK(app::describe_probe(t, r) == "GET /healthz on " + s.path + ": HTTP 503 Service Unavailable");
+    }
+    {
+        UnixServer s("");
+        host::ProbeTarget t;
+        t.path = "/healthz";
+        t.socket = s.path;
+        auto r = host::probe_all({t}, 200000).front();
+        CHECK(r.outcome == host::ProbeOutcome::no_answer);
+        CHECK(r.detail == "no answer within 200ms");
+    }
+    host::ProbeTarget missing;
+    missing.path = "/";
+    missing.socket = "/nonexistent/formation/h.sock";
+    CHECK(host::probe_all({missing}, 200000).front().outcome == host::ProbeOutcome::no_answer);
+}
+
+TEST_CASE("readiness on a health socket: still silent after 5 s, it says why that may be") {
+    Script s;
+    for (int i = 0; i < 60; ++i) s.answers.push_back(none);
+    s.answers.push_back(ok);
+    host::ProbeTarget where;
+    where.socket = "/run/formation/.health/shop-web@1.sock";
+    CHECK(app::wait_healthy(where, HealthCheck{"/healthz", 5000000, 1000000, 3}, s.io()));
+    REQUIRE(s.said.size() >= 3);
+    CHECK(s.said[0] == "health: GET /healthz on /run/formation/.health/shop-web@1.sock: Connection refused; waiting");
+    CHECK(s.said[1].find("the server must accept on every socket systemd passes it") != std::string::npos);
+    CHECK(s.said.back() == "health: GET /healthz on /run/formation/.health/shop-web@1.sock: HTTP 200 OK: ready");
 }
