@@ -35,7 +35,10 @@ std::string explain_ports(const ProcessType& p) {
         case SocketMode::shared:
             return "one socket on port " + std::to_string(*p.port) + " shared by its " + n +
                    " instances (socket = \"shared\": systemd holds the port; every instance accepts on it, "
-                   "so scale changes how many accept, never the address; one upstream per host)";
+                   "so scale changes how many accept, never the address; one upstream per host)" +
+                   (has_health_socket(p) ? "; health checks each instance on a unix socket of its own "
+                                           "($FORMATION_HEALTH_SOCKET), which the server must accept on too"
+                                         : "");
         case SocketMode::per_instance:
             return "a socket per instance on " + ports +
                    " (socket = true: systemd holds each port, so a restart refuses nothing; a load balancer "

@@ -248,7 +248,7 @@ std::optional<std::string> names_problem(std::string_view value, bool assignment
     for (const auto& w : words) {
         std::string name = assignments ? w.substr(0, w.find('=')) : w;
         if (auto why = reserved_env_name(name)) return name + " " + *why;
-        if (name == "FORMATION_APP" || name == "FORMATION_INSTANCE")
+        if (name == "FORMATION_APP" || name == "FORMATION_INSTANCE" || name == "FORMATION_HEALTH_SOCKET")
             return name + " is set by formation for every instance (see ENVIRONMENT in formation.toml(5))";
     }
     return std::nullopt;

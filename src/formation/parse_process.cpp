@@ -377,7 +377,7 @@ void finish_process(Context& c, const toml::table& table, Draft& d) {
                                           (pt.socket == SocketMode::shared ? "every instance gets PORT = port"
                                                                             : "each instance gets PORT = port + N - 1"));
     }
-    for (const char* name : {"FORMATION_APP", "FORMATION_INSTANCE"})
+    for (const char* name : {"FORMATION_APP", "FORMATION_INSTANCE", "FORMATION_HEALTH_SOCKET"})
         if (auto it = d.env.find(name); it != d.env.end())
             c.error(it->second.where, std::string(name) + " must not be set in env: formation sets it for each "
                                                           "instance (see ENVIRONMENT in formation.toml(5))");

@@ -394,7 +394,7 @@ std::optional<std::string> reserved_env_name(std::string_view name) {
 std::optional<std::string> instance_env_problem(std::string_view name) {
     if (auto why = reserved_env_name(name)) return why;
     if (name == "PORT") return std::string("is each instance's port");
-    if (name.starts_with("FORMATION_")) return std::string("is formation's (FORMATION_APP, FORMATION_INSTANCE)");
+    if (name.starts_with("FORMATION_")) return std::string("is formation's (FORMATION_APP, FORMATION_INSTANCE, FORMATION_HEALTH_SOCKET)");
     bool runtime = std::find(runtime_names.begin(), runtime_names.end(), name) != runtime_names.end() ||
                    std::any_of(runtime_prefixes.begin(), runtime_prefixes.end(),
                                [&](std::string_view p) { return name.starts_with(p); });
