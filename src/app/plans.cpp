@@ -35,11 +35,15 @@ Plan plan_stop(const std::vector<std::string>& units, const std::vector<systemd:
     return p;
 }
 
-Plan plan_start(const UnitSet& set, const std::vector<std::string>& units, bool whole_app) {
+Plan plan_start(const UnitSet& set, const std::vector<std::string>& units, bool whole_app,
+                const std::set<std::string>& idle) {
     Plan p;
     p.start = units;
-    for (const auto& i : set.instances)
-        if (!i.socket.empty() && has(units, i.unit)) p.start_sockets.push_back(i.socket);
+    for (const auto& i : set.instances) {
+        if (i.socket.empty() || !has(units, i.unit)) continue;
+        p.start_sockets.push_back(i.socket);
+        if (i.fresh_socket() && idle.count(i.unit)) p.stop_sockets.push_back(i.socket);
+    }
     p.start_target = whole_app;
     return p;
 }

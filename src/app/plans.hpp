@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,11 @@ Plan plan_stop(const std::vector<std::string>& units, const std::vector<systemd:
 
 // Start `units` (desired instances of `set`) and with `whole_app` the app
 // target; their sockets are pulled in (Requires=), so their start counters
-// are reset with the instances'.
-Plan plan_start(const UnitSet& set, const std::vector<std::string>& units, bool whole_app);
+// are reset with the instances'. The health sockets of those in `idle`
+// (loaded, not running) are stopped first, so they start afresh
+// (Instance::fresh_socket).
+Plan plan_start(const UnitSet& set, const std::vector<std::string>& units, bool whole_app,
+                const std::set<std::string>& idle = {});
 
 // A rolling restart of `units`: each with its type's min_ready; its socket stays up.
 Plan plan_restart(const UnitSet& set, const std::vector<std::string>& units);

@@ -70,7 +70,15 @@ Report act(Env& env, Action action, const std::string& app, const std::vector<st
         plan = plan_stop(units, m.list_unit_states({socket_glob(app)}), app, types.empty());
     } else {
         units = desired_instances(set, types);
-        plan = action == Action::start ? plan_start(set, units, types.empty()) : plan_restart(set, units);
+        if (action == Action::start) {
+            std::set<std::string> idle;
+            for (const auto& s : m.list_unit_states({instance_glob(app)}))
+                if (s.active_state != "active" && s.active_state != "activating" && s.active_state != "reloading")
+                    idle.insert(s.name);
+            plan = plan_start(set, units, types.empty(), idle);
+        } else {
+            plan = plan_restart(set, units);
+        }
         // An operator's start is not a deploy: systemd's ready is enough.
         if (action == Action::start) d.settle_usec = 0;
     }

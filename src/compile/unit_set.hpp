@@ -26,18 +26,24 @@ struct Instance {
     std::string config;
     // With socket = true: "shop-web@1.socket", which holds the instance's
     // port, and its listen configuration (what decides restarting the
-    // socket). Empty without a socket.
+    // socket). With socket = "shared" and health: the same name for the
+    // instance's health socket. Empty without a socket.
     std::string socket;
     std::string socket_config;
     // How long a rolling restart holds it up before the next goes down.
     std::uint64_t min_ready_usec = 0;
     // With socket = "shared": "shop-web.socket", the type's socket (then
-    // `socket` is empty: the instance has none of its own).
+    // `socket` is empty, or its health socket).
     std::string shared_socket;
     // How many of the type's instances a rolling restart takes down at a
     // time unless --parallel says: 1; with a shared socket a quarter of the
     // type's count (at least 1), since the others keep accepting on the port.
     unsigned batch = 1;
+    // Its own socket is a health socket: only formation's checks use it, and
+    // a server that does not may have removed its file (puma closing an
+    // "unused activated socket"), so each start of the instance gets it
+    // afresh (a restart does through the socket's PartOf=).
+    bool fresh_socket() const { return !socket.empty() && !shared_socket.empty(); }
 };
 
 // socket = "shared": a type's one socket (while the type has instances).

@@ -58,8 +58,10 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
             plan.start.push_back(inst.unit);
             if (!inst.socket.empty()) plan.start_sockets.push_back(inst.socket);
             // A socket listening with old settings (or none wanted): stopped
-            // before the start, which starts the new one.
-            if (socket_changed && socket_runs) sockets_down.push_back(*parse_socket(desired.app, socket));
+            // before the start, which starts the new one. So is a health
+            // socket (Instance::fresh_socket).
+            if ((socket_changed || inst.fresh_socket()) && socket_runs)
+                sockets_down.push_back(*parse_socket(desired.app, socket));
             continue;
         }
         // Not up yet (starting, or waiting for systemd to restart it after a

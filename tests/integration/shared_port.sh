@@ -233,10 +233,18 @@ def serve(fd):
         body = ("fd%d %s\n" % (fd, os.environ.get("LISTEN_FDNAMES", ""))).encode()
         c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
         c.close()
-threading.Thread(target=serve, args=(4,), daemon=True).start()
+if os.environ.get("DROP_HEALTH"):
+    # As puma does with a socket it was given and has no bind for: closes
+    # it and removes its file.
+    os.unlink(os.environ["FORMATION_HEALTH_SOCKET"])
+    os.close(4)
+else:
+    threading.Thread(target=serve, args=(4,), daemon=True).start()
 serve(3)
 PY
-cat >"$work/fds.toml" <<T
+# write_fds [ENV]
+write_fds() {
+    cat >"$work/fds.toml" <<T
 app = "fds"
 [process.web]
 command = ["/usr/bin/python3", "$srv/fds.py"]
@@ -244,8 +252,18 @@ count = 2
 port = 5300
 socket = "shared"
 health = "/healthz"
+start_timeout = "7s"
+${1:-}
 T
+}
+write_fds 'env = { DROP_HEALTH = "1" }'
+run fds-drop 1 "$formation" -f "$work/fds.toml" apply
+check fds-drop-says "a server that drops its health socket: the start fails, saying why" \
+    has "$work/err" 'the server must accept on every socket systemd passes it'
+write_fds
 run fds-apply 0 "$formation" -f "$work/fds.toml" apply
+check fds-fresh "once fixed, each instance's health socket is there again and answers" \
+    has <(curl -s --unix-socket /run/formation/.health/fds-web@2.sock http://localhost/) '^fd4 shared:health$' 
 check fds-port "descriptor 3 is the shared port" has <(curl -s http://127.0.0.1:5300/) '^fd3 shared:health$'
 check fds-health "descriptor 4 the instance's health socket" \
     has <(curl -s --unix-socket /run/formation/.health/fds-web@1.sock http://localhost/) '^fd4 shared:health$'

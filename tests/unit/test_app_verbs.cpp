@@ -7,6 +7,9 @@
 
 #include "app/formation_file.hpp"
 #include "app/installed.hpp"
+#include "app/plans.hpp"
+#include "compile/compile.hpp"
+#include "formation/parse.hpp"
 #include "app/verbs.hpp"
 #include "app_fakes.hpp"
 
@@ -518,4 +521,13 @@ TEST_CASE("history: the last 20 are kept, files root-only") {
     CHECK_FALSE(host::release_text(paths, "shop", 3));
     CHECK(host::release_text(paths, "shop", 4) == shop(4, 1));
     CHECK(host::decode_releases(host::encode_releases(kept)) == kept);
+}
+
+TEST_CASE("start: a shared type's idle instance gets its health socket afresh, a running one keeps it") {
+    auto f = parse_formation("app = \"shop\"\n[process.web]\ncommand = \"/bin/web\"\ncount = 2\nport = 5000\n"
+                             "socket = \"shared\"\nhealth = \"/healthz\"\n", "f.toml");
+    UnitSet set = compile(f, {});
+    Plan s = app::plan_start(set, {"shop-web@1.service", "shop-web@2.service"}, true, {"shop-web@2.service"});
+    CHECK(s.stop_sockets == std::vector<std::string>{"shop-web@2.socket"});
+    CHECK(s.start_sockets == std::vector<std::string>{"shop-web@1.socket", "shop-web@2.socket"});
 }

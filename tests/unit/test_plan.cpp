@@ -324,3 +324,32 @@ TEST_CASE("shared socket: a failed one is repaired; one no type wants is stopped
     CHECK(std::find(forgotten.reset_failed.begin(), forgotten.reset_failed.end(), "shop-web.socket") !=
           forgotten.reset_failed.end());
 }
+
+TEST_CASE("shared socket with health: an instance that starts gets its health socket afresh; one that runs keeps it") {
+    Formation f = shared_app(2, 5000);
+    f.processes[0].health = HealthCheck{"/healthz", 5000000, 2000000, 3};
+    UnitSet v1 = compile(f);
+    REQUIRE(v1.instances[0].fresh_socket());
+    Observed o = running(v1);
+    o.active["shop-web.socket"] = "active";
+    o.active["shop-web@1.socket"] = "active";
+    o.active["shop-web@2.socket"] = "active";
+    o.active["shop-health.service"] = "active";
+    CHECK(make_plan(&v1, v1, o, false).empty());
+    // web.2 failed (its server may have removed the socket's file): its
+    // socket is stopped before the start, which starts it again.
+    o.active["shop-web@2.service"] = "failed";
+    Plan p = make_plan(&v1, v1, o, false);
+    CHECK(p.start == std::vector<std::string>{"shop-web@2.service"});
+    CHECK(p.stop_sockets == std::vector<std::string>{"shop-web@2.socket"});
+    // A socket = true instance keeps its socket (connections wait in it).
+    Formation t = app(2, 1);
+    t.processes[0].socket = SocketMode::per_instance;
+    t.processes[0].port = 5000;
+    UnitSet per = compile(t);
+    CHECK_FALSE(per.instances[0].fresh_socket());
+    Observed po = running(per);
+    po.active["shop-web@2.socket"] = "active";
+    po.active["shop-web@2.service"] = "failed";
+    CHECK(make_plan(&per, per, po, false).stop_sockets.empty());
+}
