@@ -25,6 +25,8 @@ wait_for() {
     until "$@"; do [ $SECONDS -ge $end ] && return 1; sleep 0.1; done
 }
 has() { grep -qE -- "$2" "$1"; }
+# has_or_show FILE REGEX: has, and when not, FILE indented (so a failure says why).
+has_or_show() { has "$1" "$2" || { sed 's/^/    | /' "$1"; return 1; }; }
 prop() { systemctl show -P "$2" "$1"; }                     # prop UNIT PROPERTY
 state() { echo "$(prop "$1" ActiveState)/$(prop "$1" SubState)"; }
 running() { [ "$(state "$1")" = active/running ]; }
