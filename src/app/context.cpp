@@ -90,18 +90,36 @@ void real_sleep(std::uint64_t usec) { std::this_thread::sleep_for(std::chrono::m
 
 std::uint64_t now_realtime_usec() { return host::realtime_usec(); }
 
+namespace {
+// systemd's "Failed with result" line about a unit (SD_MESSAGE_UNIT_FAILURE_RESULT).
+constexpr const char* unit_failed_message_id = "d9b373ed55a64feb8242e02dbe79a49c";
+}  // namespace
+
 std::string last_log_lines(const std::string& unit, bool user, std::size_t lines) {
     systemd::JournalQuery q;
     q.units = {unit};
     q.user = user;
-    q.last = lines;
-    // The process's own last words say why it failed; systemd's lines
-    // ("Scheduled restart job", "Failed with result") only repeat the state.
-    q.manager_messages = false;
+    q.last = std::max<std::size_t>(lines * 20, 200);
     std::string out;
     try {
+        auto entries = systemd::read_journal(q);
+        // The process's own last words say why it failed; systemd's lines
+        // ("Scheduled restart job", "Failed with result") only repeat the
+        // state. Those of the run that failed last: Restart= may have begun
+        // the next one already, whose start lines would hide them.
+        std::string failed_run;
+        for (auto it = entries.rbegin(); it != entries.rend() && failed_run.empty(); ++it)
+            if (it->from_manager && it->message_id == unit_failed_message_id) failed_run = it->invocation;
+        std::vector<const systemd::JournalEntry*> all, of_failed;
+        for (const auto& e : entries) {
+            if (e.from_manager) continue;
+            all.push_back(&e);
+            if (!failed_run.empty() && e.invocation == failed_run) of_failed.push_back(&e);
+        }
+        std::vector<const systemd::JournalEntry*> chosen = of_failed.empty() ? all : of_failed;
+        if (chosen.size() > lines) chosen.erase(chosen.begin(), chosen.end() - static_cast<std::ptrdiff_t>(lines));
         // An instance's bytes never reach the terminal raw.
-        for (const auto& e : systemd::read_journal(q)) out += "    " + terminal_safe(e.message, true) + '\n';
+        for (const auto* e : chosen) out += "    " + terminal_safe(e->message, true) + '\n';
     } catch (const std::exception& e) {
         out += std::string("    (journal unreadable: ") + e.what() + ")\n";
     }

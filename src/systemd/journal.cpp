@@ -122,6 +122,12 @@ JournalEntry current_entry(sd_journal* j, const JournalQuery& q) {
     if (!is_queried(q, e.unit) && !(q.follow_units && q.follow_units(e.unit)))
         e.unit = field_value(j, q.user ? "USER_UNIT" : "UNIT").value_or(e.unit);
     e.message = field_value(j, "MESSAGE").value_or("");
+    e.invocation = field_value(j, "_SYSTEMD_INVOCATION_ID").value_or("");
+    if (e.invocation.empty() && from_manager(j, q)) {
+        e.from_manager = true;
+        e.invocation = field_value(j, q.user ? "USER_INVOCATION_ID" : "INVOCATION_ID").value_or("");
+        e.message_id = field_value(j, "MESSAGE_ID").value_or("");
+    }
     auto priority = field_value(j, "PRIORITY");
     if (priority && priority->size() == 1 && (*priority)[0] >= '0' && (*priority)[0] <= '7')
         e.priority = (*priority)[0] - '0';

@@ -14,6 +14,11 @@ struct JournalEntry {
     std::string unit;     // _SYSTEMD_UNIT (or _SYSTEMD_USER_UNIT)
     std::string message;  // MESSAGE, bytes as logged
     int priority = 6;
+    // Which run of the unit: _SYSTEMD_INVOCATION_ID of a process's line,
+    // INVOCATION_ID (USER_INVOCATION_ID) of the manager's; empty if absent.
+    std::string invocation;
+    bool from_manager = false;  // systemd's own line about the unit
+    std::string message_id;     // MESSAGE_ID, e.g. systemd's "failed with result"
 };
 
 struct JournalQuery {
