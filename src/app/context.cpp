@@ -90,11 +90,6 @@ void real_sleep(std::uint64_t usec) { std::this_thread::sleep_for(std::chrono::m
 
 std::uint64_t now_realtime_usec() { return host::realtime_usec(); }
 
-namespace {
-// systemd's "Failed with result" line about a unit (SD_MESSAGE_UNIT_FAILURE_RESULT).
-constexpr const char* unit_failed_message_id = "d9b373ed55a64feb8242e02dbe79a49c";
-}  // namespace
-
 std::string last_log_lines(const std::string& unit, bool user, std::size_t lines) {
     systemd::JournalQuery q;
     q.units = {unit};
@@ -109,7 +104,7 @@ std::string last_log_lines(const std::string& unit, bool user, std::size_t lines
         // the next one already, whose start lines would hide them.
         std::string failed_run;
         for (auto it = entries.rbegin(); it != entries.rend() && failed_run.empty(); ++it)
-            if (it->from_manager && it->message_id == unit_failed_message_id) failed_run = it->invocation;
+            if (it->from_manager && it->message_id == systemd::unit_failed_message_id) failed_run = it->invocation;
         std::vector<const systemd::JournalEntry*> all, of_failed;
         for (const auto& e : entries) {
             if (e.from_manager) continue;

@@ -141,6 +141,10 @@ Report destroy(Env& env, const std::string& app) {
             std::find(sockets.begin(), sockets.end(), s.name) == sockets.end())
             sockets.push_back(s.name);
     }
+    // on_failure handlers: one still running is stopped, a failed one (its
+    // command failed) forgotten.
+    for (const auto& s : m.list_unit_states({on_failure_glob(app)}))
+        if (parse_on_failure(app, s.name)) sockets.push_back(s.name);
     if (!installed && units.empty() && sockets.empty())
         throw Error("app " + app + " is not installed (no " + env.store.paths().installed_path(app).string() +
                         ") and none of its units is loaded",

@@ -59,6 +59,7 @@ void add_releases(CLI::App& root, const Globals& g, Run& run);
 void add_rollback(CLI::App& root, const Globals& g, Run& run);
 void add_health_wait(CLI::App& root, const Globals& g, Run& run);
 void add_guard(CLI::App& root, const Globals& g, Run& run);
+void add_on_failure(CLI::App& root, const Globals& g, Run& run);
 void add_health_watch(CLI::App& root, const Globals& g, Run& run);
 void add_list(CLI::App& root, const Globals& g, Run& run);
 void add_import(CLI::App& root, const Globals& g, Run& run);

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
     add_wait_ready(app, g, run);
     add_health_wait(app, g, run);
     add_guard(app, g, run);
+    add_on_failure(app, g, run);
     add_health_watch(app, g, run);
     add_import(app, g, run);
     add_complete(app, g, run);

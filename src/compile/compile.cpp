@@ -64,6 +64,27 @@ std::string shared_socket_service(const Formation& f, const ProcessType& p) {
     return "Sockets=" + sockets + "\n" + env;
 }
 
+// on_failure: the handler systemd starts when the instance fails for good.
+std::string on_failure_dependency(const Formation& f, const ProcessType& p) {
+    if (!p.on_failure) return {};
+    return "OnFailure=" + on_failure_in_template(f.app, p.name) + "\n";
+}
+
+UnitFile on_failure_handler(const Formation& f, const ProcessType& p, const CompileOptions& options) {
+    OnFailureDirectives d = on_failure_directives(p, options);
+    std::map<std::string, std::string> vars{
+        {"SOURCE", source_name(options)},
+        {"APP", f.app},
+        {"TYPE", p.name},
+        {"DESCRIPTION", description(f) + " (on_failure of " + p.name + ".%i)"},
+        {"SLICE", slice_name(f.app)},
+        {"JOURNAL", d.journal},
+        {"EXEC", d.exec},
+        {"SERVICE_DIRECTIVES", d.service},
+    };
+    return {on_failure_template_name(f.app, p.name), fill_template(templates::on_failure_service, vars)};
+}
+
 // after = ["migrate"]: after every instance of those types. Ordering only:
 // After= lines decide no restart (see service_config).
 std::string ordering(const Formation& f, const ProcessType& p) {
@@ -86,7 +107,7 @@ UnitFile template_unit(const Formation& f, const ProcessType& p, const CompileOp
         {"TARGET", app_target_name(f.app)},
         {"TYPE", p.name},
         {"DESCRIPTION", description(f) + " (" + p.name + ".%i)"},
-        {"UNIT_DIRECTIVES", socket_dependencies(f, p) + ordering(f, p) + unit_directives(p)},
+        {"UNIT_DIRECTIVES", socket_dependencies(f, p) + ordering(f, p) + unit_directives(p) + on_failure_dependency(f, p)},
         {"SLICE", slice_name(f.app)},
         {"SERVICE_DIRECTIVES", shared_socket_service(f, p) + service_directives(p, options)},
         {"RAW_SERVICE_DIRECTIVES", raw_service_directives(p)},
@@ -303,6 +324,7 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
             set.files.push_back(shared_holder(f, p, options));
         }
         set.files.push_back(std::move(tpl));
+        if (p.on_failure) set.files.push_back(on_failure_handler(f, p, options));
     }
     set.files.push_back(app_target(f, set.instances, options));
     if (has_health(f)) {

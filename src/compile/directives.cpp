@@ -23,6 +23,22 @@ const char* restart_value(RestartPolicy r) {
     return "always";
 }
 
+// Whom the type's processes run as, where, with which variables.
+std::string context_directives(const ProcessType& p) {
+    std::string out;
+    if (!p.user.empty()) line(out, "User", escape_specifiers(p.user));
+    if (!p.group.empty()) line(out, "Group", escape_specifiers(p.group));
+    if (!p.working_directory.empty()) line(out, "WorkingDirectory", escape_specifiers(p.working_directory));
+    for (const auto& [name, value] : p.env) line(out, "Environment", quote_env_assignment(name, value));
+    return out;
+}
+
+std::string env_file_directives(const ProcessType& p) {
+    std::string out;
+    for (const auto& file : p.env_files) line(out, "EnvironmentFile", escape_specifiers(file));
+    return out;
+}
+
 std::vector<std::string> exec_argv(const ProcessType& p) {
     if (!p.command.shell) return p.command.argv;
     // As in a Procfile: /bin/sh runs the line, so $PORT and friends are
@@ -192,14 +208,11 @@ std::string service_directives(const ProcessType& p, const CompileOptions& optio
     line(out, "TimeoutStopSec", format_timespan(p.stop_timeout_usec));
     line(out, "KillMode", kill_mode(p));
     line(out, "KillSignal", p.stop_signal);
-    if (!p.user.empty()) line(out, "User", escape_specifiers(p.user));
-    if (!p.group.empty()) line(out, "Group", escape_specifiers(p.group));
-    if (!p.working_directory.empty()) line(out, "WorkingDirectory", escape_specifiers(p.working_directory));
-    for (const auto& [name, value] : p.env) line(out, "Environment", quote_env_assignment(name, value));
+    out += context_directives(p);
     // Who the instance is: "web.2" (%i is the instance number).
     line(out, "Environment", "FORMATION_INSTANCE=" + p.name + ".%i");
     for (const auto& name : p.instance_env) line(out, "Environment", name + "=" + p.name + ".%i");
-    for (const auto& file : p.env_files) line(out, "EnvironmentFile", escape_specifiers(file));
+    out += env_file_directives(p);
     if (p.memory_max) line(out, "MemoryMax", std::to_string(*p.memory_max));
     if (p.cpu_quota) line(out, "CPUQuota", std::to_string(*p.cpu_quota) + "%");
     if (p.cpu_weight) line(out, "CPUWeight", std::to_string(*p.cpu_weight));
@@ -208,6 +221,20 @@ std::string service_directives(const ProcessType& p, const CompileOptions& optio
     if (p.nice) line(out, "Nice", std::to_string(*p.nice));
     out += options.user_manager ? user_hardening_directives(p) : hardening_directives(p);
     return out;
+}
+
+OnFailureDirectives on_failure_directives(const ProcessType& p, const CompileOptions& options) {
+    OnFailureDirectives d;
+    std::vector<std::string> journal{options.helper_path};
+    if (options.user_manager) journal.push_back("--user");
+    journal.insert(journal.end(), {"on-failure-journal", "--out"});
+    d.journal = exec_line(journal) + " ${RUNTIME_DIRECTORY}/journal";
+    ProcessType handler = p;
+    handler.command = *p.on_failure;
+    d.exec = exec_line({options.helper_path, "on-failure-exec", "--journal"}) + " ${RUNTIME_DIRECTORY}/journal -- " +
+             exec_line(exec_argv(handler));
+    d.service = context_directives(p) + env_file_directives(p);
+    return d;
 }
 
 std::string raw_service_directives(const ProcessType& p) {

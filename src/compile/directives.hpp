@@ -11,6 +11,14 @@ namespace formation {
 std::string unit_directives(const ProcessType& p);
 std::string service_directives(const ProcessType& p, const CompileOptions& options);
 std::string hardening_directives(const ProcessType& p);
+// on_failure's handler: its ExecStartPre=+ (the journal step), its
+// ExecStart= (the command through `formation on-failure-exec`) and the
+// type's user, group, directory and environment (no sandbox: mail
+// submission is often setuid or setgid).
+struct OnFailureDirectives {
+    std::string journal, exec, service;
+};
+OnFailureDirectives on_failure_directives(const ProcessType& p, const CompileOptions& options);
 // The escape hatch's [Service] lines: last, so they can override anything.
 std::string raw_service_directives(const ProcessType& p);
 

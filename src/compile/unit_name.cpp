@@ -108,6 +108,29 @@ std::string health_socket_path(const std::string& app, const std::string& type, 
     return "formation/.health/" + type_prefix(app, type) + index + ".sock";
 }
 
+std::string on_failure_template_name(const std::string& app, const std::string& type) {
+    return app + "-" + type + ".on-failure@" + std::string(service_suffix);
+}
+
+std::string on_failure_in_template(const std::string& app, const std::string& type) {
+    return app + "-" + type + ".on-failure@%i" + std::string(service_suffix);
+}
+
+std::optional<std::string> parse_on_failure(const std::string& app, std::string_view unit) {
+    constexpr std::string_view middle = ".on-failure@";
+    if (!unit.starts_with(app) || unit.size() <= app.size() || unit[app.size()] != '-' || !unit.ends_with(service_suffix))
+        return std::nullopt;
+    std::string_view rest = unit.substr(app.size() + 1, unit.size() - app.size() - 1 - service_suffix.size());
+    auto at = rest.find(middle);
+    if (at == std::string_view::npos) return std::nullopt;
+    std::string_view type = rest.substr(0, at), index = rest.substr(at + middle.size());
+    if (!is_valid_type_name(type) || index.find_first_not_of("0123456789") != std::string_view::npos)
+        return std::nullopt;
+    return std::string(type);
+}
+
+std::string on_failure_glob(const std::string& app) { return app + "-*.on-failure@*" + std::string(service_suffix); }
+
 std::string socket_of(const std::string& service) {
     if (!std::string_view(service).ends_with(service_suffix)) return {};
     return service.substr(0, service.size() - service_suffix.size()) + std::string(socket_suffix);

@@ -51,6 +51,14 @@ std::string health_socket_path(const std::string& app, const std::string& type, 
 // the longest runtime directory a user manager has (/run/user/4294967295).
 constexpr std::size_t unix_path_max = 107;
 constexpr std::size_t runtime_dir_max = 20;
+// on_failure: the handler template of a type, and the handler of whichever
+// instance a template runs as. A "." is in no app or type name, so no
+// instance or other app's unit can have these names.
+std::string on_failure_template_name(const std::string& app, const std::string& type);  // "shop-web.on-failure@.service"
+std::string on_failure_in_template(const std::string& app, const std::string& type);    // "shop-web.on-failure@%i.service"
+// "APP-TYPE.on-failure@N.service" (or the template, "…@.service") of the app: TYPE.
+std::optional<std::string> parse_on_failure(const std::string& app, std::string_view unit);
+std::string on_failure_glob(const std::string& app);  // "shop-*.on-failure@*.service"
 // The socket of whichever instance a template runs as: "shop-web@%i.socket".
 std::string socket_name_in_template(const std::string& app, const std::string& type);
 // The socket of an instance: "shop-web@1.service" → "shop-web@1.socket";

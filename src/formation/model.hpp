@@ -118,6 +118,12 @@ struct ProcessType {
     std::optional<HealthCheck> health;  // needs port
     SourcePos health_where;
 
+    // on_failure: run once when an instance fails for good (systemd gave up
+    // restarting it), by APP-TYPE.on-failure@N.service. Set at the top level
+    // (every type) or per type; `on_failure = false` turns it off for one.
+    std::optional<Command> on_failure;
+    SourcePos on_failure_where;
+
     // The [hosts.*] this type runs on; empty: every host (or local, without hosts).
     std::vector<std::string> hosts;
     SourcePos hosts_where;

@@ -66,6 +66,9 @@ void read_defaults(Context& c, const toml::table& t, Draft& base) {
     for (const auto& [k, v] : t) {
         if (k.str() == "command" || k.str() == "port") {
             c.error(k, std::string(k.str()) + " cannot be set in [defaults]; set it in each [process.NAME]");
+        } else if (k.str() == "on_failure") {
+            c.error(k, "on_failure cannot be set in [defaults]; set it at the top level (every type) or in a "
+                       "[process.NAME]");
         } else if (!apply_setting(c, k, v, Scope::defaults, base)) {
             unknown_key(c, k, "in [defaults]", setting_names(Scope::defaults));
         }

@@ -184,6 +184,29 @@ void health_path(Context& c, const toml::node& n, HealthCheck& h) {
     h.path = *v;
 }
 
+// on_failure = "shell line", ["argv", …] or false (off for this type).
+void on_failure(Context& c, const toml::node& n, Draft& d) {
+    d.pt.on_failure_where = c.pos(n.source());
+    if (const auto* b = n.as_boolean()) {
+        if (!b->get()) {
+            d.pt.on_failure.reset();
+            return;
+        }
+        c.error(n, "on_failure must be a command (a shell line or an array of strings), or false to turn it off; "
+                   "true says nothing to run");
+        return;
+    }
+    Draft scratch;
+    const std::size_t before = c.diagnostics.size();
+    command_setting(c, n, scratch);
+    // Its messages speak of "command": this one is on_failure.
+    for (std::size_t i = before; i < c.diagnostics.size(); ++i) {
+        std::string& m = c.diagnostics[i].message;
+        if (m.starts_with("command")) m.replace(0, 7, "on_failure");
+    }
+    if (c.diagnostics.size() == before) d.pt.on_failure = scratch.pt.command;
+}
+
 // health = "/healthz" or { path, interval, timeout, failures }.
 void health(Context& c, const toml::node& n, Draft& d) {
     d.pt.health_where = c.pos(n.source());
@@ -285,7 +308,7 @@ struct Setting {
     bool in_defaults;  // valid in [defaults]
 };
 
-constexpr std::array<Setting, 34> settings{{
+constexpr std::array<Setting, 35> settings{{
     {"command", command_setting, false, false},
     {"count", count, false, true},
     {"port", port, false, false},
@@ -310,6 +333,7 @@ constexpr std::array<Setting, 34> settings{{
     {"socket", socket, false, false},
     {"min_ready", min_ready, false, true},
     {"health", health, false, false},
+    {"on_failure", on_failure, true, false},
     {"memory_max", memory_max, false, true},
     {"cpu_quota", cpu_quota, false, true},
     {"cpu_weight", cpu_weight, false, true},

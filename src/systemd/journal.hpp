@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace formation::systemd {
@@ -20,6 +21,10 @@ struct JournalEntry {
     bool from_manager = false;  // systemd's own line about the unit
     std::string message_id;     // MESSAGE_ID, e.g. systemd's "failed with result"
 };
+
+// MESSAGE_ID of systemd's "Failed with result" line about a unit
+// (SD_MESSAGE_UNIT_FAILURE_RESULT).
+constexpr std::string_view unit_failed_message_id = "d9b373ed55a64feb8242e02dbe79a49c";
 
 struct JournalQuery {
     std::vector<std::string> units;             // entries of any of these units

@@ -83,7 +83,8 @@ for case in "$dir"/[0-9][0-9]-*/; do
         slice_pattern=$(sed 's/-/\\\\x2d/g' <<<"$app").slice
         (cd "$out" && find . \( -path "./$app.target" -o -path "./$slice_pattern" -o \( -path "./$app-*@*" ! -path "./$app-*-*@*" \) -o -path "./$app-health.service" -o -path "./*.wants/$app.target" \
             -o \( -path "./$app-*.socket" ! -path "./$app-*-*.socket" ! -path "./$app-*@*" \) \
-            -o \( -path "./$app-*-socket.service" ! -path "./$app-*-*-socket.service" \) \) \
+            -o \( -path "./$app-*-socket.service" ! -path "./$app-*-*-socket.service" \) \
+            -o \( -path "./$app-*.on-failure@*" ! -path "./$app-*-*.on-failure@*" \) \) \
             \( -type f -o -type l \) -exec cp -a --parents {} "$subset" \;)
         if ! diff -ru --no-dereference "$subset" "$gen" >"$work/$name/gen.diff"; then
             fail "generate -o of $app differs from the generator's output"; head -20 "$work/$name/gen.diff"; ok=0

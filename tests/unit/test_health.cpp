@@ -8,12 +8,14 @@
 
 #include <cstring>
 #include <deque>
+#include <map>
 #include <thread>
 
 #include "app/crash_guard.hpp"
 #include "app/health.hpp"
 #include "app/health_watch.hpp"
 #include "app/listen_fds.hpp"
+#include "app/on_failure.hpp"
 #include "compile/render.hpp"
 #include "host/health_state.hpp"
 #include "host/main_process.hpp"
@@ -414,4 +416,46 @@ TEST_CASE("readiness on a health socket: still silent after 5 s, it says why tha
     CHECK(s.said[0] == "health: GET /healthz on /run/formation/.health/shop-web@1.sock: Connection refused; waiting");
     CHECK(s.said[1].find("the server must accept on every socket systemd passes it") != std::string::npos);
     CHECK(s.said.back() == "health: GET /healthz on /run/formation/.health/shop-web@1.sock: HTTP 200 OK: ready");
+}
+
+TEST_CASE("on_failure: what the command gets from systemd's MONITOR_* and the journal") {
+    std::map<std::string, std::string> env{{"MONITOR_UNIT", "shop-web@3.service"},
+                                           {"MONITOR_SERVICE_RESULT", "exit-code"},
+                                           {"MONITOR_EXIT_CODE", "exited"},
+                                           {"MONITOR_EXIT_STATUS", "251"},
+                                           {"FORMATION_INSTANCE", "web.3"}};
+    auto get = [&env](const char* n) -> const char* {
+        auto it = env.find(n);
+        return it == env.end() ? nullptr : it->second.c_str();
+    };
+    auto out = app::failure_environment(get, "alpha");
+    std::vector<std::pair<std::string, std::string>> want{{"FORMATION_UNIT", "shop-web@3.service"},
+                                                          {"FORMATION_RESULT", "exit-code"},
+                                                          {"FORMATION_EXIT_CODE", "exited"},
+                                                          {"FORMATION_EXIT_STATUS", "251"},
+                                                          {"FORMATION_TYPE", "web"},
+                                                          {"FORMATION_HOST", "alpha"}};
+    CHECK(out == want);  // no MONITOR_INVOCATION_ID: left out
+    systemd::JournalEntry app_line, failed;
+    app_line.message = "boom\nsecond";
+    failed.message = "shop-web@3.service: Failed with result 'exit-code'.";
+    failed.from_manager = true;
+    CHECK_FALSE(app::has_failure_line({app_line, failed}));
+    failed.message_id = std::string(systemd::unit_failed_message_id);
+    CHECK(app::has_failure_line({app_line, failed}));
+    CHECK(app::failure_journal_text({app_line, failed}) ==
+          "boom second\nsystemd: shop-web@3.service: Failed with result 'exit-code'.\n");
+}
+
+TEST_CASE("on_failure: top level for every type, replaced or turned off per type; refusals at their place") {
+    auto f = parse_formation("app = \"shop\"\non_failure = \"mail ops\"\n[process.web]\ncommand = \"/bin/web\"\n"
+                             "[process.clock]\ncommand = \"/bin/clock\"\non_failure = [\"/bin/page\", \"-x\"]\n"
+                             "[process.worker]\ncommand = \"/bin/worker\"\non_failure = false\n", "f.toml");
+    REQUIRE(f.processes.size() == 3);  // clock, web, worker
+    REQUIRE(f.processes[0].on_failure);
+    CHECK(f.processes[0].on_failure->argv == std::vector<std::string>{"/bin/page", "-x"});
+    REQUIRE(f.processes[1].on_failure);
+    CHECK(f.processes[1].on_failure->line == "mail ops");
+    CHECK_FALSE(f.processes[2].on_failure);
+    CHECK(first_error("app = \"shop\"\non_failure = []\n[process.web]\ncommand = \"/bin/web\"\n").starts_with("2:14: on_failure"));
 }

@@ -193,3 +193,15 @@ TEST_CASE("unit names: a shared socket and its holder are the app's, and no inst
     CHECK_FALSE(parse_shared_holder("shop", "shop-web@1-socket.service"));
     CHECK_FALSE(parse_shared_holder("shop", "shop-health.service"));
 }
+
+TEST_CASE("on_failure handlers: made and parsed, never taken for an instance or another app's") {
+    CHECK(on_failure_template_name("shop", "web") == "shop-web.on-failure@.service");
+    CHECK(on_failure_in_template("shop", "web") == "shop-web.on-failure@%i.service");
+    CHECK(parse_on_failure("shop", "shop-web.on-failure@3.service") == std::optional<std::string>("web"));
+    CHECK(parse_on_failure("shop", "shop-web.on-failure@.service") == std::optional<std::string>("web"));
+    CHECK_FALSE(parse_on_failure("shop", "shop-web@3.service"));
+    CHECK_FALSE(parse_on_failure("shop", "shop-x-web.on-failure@3.service"));  // app shop-x
+    CHECK_FALSE(parse_on_failure("shop", "shop-web.on-failure@x.service"));
+    CHECK_FALSE(parse_instance("shop", "shop-web.on-failure@3.service"));
+    CHECK(on_failure_glob("shop") == "shop-*.on-failure@*.service");
+}
