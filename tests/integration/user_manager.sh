@@ -303,6 +303,26 @@ check shared-closed "destroy closes the port" eval "! listening 18300"
 check shared-gone "and leaves no unit of board loaded" \
     test -z "$(uctl list-units --all --plain --no-legend 'board-*' 'board.*')"
 
+## 10c. on_failure under a user manager --------------------------------------------------
+echo "## [${SECONDS}s] 10c on_failure"
+cat >"$work/pager.toml" <<EOF
+app = "pager"
+on_failure = '{ echo "== \$FORMATION_UNIT \$FORMATION_RESULT \$FORMATION_EXIT_STATUS"; cat; } >> $work/pager.log'
+[process.crash]
+command = ["/bin/sh", "-c", "sleep 1; echo boom-alice; exit 4"]
+min_ready = "300ms"
+restart_delay = "100ms"
+start_limit_burst = 2
+EOF
+chown alice: "$work/pager.toml"
+run pager-apply 0 A "$formation" --user -f "$work/pager.toml" apply
+check pager-alert "alice's crash loop alerts once, as alice, when her manager gives up" \
+    wait_for 20 bash -c "[ \"\$(grep -c '^== pager-crash@1.service exit-code 4\$' $work/pager.log 2>/dev/null)\" = 1 ]"
+check pager-owner "the alert ran as alice" bash -c "[ \"\$(stat -c %U $work/pager.log)\" = alice ]"
+run pager-destroy 0 A "$formation" --user -f "$work/pager.toml" destroy
+check pager-gone "destroy leaves no unit of pager loaded, handler included" \
+    test -z "$(uctl list-units --all --plain --no-legend 'pager-*' 'pager.*')"
+
 ## 11. destroy ------------------------------------------------------------------------------
 echo "## [${SECONDS}s] 11 destroy"
 run destroy 0 fm destroy
