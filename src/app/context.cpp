@@ -100,18 +100,27 @@ std::string last_log_lines(const std::string& unit, bool user, std::size_t lines
         auto entries = systemd::read_journal(q);
         // The process's own last words say why it failed; systemd's lines
         // ("Scheduled restart job", "Failed with result") only repeat the
-        // state. Those of the run that failed last: Restart= may have begun
-        // the next one already, whose start lines would hide them.
+        // state. Up to the run that failed last (the earlier runs of a
+        // crash loop included): Restart= may have begun the next one
+        // already, whose start lines would hide them. Only a recent failure
+        // counts: one long past says nothing about what runs now.
+        std::size_t failed_at = entries.size();
         std::string failed_run;
-        for (auto it = entries.rbegin(); it != entries.rend() && failed_run.empty(); ++it)
-            if (it->from_manager && it->message_id == systemd::unit_failed_message_id) failed_run = it->invocation;
-        std::vector<const systemd::JournalEntry*> all, of_failed;
-        for (const auto& e : entries) {
-            if (e.from_manager) continue;
-            all.push_back(&e);
-            if (!failed_run.empty() && e.invocation == failed_run) of_failed.push_back(&e);
+        const std::uint64_t recent = now_realtime_usec() - 60 * usec_per_sec;
+        for (std::size_t i = entries.size(); i-- > 0;)
+            if (entries[i].from_manager && entries[i].message_id == systemd::unit_failed_message_id &&
+                entries[i].realtime_usec >= recent) {
+                failed_at = i;
+                failed_run = entries[i].invocation;
+                break;
+            }
+        std::vector<const systemd::JournalEntry*> chosen;
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const auto& e = entries[i];
+            // The failed run's own lines may be stored just after systemd's.
+            if (!e.from_manager && (i < failed_at || (!failed_run.empty() && e.invocation == failed_run)))
+                chosen.push_back(&e);
         }
-        std::vector<const systemd::JournalEntry*> chosen = of_failed.empty() ? all : of_failed;
         if (chosen.size() > lines) chosen.erase(chosen.begin(), chosen.end() - static_cast<std::ptrdiff_t>(lines));
         // An instance's bytes never reach the terminal raw.
         for (const auto* e : chosen) out += "    " + terminal_safe(e->message, true) + '\n';

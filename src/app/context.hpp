@@ -58,8 +58,8 @@ void real_sleep(std::uint64_t usec);
 std::uint64_t now_realtime_usec();
 
 // The last `lines` lines the unit's processes logged, indented, for error reports:
-// those of its run that failed last (systemd's "Failed with result" names it),
-// else its last ones.
+// up to its run that failed last (systemd's "Failed with result" names it),
+// so not the start of the next run Restart= began, else its last ones.
 std::string last_log_lines(const std::string& unit, bool user, std::size_t lines);
 
 // Process types named on the command line, checked against the formation.

@@ -382,9 +382,7 @@ struct UnixServer {
 TEST_CASE("probe: a unix socket answers; one nobody accepts on is a no-answer within the bound; a missing one too") {
     {
         UnixServer s("HTTP/1.1 503 Service Unavailable\r\n\r\n");
-        host::ProbeTarget t;
-        t.path = "/healthz";
-        t.socket = s.path;
+        const host::ProbeTarget t{0, "/healthz", s.path};
         auto r = host::probe_all({t}, 2000000).front();
         CHECK(r.outcome == host::ProbeOutcome::unhealthy);
         CHECK(r.status == 503);
@@ -392,9 +390,7 @@ TEST_CASE("probe: a unix socket answers; one nobody accepts on is a no-answer wi
     }
     {
         UnixServer s("");
-        host::ProbeTarget t;
-        t.path = "/healthz";
-        t.socket = s.path;
+        const host::ProbeTarget t{0, "/healthz", s.path};
         auto r = host::probe_all({t}, 200000).front();
         CHECK(r.outcome == host::ProbeOutcome::no_answer);
         CHECK(r.detail == "no answer within 200ms");
