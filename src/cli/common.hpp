@@ -2,8 +2,14 @@
 // and the errors main() turns into messages and exit codes.
 #pragma once
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <functional>
+#include <iostream>
 #include <string>
+#include <vector>
 
 #include "app/context.hpp"
 #include "app/error.hpp"
@@ -17,6 +23,18 @@ class App;
 }
 
 namespace formation::cli {
+
+// Replaces this process with `command` (the unit's main process stays this
+// PID); when it cannot, says so as `who` and returns 203, systemd's own
+// EXIT_EXEC. For the helpers units run: guard, on-failure-exec.
+inline int exec_in_place(const char* who, const std::vector<std::string>& command) {
+    std::vector<char*> argv;
+    for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execvp(argv[0], argv.data());
+    std::cerr << "formation " << who << ": cannot run " << command[0] << ": " << std::strerror(errno) << std::endl;
+    return 203;
+}
 
 // Exit codes (formation(1)), failures and loaded files are the app layer's.
 using app::Exit;

@@ -77,12 +77,7 @@ int run_guard(const GuardOptions& o) {
         std::cerr << "formation guard: cannot record this start: " << e.what() << std::endl;
     }
     shared_socket_first();
-    std::vector<char*> argv;
-    for (const auto& a : o.command) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execvp(argv[0], argv.data());
-    std::cerr << "formation guard: cannot run " << o.command[0] << ": " << std::strerror(errno) << std::endl;
-    return 203;  // as systemd's own EXIT_EXEC
+    return exec_in_place("guard", o.command);
 }
 
 }  // namespace

@@ -69,12 +69,7 @@ int exec_command(const std::string& journal, const std::vector<std::string>& com
     if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
     for (const auto& [name, value] : app::failure_environment([](const char* n) { return std::getenv(n); }, host))
         ::setenv(name.c_str(), value.c_str(), 1);
-    std::vector<char*> argv;
-    for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execvp(argv[0], argv.data());
-    std::cerr << "formation on-failure-exec: cannot run " << command[0] << ": " << std::strerror(errno) << std::endl;
-    return 203;  // as systemd's own EXIT_EXEC
+    return exec_in_place("on-failure-exec", command);
 }
 
 }  // namespace
