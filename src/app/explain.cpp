@@ -33,7 +33,11 @@ std::vector<FailureNote> explain(Env& env, const deploy::Report& jobs, const std
             }
             n.systemd_said = env.journal->manager_lines(x.failed_socket, since_usec);
         } else if ((n.instance = parse_instance(app, x.unit))) {
-            n.log_tail = env.journal->last_lines(x.unit, 10);
+            // 30, not systemctl's 10: a server that fails to boot often
+            // prints the cause and then tracebacks of its own shutdown
+            // (gunicorn with two workers: two boot tracebacks and the
+            // arbiter's); 10 lines held only the arbiter's.
+            n.log_tail = env.journal->last_lines(x.unit, 30);
         }
         out.push_back(std::move(n));
     }
