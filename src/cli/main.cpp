@@ -12,6 +12,11 @@
 using namespace formation;
 using namespace formation::cli;
 
+namespace formation::cli {
+// Hidden, for tests/cli/calendar.sh (cli/calendar.cpp).
+void add_calendar_check(CLI::App& root, const Globals& g, Run& run);
+}  // namespace formation::cli
+
 namespace {
 
 int print_invalid(const InvalidFormation& e) {
@@ -59,6 +64,7 @@ int main(int argc, char** argv) {
     add_health_watch(app, g, run);
     add_import(app, g, run);
     add_complete(app, g, run);
+    add_calendar_check(app, g, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
