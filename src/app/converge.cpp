@@ -35,6 +35,10 @@ std::vector<systemd::ConfigWarning> config_warnings(Env& env, std::uint64_t sinc
         ours.insert(i.unit);
         if (!i.socket.empty()) ours.insert(i.socket);
     }
+    for (const auto& sch : set.scheduled) {
+        ours.insert(sch.timer);
+        ours.insert(sch.service);
+    }
     return env.journal->config_warnings(since, [&ours](const std::string& u) { return ours.count(u) > 0; });
 }
 
@@ -65,12 +69,19 @@ Observed observe(systemd::Manager& m, const UnitSet& set, const host::Paths& pat
     std::vector<std::string> sources;
     for (const auto& dir : paths.config_dirs) sources.push_back((dir / (set.app + ".toml")).string());
     Observed o;
-    for (const auto& s : m.list_unit_states(app_unit_globs(set.app)))
+    auto globs = app_unit_globs(set.app);
+    globs.push_back(scheduled_glob(set.app));
+    for (const auto& s : m.list_unit_states(globs))
         if (s.name == set.app_target || s.name == health_unit_name(set.app) || parse_instance(set.app, s.name) ||
-            parse_socket(set.app, s.name) || parse_shared_socket(set.app, s.name))
+            parse_socket(set.app, s.name) || parse_shared_socket(set.app, s.name) || parse_timer(set.app, s.name) ||
+            parse_scheduled(set.app, s.name))
             o.active[s.name] = s.active_state;
     std::vector<std::string> probes{set.app_target};
     for (const auto& t : set.types) probes.push_back(instance_name(set.app, t, 1));
+    for (const auto& sch : set.scheduled) {
+        probes.push_back(sch.timer);
+        probes.push_back(sch.service);
+    }
     for (const auto& s : m.unit_states(probes)) {
         if (s.load_state == "masked")
             throw Error(s.name + " is masked; formation will not install an app whose units are masked", exit_failed);

@@ -38,6 +38,11 @@ std::vector<std::pair<std::string, int>> resolve_counts(const std::vector<CountC
                               [&c](const ProcessType& t) { return t.name == c.type; });
         if (p == f.processes.end())
             throw Error("app " + f.app + " has no process type \"" + c.type + "\"", exit_usage);
+        if (p->schedule)
+            throw Error("scale: " + c.type + " is a scheduled type (" + p->schedule->written +
+                            "): it has no count; its timer starts one run at a time, `formation start " + c.type +
+                            "` runs it now, and `formation stop " + c.type + "` stops its timer",
+                        exit_usage);
         // A type named twice: the later change applies to the earlier's result.
         int current = p->count;
         for (const auto& [t, n] : out)

@@ -32,7 +32,7 @@ std::vector<FailureNote> explain(Env& env, const deploy::Report& jobs, const std
                     }
             }
             n.systemd_said = env.journal->manager_lines(x.failed_socket, since_usec);
-        } else if ((n.instance = parse_instance(app, x.unit))) {
+        } else if ((n.instance = parse_instance(app, x.unit)) || parse_scheduled(app, x.unit)) {
             // 30, not systemctl's 10: a server that fails to boot often
             // prints the cause and then tracebacks of its own shutdown
             // (gunicorn with two workers: two boot tracebacks and the

@@ -8,13 +8,15 @@
 #include "compile/render.hpp"
 #include "formation/parse.hpp"
 #include "host/atomic_file.hpp"
+#include "host/zoneinfo.hpp"
 
 namespace formation::app {
 
 LoadedFormation parse_loaded(const std::string& path, std::string text) {
     try {
         Formation f = parse_formation(text, path);
-        if (auto errors = validation_errors(f); !errors.empty()) throw FormationError(std::move(errors));
+        if (auto errors = validation_errors(f, host::calendar_zones()); !errors.empty())
+            throw FormationError(std::move(errors));
         return {path, std::move(text), std::move(f)};
     } catch (const FormationError& e) {
         throw InvalidFormation{e, std::move(text)};

@@ -46,6 +46,8 @@ std::vector<Source> select_sources(const std::string& app, const UnitSet& set, c
                                    systemd::Manager& manager) {
     std::vector<Source> all;
     for (const auto& i : set.instances) all.push_back({i.type, i.index, i.unit});
+    // A scheduled type's runs: index 0, named by the type alone.
+    for (const auto& sch : set.scheduled) all.push_back({sch.type, 0, sch.service});
     for (const auto& unit : loaded_instances(manager, app)) {
         auto ref = parse_instance(app, unit);
         bool known = std::any_of(all.begin(), all.end(), [&unit](const Source& s) { return s.unit == unit; });
@@ -81,6 +83,11 @@ LogSelector parse_log_selector(const Formation& f, const std::string& s) {
     sel.type = s.substr(0, dot);
     select_types(f, {sel.type});  // throws Error naming an unknown type
     if (dot == std::string::npos) return sel;
+    for (const auto& p : f.processes)
+        if (p.name == sel.type && p.schedule)
+            throw Error("bad instance \"" + s + "\": " + sel.type + " is a scheduled type, without instances; `logs " +
+                            sel.type + "` shows its runs",
+                        exit_usage);
     std::string_view n = std::string_view(s).substr(dot + 1);
     auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), sel.index);
     if (ec != std::errc() || end != n.data() + n.size() || sel.index < 1)
@@ -100,7 +107,7 @@ LogSelection select_logs(Env& env, const LogsRequest& r) {
     out.app = f.app;
     out.types = set.types;
     out.follow = r.follow;
-    for (const auto& s : sources) out.instances.push_back(s.type + "." + std::to_string(s.index));
+    for (const auto& s : sources) out.instances.push_back(s.index ? s.type + "." + std::to_string(s.index) : s.type);
     systemd::JournalQuery& q = out.query;
     q.user = env.user;
     for (const auto& s : sources) q.units.push_back(s.unit);
@@ -118,8 +125,10 @@ LogSelection select_logs(Env& env, const LogsRequest& r) {
 }
 
 LogLine log_line(const std::string& app, const systemd::JournalEntry& e) {
-    auto ref = parse_instance(app, e.unit);
-    return LogLine{e.realtime_usec, e.unit, ref ? ref->type + "." + std::to_string(ref->index) : e.unit, e.message};
+    if (auto ref = parse_instance(app, e.unit))
+        return LogLine{e.realtime_usec, e.unit, ref->type + "." + std::to_string(ref->index), e.message};
+    if (auto type = parse_scheduled(app, e.unit)) return LogLine{e.realtime_usec, e.unit, *type, e.message};
+    return LogLine{e.realtime_usec, e.unit, e.unit, e.message};
 }
 
 void read_logs(const LogSelection& s, const LogSink& sink) {

@@ -23,6 +23,41 @@ std::vector<std::string> instances_to_stop(const std::vector<std::string>& loade
     return out;
 }
 
+std::vector<std::string> scheduled_to_stop(const std::vector<systemd::UnitState>& loaded, const std::string& app,
+                                           const std::vector<std::string>& types) {
+    std::vector<std::string> timers, runs;
+    for (const auto& s : loaded) {
+        if (s.active_state != "active" && s.active_state != "activating" && s.active_state != "reloading") continue;
+        auto timer = parse_timer(app, s.name);
+        auto run = parse_scheduled(app, s.name);
+        if (timer && (types.empty() || has(types, *timer))) timers.push_back(s.name);
+        if (run && (types.empty() || has(types, *run))) runs.push_back(s.name);
+    }
+    // The timers first (Plan::stop_timers): they must not start a run again.
+    timers.insert(timers.end(), runs.begin(), runs.end());
+    return timers;
+}
+
+void refuse_scheduled_restart(const Formation& f, const std::vector<std::string>& types) {
+    for (const auto& name : types)
+        for (const auto& p : f.processes)
+            if (p.name == name && p.schedule)
+                throw Error("process type " + name + " of app " + f.app + " is scheduled (" + p.schedule->written +
+                                "): it has no instances to restart; `formation start " + name + "` runs it now",
+                            exit_usage);
+}
+
+std::uint64_t run_timeout_usec(const Formation& f, const std::vector<std::string>& types) {
+    std::uint64_t worst = job_timeout_usec(f);
+    for (const auto& p : f.processes) {
+        if (!p.schedule || std::find(types.begin(), types.end(), p.name) == types.end()) continue;
+        // No timeout: as long as the run takes (Ctrl-C leaves it running).
+        if (!p.schedule->timeout_usec) return UINT64_MAX / 2;
+        worst = std::max(worst, *p.schedule->timeout_usec + p.stop_timeout_usec + 60 * usec_per_sec);
+    }
+    return worst;
+}
+
 Plan plan_stop(const std::vector<std::string>& units, const std::vector<systemd::UnitState>& sockets,
                const std::string& app, bool whole_app) {
     Plan p;

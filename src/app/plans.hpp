@@ -2,6 +2,7 @@
 // formation: pure, from what systemd has loaded and the app's units.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -17,6 +18,19 @@ namespace formation::app {
 // The loaded instances of the named types (any type when none is named).
 std::vector<std::string> instances_to_stop(const std::vector<std::string>& loaded, const std::string& app,
                                            const std::vector<std::string>& types);
+
+// The running timers and scheduled runs of the named types (any type when
+// none is named), timers first.
+std::vector<std::string> scheduled_to_stop(const std::vector<systemd::UnitState>& loaded, const std::string& app,
+                                           const std::vector<std::string>& types);
+
+// `restart TYPE` of a scheduled type: Error (exit 2) saying `start` runs it.
+void refuse_scheduled_restart(const Formation& f, const std::vector<std::string>& types);
+
+// How long `start TYPE` waits for its jobs: a named scheduled type's run
+// is a oneshot whose start job lasts as long as the run (its timeout, or
+// for ever without one).
+std::uint64_t run_timeout_usec(const Formation& f, const std::vector<std::string>& types);
 
 // Stop `units`, then their loaded sockets (a stopped instance's socket
 // would start it again at the next connection; queued after their

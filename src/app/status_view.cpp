@@ -100,6 +100,53 @@ std::optional<SharedSocketStatus> shared_socket_status(const Formation& f, const
     return out;
 }
 
+// A scheduled type's timer and run, as systemd has them.
+ScheduledStatus scheduled_status(const Formation& f, const ProcessType& p, const StatusObservation& seen,
+                                 std::uint64_t now_usec) {
+    ScheduledStatus out;
+    out.schedule = p.schedule->written;
+    out.timer = timer_name(f.app, p.name);
+    out.service = scheduled_name(f.app, p.name);
+    out.now_usec = now_usec;
+    out.timer_active_state = "inactive";
+    out.timer_sub_state = "dead";
+    out.load_state = "not-found";
+    if (const auto* t = find_state(seen.services, out.timer)) {
+        if (!t->active_state.empty()) out.timer_active_state = t->active_state;
+        if (!t->sub_state.empty()) out.timer_sub_state = t->sub_state;
+        if (t->active_state == "active" && t->next_elapse_usec != systemd::unknown_value)
+            out.next_usec = t->next_elapse_usec;
+    }
+    if (const auto* r = find_state(seen.services, out.service)) {
+        out.load_state = r->load_state;
+        out.active_state = r->active_state;
+        out.sub_state = r->sub_state;
+        out.result = r->result;
+        out.pid = r->main_pid;
+        out.last_start_usec = r->exec_main_start_usec;
+        // A run that is going has not ended; the exit stamp is the one before.
+        if (r->exec_main_exit_usec >= r->exec_main_start_usec && r->active_state != "activating")
+            out.last_end_usec = r->exec_main_exit_usec;
+        out.exit_status = r->exec_main_status;
+        if (r->memory_current != systemd::unknown_value) out.memory_bytes = r->memory_current;
+    }
+    return out;
+}
+
+// "1.2s" under 10 s, else "4h48m" (as the tables show uptimes).
+std::string span(std::uint64_t usec) {
+    if (usec < 10 * usec_per_sec) {
+        std::uint64_t tenths = (usec + 50000) / 100000;
+        return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + "s";
+    }
+    std::uint64_t s = usec / usec_per_sec;
+    auto two = [](std::uint64_t n) { return (n < 10 ? "0" : "") + std::to_string(n); };
+    if (s < 60) return std::to_string(s) + "s";
+    if (s < 3600) return std::to_string(s / 60) + "m" + two(s % 60) + "s";
+    if (s < 86400) return std::to_string(s / 3600) + "h" + two(s % 3600 / 60) + "m";
+    return std::to_string(s / 86400) + "d" + two(s % 86400 / 3600) + "h";
+}
+
 }  // namespace
 
 StatusView build_status_view(const Formation& f, const UnitSet& set, const StatusObservation& seen,
@@ -143,6 +190,8 @@ StatusView build_status_view(const Formation& f, const UnitSet& set, const Statu
             t.running += r.desired && is_running(t.instances.back());
         }
         t.shared_socket = shared_socket_status(f, name, seen);
+        for (const auto& p : f.processes)
+            if (p.name == name && p.schedule) t.scheduled = scheduled_status(f, p, seen, now_usec);
         v.types.push_back(std::move(t));
     }
     return v;
@@ -171,9 +220,42 @@ bool is_missing(const InstanceStatus& i) {
 
 bool shared_socket_failed(const TypeStatus& t) { return t.shared_socket && t.shared_socket->active_state == "failed"; }
 
+bool scheduled_failed(const TypeStatus& t) {
+    return t.scheduled && (t.scheduled->active_state == "failed" || t.scheduled->timer_active_state == "failed");
+}
+
+bool scheduled_running(const ScheduledStatus& s) { return s.active_state == "activating" || s.active_state == "active"; }
+
+std::string timer_note(const ScheduledStatus& s) {
+    if (s.timer_active_state == "failed") return "failed: the timer could not be set";
+    if (s.timer_active_state != "active") return "stopped: no run until it starts (formation start)";
+    // systemd sets the next time once the run it started ends.
+    if (s.timer_sub_state == "running") return "next run: set when the current one ends";
+    if (!s.next_usec) return "no next run: the schedule has no time left";
+    return "next run in " + (s.next_usec > s.now_usec ? span(s.next_usec - s.now_usec) : std::string("0.0s"));
+}
+
+std::string run_note(const ScheduledStatus& s) {
+    if (s.load_state != "loaded" && s.load_state != "not-found") return "missing: unit " + s.load_state;
+    if (scheduled_running(s))
+        return "running" + (s.last_start_usec && s.now_usec > s.last_start_usec
+                                ? " for " + span(s.now_usec - s.last_start_usec)
+                                : std::string());
+    if (!s.last_start_usec) return "never ran";
+    std::string n = "last run " + (s.now_usec > s.last_start_usec ? span(s.now_usec - s.last_start_usec) : "0.0s") + " ago";
+    if (s.active_state == "failed") {
+        n += ", failed: " + s.result + ": " + systemd::explain_service_result(s.result);
+        if (s.result == "exit-code") n += " (status " + std::to_string(s.exit_status) + ")";
+    } else {
+        n += ", succeeded";
+    }
+    if (s.last_end_usec) n += ", took " + span(s.last_end_usec - s.last_start_usec);
+    return n;
+}
+
 bool any_failing(const StatusView& v) {
     for (const auto& t : v.types) {
-        if (shared_socket_failed(t)) return true;
+        if (shared_socket_failed(t) || scheduled_failed(t)) return true;
         if (std::any_of(t.instances.begin(), t.instances.end(), [](const InstanceStatus& i) { return is_failing(i); }))
             return true;
     }
@@ -234,6 +316,13 @@ FailureLog failure_log(const InstanceStatus& i) {
 }
 
 std::string summary_line(const TypeStatus& t) {
+    if (t.scheduled) {
+        std::string s = t.name + " scheduled (" + t.scheduled->schedule + ")";
+        if (scheduled_running(*t.scheduled)) s += ", running";
+        else if (scheduled_failed(t)) s += ", last run failed";
+        if (t.scheduled->timer_active_state != "active") s += ", timer " + t.scheduled->timer_active_state;
+        return s;
+    }
     int failed = 0, missing = 0, surplus = 0;
     for (const auto& i : t.instances) {
         failed += is_failing(i);

@@ -60,12 +60,29 @@ struct InstanceStatus {
     std::optional<host::HealthRecord> health;
 };
 
+// A scheduled type: its timer and its last (or current) run.
+struct ScheduledStatus {
+    std::string schedule;  // as written in the formation
+    std::string timer;     // "shop-nightly.timer"
+    std::string timer_active_state, timer_sub_state;  // active/waiting while it keeps time
+    std::uint64_t next_usec = 0;  // the next run, CLOCK_REALTIME µs; 0: none
+    std::string service;   // "shop-nightly.service"
+    std::string load_state, active_state, sub_state, result;  // the run's: activating/start while it runs
+    std::uint32_t pid = 0;
+    std::uint64_t last_start_usec = 0;  // the last run began (the current one, while it runs); 0: never
+    std::uint64_t last_end_usec = 0;    // and ended; 0 while it runs or when it never did
+    std::int32_t exit_status = 0;       // of the last run that ended
+    std::optional<std::uint64_t> memory_bytes;
+    std::uint64_t now_usec = 0;  // when it was seen, for "in 3h" and "5min ago"
+};
+
 struct TypeStatus {
     std::string name;
     int desired = 0;  // instances the formation asks for
     int running = 0;  // of those, active
     std::vector<InstanceStatus> instances;  // by index
     std::optional<SharedSocketStatus> shared_socket;
+    std::optional<ScheduledStatus> scheduled;  // a scheduled type (no instances)
 };
 
 struct StatusView {
@@ -111,7 +128,14 @@ bool is_failing(const InstanceStatus& i);
 // Desired but not there: never loaded (unit files missing) or stopped.
 bool is_missing(const InstanceStatus& i);
 bool shared_socket_failed(const TypeStatus& t);
-// Some instance fails, or a shared socket failed.
+// A scheduled type's last run failed (until a run succeeds), or its timer did.
+bool scheduled_failed(const TypeStatus& t);
+bool scheduled_running(const ScheduledStatus& s);  // a run is going
+// The NOTE of a scheduled type's timer ("next in 4h 48min") and run ("last
+// run 5min ago: success in 1.2s", "running for 12s", "failed: …").
+std::string timer_note(const ScheduledStatus& s);
+std::string run_note(const ScheduledStatus& s);
+// Some instance fails, a shared socket failed, or a scheduled run did.
 bool any_failing(const StatusView& v);
 // The NOTE of a shared socket's row: "3 instances accept, 0 waiting", or
 // why it failed.
@@ -140,7 +164,8 @@ std::map<std::string, std::vector<std::string>> failure_journal(const StatusView
 // checked yet), "" for a type without health.
 std::string health_word(const InstanceStatus& i);
 
-// "web 2/3 running, 1 failed, 1 missing, 1 surplus"
+// "web 2/3 running, 1 failed, 1 missing, 1 surplus"; "nightly scheduled
+// (*-*-* 03:00:00), last run failed"
 std::string summary_line(const TypeStatus& t);
 
 // ---- JSON ----

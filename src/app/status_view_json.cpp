@@ -71,6 +71,22 @@ void write_types(json::Writer& w, const StatusView& v, bool full) {
             else w.null();
             w.key("waiting").uint_or_null(s.waiting).end_object();
         }
+        w.key("scheduled");
+        if (!t.scheduled) {
+            w.null();
+        } else {
+            const auto& s = *t.scheduled;
+            w.object().key("schedule").string(s.schedule).key("timer").string(s.timer);
+            w.key("timer_state").string(s.timer_active_state + "/" + s.timer_sub_state);
+            w.key("next_usec").uint(s.next_usec).key("unit").string(s.service);
+            w.key("active_state").string(s.active_state).key("sub_state").string(s.sub_state);
+            w.key("result").string(s.result).key("pid").uint(s.pid);
+            w.key("last_start_usec").uint(s.last_start_usec).key("last_end_usec").uint(s.last_end_usec);
+            w.key("exit_status").integer(s.exit_status).key("memory_bytes").uint_or_null(s.memory_bytes);
+            w.key("now_usec").uint(s.now_usec);
+            if (full) w.key("load_state").string(s.load_state);
+            w.end_object();
+        }
         w.end_object();
     }
     w.end_array();
@@ -173,6 +189,36 @@ SharedSocketStatus read_shared_socket(const json::Value& o, const std::string& w
     return s;
 }
 
+ScheduledStatus read_scheduled(const json::Value& o, const std::string& where) {
+    constexpr auto max = std::numeric_limits<std::uint64_t>::max();
+    ScheduledStatus s;
+    s.schedule = text(o, "schedule", where);
+    s.timer = text(o, "timer", where);
+    std::string state = text(o, "timer_state", where);
+    auto slash = state.find('/');
+    if (slash == std::string::npos) throw json::Error(where + ".timer_state: expected \"ACTIVE/SUB\"");
+    s.timer_active_state = state.substr(0, slash);
+    s.timer_sub_state = state.substr(slash + 1);
+    s.next_usec = number(o, "next_usec", where, max);
+    s.service = text(o, "unit", where);
+    s.active_state = text(o, "active_state", where);
+    s.sub_state = text(o, "sub_state", where);
+    s.result = text(o, "result", where);
+    s.pid = small<std::uint32_t>(o, "pid", where);
+    s.last_start_usec = number(o, "last_start_usec", where, max);
+    s.last_end_usec = number(o, "last_end_usec", where, max);
+    s.exit_status = member(o, "exit_status", where, [](const json::Value& v) {
+        auto n = v.as_int();
+        if (n < std::numeric_limits<std::int32_t>::min() || n > std::numeric_limits<std::int32_t>::max())
+            throw json::Error("out of range: " + v.string);
+        return static_cast<std::int32_t>(n);
+    });
+    s.memory_bytes = number_or_null(o, "memory_bytes", where);
+    s.now_usec = number(o, "now_usec", where, max);
+    s.load_state = o.get("load_state") ? text(o, "load_state", where) : "loaded";
+    return s;
+}
+
 }  // namespace
 
 std::string encode_types(const StatusView& v, bool full) {
@@ -205,6 +251,8 @@ StatusView decode(std::string_view in) {
             t.instances.push_back(read_instance(instances[n], where + ".instances[" + std::to_string(n) + "]"));
         if (const json::Value* s = types[k].get("shared_socket"); s && !s->is_null())
             t.shared_socket = read_shared_socket(*s, where + ".shared_socket");
+        if (const json::Value* s = types[k].get("scheduled"); s && !s->is_null())
+            t.scheduled = read_scheduled(*s, where + ".scheduled");
         v.types.push_back(std::move(t));
     }
     return v;

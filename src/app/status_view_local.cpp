@@ -28,7 +28,13 @@ StatusView local_status(bool user, const InstalledFormation& loaded) {
 
 std::map<std::string, std::vector<std::string>> failure_journal(const StatusView& v, bool user, std::size_t lines) {
     std::map<std::string, std::vector<std::string>> out;
-    for (const auto& t : v.types)
+    for (const auto& t : v.types) {
+        // A scheduled type whose last run failed: that run's last lines.
+        if (t.scheduled && t.scheduled->active_state == "failed") {
+            auto& shown = out[t.scheduled->service];
+            std::istringstream text(last_log_lines(t.scheduled->service, user, lines));
+            for (std::string line; std::getline(text, line);) shown.push_back(line);
+        }
         for (const auto& i : t.instances) {
             auto& shown = out[i.unit];
             if (failure_log(i) == FailureLog::service) {
@@ -46,6 +52,7 @@ std::map<std::string, std::vector<std::string>> failure_journal(const StatusView
                 }
             }
         }
+    }
     return out;
 }
 

@@ -73,6 +73,10 @@ StatusObservation observe_status(const Formation& f, const UnitSet& set, systemd
     // only names that parse as this app's instances.
     for (const auto& s : m.list_unit_states({instance_glob(f.app)}))
         if (parse_instance(f.app, s.name) && !contains(services, s.name)) services.push_back(s.name);
+    for (const auto& sch : set.scheduled) {
+        services.push_back(sch.timer);
+        services.push_back(sch.service);
+    }
     // Sockets: the formation's, and any other of the app systemd has loaded.
     std::vector<std::string> sockets;
     for (const auto& i : set.instances)

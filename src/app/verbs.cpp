@@ -65,17 +65,32 @@ Report act(Env& env, Action action, const std::string& app, const std::vector<st
     std::vector<std::string> units;
     if (action == Action::stop) {
         units = instances_to_stop(loaded_instances(m, app), app, types);
-        if (!types.empty() && units.empty())
+        auto runs = scheduled_to_stop(m.list_unit_states({timer_glob(app), scheduled_glob(app)}), app, types);
+        if (!types.empty() && units.empty() && runs.empty())
             for (const auto& t : types) select_types(f, {t});  // an unknown type with nothing running: say so
         plan = plan_stop(units, m.list_unit_states({socket_glob(app)}), app, types.empty());
+        for (const auto& u : runs) (parse_timer(app, u) ? plan.stop_timers : plan.stop).push_back(u);
+        units.insert(units.end(), runs.begin(), runs.end());
     } else {
+        if (action == Action::restart) refuse_scheduled_restart(f, types);
         units = desired_instances(set, types);
+        // start: a scheduled type's timer, and with its name a run now.
+        std::vector<std::string> runs;
+        for (const auto& sch : set.scheduled) {
+            const bool named = std::find(types.begin(), types.end(), sch.type) != types.end();
+            if (action != Action::start || (!types.empty() && !named)) continue;
+            runs.push_back(sch.timer);
+            if (named) runs.push_back(sch.service);
+        }
+        if (runs.size() > 0) d.job_timeout_usec = run_timeout_usec(f, types);
         if (action == Action::start) {
             std::set<std::string> idle;
             for (const auto& s : m.list_unit_states({instance_glob(app)}))
                 if (s.active_state != "active" && s.active_state != "activating" && s.active_state != "reloading")
                     idle.insert(s.name);
             plan = plan_start(set, units, types.empty(), idle);
+            plan.start.insert(plan.start.end(), runs.begin(), runs.end());
+            units.insert(units.end(), runs.begin(), runs.end());
         } else {
             plan = plan_restart(set, units);
         }
@@ -145,7 +160,13 @@ Report destroy(Env& env, const std::string& app) {
     // command failed) forgotten.
     for (const auto& s : m.list_unit_states({on_failure_glob(app)}))
         if (parse_on_failure(app, s.name)) sockets.push_back(s.name);
-    if (!installed && units.empty() && sockets.empty())
+    // Timers (stopped first), and a scheduled run still going (or failed).
+    std::vector<std::string> timers;
+    for (const auto& s : m.list_unit_states({timer_glob(app), scheduled_glob(app)})) {
+        if (parse_timer(app, s.name)) timers.push_back(s.name);
+        if (parse_scheduled(app, s.name)) sockets.push_back(s.name);
+    }
+    if (!installed && units.empty() && sockets.empty() && timers.empty())
         throw Error("app " + app + " is not installed (no " + env.store.paths().installed_path(app).string() +
                         ") and none of its units is loaded",
                     exit_usage);
@@ -162,7 +183,10 @@ Report destroy(Env& env, const std::string& app) {
         host::remove_releases(env.store.paths(), app);  // its history goes with it
         host::remove_health(env.store.paths(), app);    // and what its health checks last saw
     };
-    Report r = carry_out(env, app, plan_destroy(units, sockets, app), d, nullptr);
+    Plan plan = plan_destroy(units, sockets, app);
+    plan.stop_timers = timers;
+    plan.reset_failed.insert(plan.reset_failed.end(), timers.begin(), timers.end());
+    Report r = carry_out(env, app, std::move(plan), d, nullptr);
     r.units = std::move(units);
     r.other_copies = env.store.other_copies(app);
     return r;

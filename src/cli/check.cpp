@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/common.hpp"
+#include "compile/escape.hpp"
 #include "formation/error.hpp"
 #include "json/json.hpp"
 #include "formation/parse.hpp"
@@ -49,6 +50,18 @@ std::string explain_ports(const ProcessType& p) {
                    "socket = true or \"shared\" has systemd hold the port)";
 }
 
+// What a scheduled type does: its schedule as systemd reads it.
+std::string explain_schedule(const ProcessType& p) {
+    const Schedule& s = *p.schedule;
+    std::string out = "runs on a timer, at \"" + s.calendar + "\"";
+    if (s.calendar != s.written) out += " (systemd's form of \"" + s.written + "\")";
+    out += ", one run at a time";
+    if (s.timeout_usec) out += ", each stopped after " + format_timespan(*s.timeout_usec);
+    if (s.persistent) out += "; a run missed while the host was down happens at boot";
+    if (s.random_delay_usec) out += "; each delayed by up to " + format_timespan(s.random_delay_usec);
+    return out + " (`systemd-analyze calendar` shows the next times)";
+}
+
 // A refused file: no app, no types, every problem.
 std::string refused_json(const std::string& file, const std::vector<Diagnostic>& errors) {
     json::Writer w;
@@ -71,6 +84,9 @@ int run_check_json(const Globals& g) {
         for (const auto& p : f.processes) {
             w.object().key("name").string(p.name).key("count").integer(p.count);
             w.key("socket").string(p.socket == SocketMode::shared ? "shared" : p.socket == SocketMode::per_instance ? "per-instance" : "none");
+            w.key("schedule");
+            if (p.schedule) w.string(p.schedule->calendar);
+            else w.null();
             w.end_object();
             instances += p.count;
         }
@@ -94,13 +110,19 @@ int run_check(const Globals& g, bool json) {
     if (g.quiet) return exit_ok;
     for (const auto& d : lint_formation(loaded.formation)) std::cerr << format_diagnostic(d, loaded.text, "warning");
     const Formation& f = loaded.formation;
-    int instances = 0;
-    for (const auto& p : f.processes) instances += p.count;
+    int instances = 0, scheduled = 0;
+    for (const auto& p : f.processes) {
+        instances += p.count;
+        scheduled += p.schedule.has_value();
+    }
     std::cout << g.file << ": ok: app " << f.app << ", " << f.processes.size() << " process type"
               << (f.processes.size() == 1 ? "" : "s") << ", " << instances << " instance"
-              << (instances == 1 ? "" : "s") << '\n';
+              << (instances == 1 ? "" : "s");
+    if (scheduled) std::cout << ", " << scheduled << " scheduled";
+    std::cout << '\n';
     for (const auto& p : f.processes)
         if (p.port) std::cout << "  " << p.name << ": " << explain_ports(p) << '\n';
+        else if (p.schedule) std::cout << "  " << p.name << ": " << explain_schedule(p) << '\n';
     return exit_ok;
 }
 

@@ -84,5 +84,7 @@ void add_import(CLI::App& root, const Globals& g, Run& run);
 void add_reload(CLI::App& root, const Globals& g, Run& run);
 void add_run(CLI::App& root, const Globals& g, Run& run);
 void add_complete(CLI::App& root, const Globals& g, Run& run);  // hidden, for the shell completions
+void add_calendar_check(CLI::App& root, const Globals& g, Run& run);  // hidden, for tests/cli/calendar.sh
+void add_cron_check(CLI::App& root, const Globals& g, Run& run);      // hidden, for tests/cli/cron.sh
 
 }  // namespace formation::cli

@@ -8,15 +8,9 @@
 #include "generator/ops_tree.hpp"
 #include "host/atomic_file.hpp"
 #include "systemd/manager.hpp"
-namespace formation::cli { void add_cron_check(CLI::App& root, const Globals& g, Run& run); }  // cron_check.cpp
 
 using namespace formation;
 using namespace formation::cli;
-
-namespace formation::cli {
-// Hidden, for tests/cli/calendar.sh (cli/calendar.cpp).
-void add_calendar_check(CLI::App& root, const Globals& g, Run& run);
-}  // namespace formation::cli
 
 namespace {
 

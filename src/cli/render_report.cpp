@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "cli/report_json.hpp"
+#include "compile/unit_name.hpp"
 #include "cli/table.hpp"
 
 namespace formation::cli {
@@ -27,9 +28,12 @@ void print_note(const app::FailureNote& n, const std::string& app) {
             std::cerr << "formation: systemd logged about " << x.failed_socket << ":\n" << n.systemd_said;
         return;
     }
-    if (!n.instance) return;
-    std::cerr << "formation: last lines of " << x.unit << " (more: formation -a " << app << " logs "
-              << n.instance->type << "." << n.instance->index << "):\n"
+    if (n.log_tail.empty()) return;
+    // An instance's logs ("web.2"), or a scheduled type's runs ("nightly").
+    std::string name = n.instance ? n.instance->type + "." + std::to_string(n.instance->index)
+                                  : parse_scheduled(app, x.unit).value_or(x.unit);
+    std::cerr << "formation: last lines of " << x.unit << " (more: formation -a " << app << " logs " << name
+              << "):\n"
               << n.log_tail;
 }
 
@@ -127,8 +131,16 @@ int print_act(const app::Report& r, const Globals& g, const char* done) {
                 if (!failed && !skipped) std::cout << "restarted " << u << "\n";
             }
     } else if (r.ok() && !g.quiet) {
-        std::cout << done << " " << r.units.size() << " instance" << (r.units.size() == 1 ? "" : "s") << " of "
-                  << r.app << "\n";
+        // Instances counted; a scheduled type's timer and run named.
+        std::size_t instances = 0;
+        std::string scheduled;
+        for (const auto& u : r.units) {
+            if (parse_instance(r.app, u)) ++instances;
+            else scheduled += " " + u;
+        }
+        std::cout << done << " " << instances << " instance" << (instances == 1 ? "" : "s") << " of " << r.app;
+        if (!scheduled.empty()) std::cout << ";" << scheduled;
+        std::cout << "\n";
     }
     return r.ok() ? exit_ok : exit_failed;
 }

@@ -79,6 +79,41 @@ InstanceCells shared_cells(const app::TypeStatus& t) {
             text_cell(app::shared_note(t))};
 }
 
+// A scheduled type's two rows: its timer (when it runs next) and its run
+// (the last or current one).
+InstanceCells timer_cells(const app::ScheduledStatus& s) {
+    Color c = s.timer_active_state == "active" ? Color::green : s.timer_active_state == "failed" ? Color::red : Color::yellow;
+    return {text_cell(s.timer),
+            text_cell(s.timer_active_state + "/" + s.timer_sub_state, c),
+            number_cell(0, "-"),
+            number_cell(0, "-"),
+            null_cell(),
+            null_cell(),
+            null_cell(),
+            null_cell(),
+            null_cell(),
+            null_cell(),
+            text_cell(app::timer_note(s))};
+}
+
+InstanceCells run_cells(const app::ScheduledStatus& s) {
+    const bool running = app::scheduled_running(s);
+    Color c = s.active_state == "failed" ? Color::red : running ? Color::green : Color::none;
+    const std::string state = s.active_state.empty() ? "inactive/dead" : s.active_state + "/" + s.sub_state;
+    const std::uint64_t up = running && s.now_usec > s.last_start_usec ? s.now_usec - s.last_start_usec : 0;
+    return {text_cell(s.service),
+            text_cell(state, c),
+            s.pid ? number_cell(s.pid) : number_cell(0, "-"),
+            running ? number_cell(up, format_duration(up)) : number_cell(0, "-"),
+            null_cell(),
+            running && s.memory_bytes ? number_cell(*s.memory_bytes, format_bytes(*s.memory_bytes)) : null_cell(),
+            null_cell(),
+            null_cell(),
+            null_cell(),
+            null_cell(),
+            text_cell(app::run_note(s))};
+}
+
 }  // namespace
 
 Table status_table(const app::StatusView& v, const StatusDetails& details) {
@@ -96,6 +131,13 @@ Table status_table(const app::StatusView& v, const StatusDetails& details) {
                 2);
     for (const auto& t : v.types) {
         table.add_heading(app::summary_line(t));
+        if (t.scheduled) {
+            for (const auto& c : {timer_cells(*t.scheduled), run_cells(*t.scheduled)})
+                table.add_row({c.unit, c.state, c.pid, c.uptime, c.startup, c.memory, c.restarts, c.port, c.socket,
+                               c.health, c.note});
+            if (auto d = details.find(t.scheduled->service); d != details.end())
+                for (const auto& line : d->second) table.add_detail(line);
+        }
         if (t.shared_socket) {
             auto c = shared_cells(t);
             table.add_row({c.unit, c.state, c.pid, c.uptime, c.startup, c.memory, c.restarts, c.port, c.socket, c.health, c.note});
@@ -120,6 +162,9 @@ void add_host_status(Table& table, const std::string& host, const app::StatusVie
     if (v.types.empty()) table.add_heading(host + ": no instances");
     for (const auto& t : v.types) {
         table.add_heading(host + ": " + app::summary_line(t));
+        if (t.scheduled)
+            for (const auto& c : {timer_cells(*t.scheduled), run_cells(*t.scheduled)})
+                table.add_row({text_cell(host), c.unit, c.state, c.pid, c.uptime, c.memory, c.restarts, c.port, c.note});
         if (t.shared_socket) {
             auto c = shared_cells(t);
             table.add_row({text_cell(host), c.unit, c.state, c.pid, c.uptime, c.memory, c.restarts, c.port, c.note});

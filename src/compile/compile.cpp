@@ -85,6 +85,39 @@ UnitFile on_failure_handler(const Formation& f, const ProcessType& p, const Comp
     return {on_failure_template_name(f.app, p.name), fill_template(templates::on_failure_service, vars)};
 }
 
+// schedule: the timer, and the oneshot run it starts.
+UnitFile scheduled_timer(const Formation& f, const ProcessType& p, const CompileOptions& options) {
+    std::string timer;
+    if (p.schedule->persistent) timer += "Persistent=yes\n";
+    if (p.schedule->random_delay_usec)
+        timer += "RandomizedDelaySec=" + format_timespan(p.schedule->random_delay_usec) + "\n";
+    std::map<std::string, std::string> vars{
+        {"SOURCE", source_name(options)},
+        {"APP", f.app},
+        {"TARGET", app_target_name(f.app)},
+        {"TYPE", p.name},
+        {"DESCRIPTION", description(f) + " (" + p.name + " schedule)"},
+        {"CALENDAR", p.schedule->calendar},
+        {"TIMER_DIRECTIVES", timer},
+    };
+    return {timer_name(f.app, p.name), fill_template(templates::timer, vars)};
+}
+
+UnitFile scheduled_service(const Formation& f, const ProcessType& p, const CompileOptions& options) {
+    std::map<std::string, std::string> vars{
+        {"SOURCE", source_name(options)},
+        {"APP", f.app},
+        {"TARGET", app_target_name(f.app)},
+        {"TYPE", p.name},
+        {"DESCRIPTION", description(f) + " (" + p.name + " run)"},
+        {"UNIT_DIRECTIVES", scheduled_unit_directives(f, p)},
+        {"SLICE", slice_name(f.app)},
+        {"SERVICE_DIRECTIVES", scheduled_service_directives(p, options)},
+        {"RAW_SERVICE_DIRECTIVES", raw_service_directives(p)},
+    };
+    return {scheduled_name(f.app, p.name), fill_template(templates::scheduled_service, vars)};
+}
+
 // after = ["migrate"]: after every instance of those types. Ordering only:
 // After= lines decide no restart (see service_config).
 std::string ordering(const Formation& f, const ProcessType& p) {
@@ -219,9 +252,10 @@ UnitFile health_unit(const Formation& f, const CompileOptions& options) {
     return {health_unit_name(f.app), fill_template(templates::health_service, vars)};
 }
 
-UnitFile app_target(const Formation& f, const std::vector<Instance>& instances, const CompileOptions& options) {
+UnitFile app_target(const Formation& f, const UnitSet& set, const CompileOptions& options) {
     std::string wants;
-    for (const auto& i : instances) wants += "Wants=" + i.unit + "\n";
+    for (const auto& i : set.instances) wants += "Wants=" + i.unit + "\n";
+    for (const auto& s : set.scheduled) wants += "Wants=" + s.timer + "\n";
     if (has_health(f)) wants += "Wants=" + health_unit_name(f.app) + "\n";
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
@@ -279,6 +313,14 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
     set.app_target = app_target_name(f.app);
     for (const auto& p : f.processes) {
         set.types.push_back(p.name);
+        if (p.schedule) {
+            UnitFile timer = scheduled_timer(f, p, options);
+            set.scheduled.push_back({p.name, timer.path, scheduled_name(f.app, p.name), service_config(timer.content)});
+            set.files.push_back(std::move(timer));
+            set.files.push_back(scheduled_service(f, p, options));
+            if (p.on_failure) set.files.push_back(on_failure_handler(f, p, options));
+            continue;
+        }
         UnitFile tpl = template_unit(f, p, options);
         for (int i = 1; i <= p.count; ++i) {
             Instance inst{p.name, i, instance_name(f.app, p.name, i), {tpl.path}, service_config(tpl.content), {}, {}, 0, {}, 1};
@@ -326,7 +368,7 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
         set.files.push_back(std::move(tpl));
         if (p.on_failure) set.files.push_back(on_failure_handler(f, p, options));
     }
-    set.files.push_back(app_target(f, set.instances, options));
+    set.files.push_back(app_target(f, set, options));
     if (has_health(f)) {
         set.health_unit = health_unit_name(f.app);
         set.files.push_back(health_unit(f, options));

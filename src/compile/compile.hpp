@@ -6,6 +6,7 @@
 
 #include "compile/unit_name.hpp"  // the names the units get
 #include "compile/unit_set.hpp"
+#include "formation/calendar_252.hpp"
 #include "formation/error.hpp"
 #include "formation/model.hpp"
 
@@ -18,6 +19,9 @@ struct CompileOptions {
     // header and in SourcePath=, so `systemctl status` shows it and systemd
     // flags a hand-edited file as needing a reload.
     std::string source_path = "/etc/formation/formation.toml";
+    // The time zones of the host the units are for: a schedule naming a
+    // zone it lacks is refused (systemd would ignore the timer's OnCalendar=).
+    CalendarZones zones{};
 };
 
 UnitSet compile(const Formation& f, const CompileOptions& options = {});

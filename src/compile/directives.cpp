@@ -2,6 +2,7 @@
 
 #include "compile/escape.hpp"
 #include "compile/shell_line.hpp"
+#include "compile/unit_name.hpp"
 
 namespace formation {
 
@@ -205,13 +206,45 @@ std::string service_directives(const ProcessType& p, const CompileOptions& optio
         line(out, "RuntimeDirectoryPreserve", "restart");
     }
     line(out, "TimeoutStartSec", format_timespan(p.start_timeout_usec));
+    // Who the instance is: "web.2" (%i is the instance number).
+    out += process_directives(p, options, "%i");
+    return out;
+}
+
+std::string scheduled_unit_directives(const Formation& f, const ProcessType& p) {
+    std::string out;
+    if (p.network_online) {
+        line(out, "Wants", "network-online.target");
+        line(out, "After", "network-online.target");
+    }
+    // Its timer paces it; `formation start` may run it again at once.
+    line(out, "StartLimitIntervalSec", "0");
+    if (p.on_failure) line(out, "OnFailure", scheduled_on_failure_name(f.app, p.name));
+    raw(out, p, "Unit");
+    return out;
+}
+
+std::string scheduled_service_directives(const ProcessType& p, const CompileOptions& options) {
+    std::string out;
+    // A oneshot is "activating" while it runs, so its timer cannot start it
+    // again before it ends (runs never overlap), and it ends "failed" when
+    // the command exits non-zero.
+    line(out, "Type", "oneshot");
+    line(out, "ExecStart", exec_start(p, options));
+    line(out, "TimeoutStartSec", p.schedule->timeout_usec ? format_timespan(*p.schedule->timeout_usec) : "infinity");
+    out += process_directives(p, options, scheduled_run_instance);
+    return out;
+}
+
+std::string process_directives(const ProcessType& p, const CompileOptions& options, std::string_view instance) {
+    std::string out;
     line(out, "TimeoutStopSec", format_timespan(p.stop_timeout_usec));
     line(out, "KillMode", kill_mode(p));
     line(out, "KillSignal", p.stop_signal);
     out += context_directives(p);
-    // Who the instance is: "web.2" (%i is the instance number).
-    line(out, "Environment", "FORMATION_INSTANCE=" + p.name + ".%i");
-    for (const auto& name : p.instance_env) line(out, "Environment", name + "=" + p.name + ".%i");
+    const std::string name = p.name + "." + std::string(instance);
+    line(out, "Environment", "FORMATION_INSTANCE=" + name);
+    for (const auto& var : p.instance_env) line(out, "Environment", var + "=" + name);
     out += env_file_directives(p);
     if (p.memory_max) line(out, "MemoryMax", std::to_string(*p.memory_max));
     if (p.cpu_quota) line(out, "CPUQuota", std::to_string(*p.cpu_quota) + "%");

@@ -2,12 +2,21 @@
 
 #include "formation/error.hpp"
 #include "formation/parse.hpp"
+#include "formation/values.hpp"
 
 namespace formation {
 
-std::vector<Diagnostic> validation_errors(const Formation& f) {
+std::vector<Diagnostic> validation_errors(const Formation& f, const CalendarZones& zones) {
     std::vector<Diagnostic> out = reserved_name_errors(f);
     for (auto& d : unit_limit_errors(f)) out.push_back(std::move(d));
+    for (const auto& p : f.processes) {
+        if (!p.schedule) continue;
+        CalendarParse parsed = parse_calendar_252(p.schedule->written, zones);
+        if (!parsed.normalized)
+            out.push_back({p.schedule_where, "schedule " + quoted(p.schedule->written) +
+                                                 " is not a calendar event systemd accepts on this host: " +
+                                                 parsed.error});
+    }
     return out;
 }
 
@@ -20,7 +29,7 @@ Rendered render(std::string_view text, const std::string& path, const CompileOpt
         r.errors = e.diagnostics();
         return r;
     }
-    r.errors = validation_errors(*r.formation);
+    r.errors = validation_errors(*r.formation, options.zones);
     if (!expected_app.empty() && r.formation->app != expected_app)
         r.errors.push_back({r.formation->app_where, "app = \"" + r.formation->app + "\" in a file installed as " +
                                                         expected_app + ".toml; the two must be the same name"});

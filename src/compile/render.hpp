@@ -30,7 +30,8 @@ Rendered render(std::string_view text, const std::string& path, const CompileOpt
                 const std::string& expected_app = {});
 
 // Validation only (no units): the errors render() would give.
-std::vector<Diagnostic> validation_errors(const Formation& f);
+// `zones`: the host's (a schedule's time zone must exist there).
+std::vector<Diagnostic> validation_errors(const Formation& f, const CalendarZones& zones = {});
 
 // "PATH:LINE:COL: MESSAGE" on one line, through terminal_safe() (tabs kept in
 // the message), for logs.

@@ -59,7 +59,10 @@ std::vector<Diagnostic> reserved_name_errors(const Formation& f) {
         out.push_back({f.app_where, "app \"" + f.app + "\" would make " + slice_name(f.app) +
                                         ", a slice of systemd's own (systemd.special(7)); choose another name"});
     for (const auto& p : f.processes) {
-        std::string unit = template_name(f.app, p.name);
+        // A scheduled type makes no template but a run and a timer
+        // ("display-manager.service" is app "display"'s type "manager").
+        std::string unit = p.schedule ? scheduled_name(f.app, p.name) : template_name(f.app, p.name);
+        if (p.schedule && reserved(timer_name(f.app, p.name))) unit = timer_name(f.app, p.name);
         if (reserved(unit))
             out.push_back({p.where, "app \"" + f.app + "\" with process type \"" + p.name + "\" would make " + unit +
                                         ", a unit of systemd's own (systemd.special(7)); choose another name"});

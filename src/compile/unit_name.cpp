@@ -92,6 +92,48 @@ std::optional<std::string> parse_shared_holder(const std::string& app, std::stri
     return parse_shared_socket(app, std::string(unit.substr(0, unit.size() - tail.size())) + std::string(socket_suffix));
 }
 
+namespace {
+
+// "APP-TYPE" + suffix of the app, TYPE a valid type name: TYPE.
+std::optional<std::string> parse_plain(const std::string& app, std::string_view unit, std::string_view suffix) {
+    if (!unit.starts_with(app) || !unit.ends_with(suffix) || unit.size() < app.size() + 1 + suffix.size() ||
+        unit[app.size()] != '-')
+        return std::nullopt;
+    std::string_view type = unit.substr(app.size() + 1, unit.size() - app.size() - 1 - suffix.size());
+    if (!is_valid_type_name(type)) return std::nullopt;
+    return std::string(type);
+}
+
+constexpr std::string_view timer_suffix = ".timer";
+
+}  // namespace
+
+std::string timer_name(const std::string& app, const std::string& type) {
+    return app + "-" + type + std::string(timer_suffix);
+}
+
+std::string scheduled_name(const std::string& app, const std::string& type) {
+    return app + "-" + type + std::string(service_suffix);
+}
+
+std::optional<std::string> parse_timer(const std::string& app, std::string_view unit) {
+    return parse_plain(app, unit, timer_suffix);
+}
+
+std::optional<std::string> parse_scheduled(const std::string& app, std::string_view unit) {
+    auto type = parse_plain(app, unit, service_suffix);
+    if (type && (*type == "health" || *type == "socket")) return std::nullopt;
+    return type;
+}
+
+std::string timer_glob(const std::string& app) { return app + "-*" + std::string(timer_suffix); }
+
+std::string scheduled_glob(const std::string& app) { return app + "-*" + std::string(service_suffix); }
+
+std::string scheduled_on_failure_name(const std::string& app, const std::string& type) {
+    return app + "-" + type + ".on-failure@" + std::string(scheduled_run_instance) + std::string(service_suffix);
+}
+
 std::string instance_name(const std::string& app, const std::string& type, int index) {
     return type_prefix(app, type) + std::to_string(index) + std::string(service_suffix);
 }
@@ -124,7 +166,8 @@ std::optional<std::string> parse_on_failure(const std::string& app, std::string_
     auto at = rest.find(middle);
     if (at == std::string_view::npos) return std::nullopt;
     std::string_view type = rest.substr(0, at), index = rest.substr(at + middle.size());
-    if (!is_valid_type_name(type) || index.find_first_not_of("0123456789") != std::string_view::npos)
+    if (!is_valid_type_name(type) ||
+        (index != scheduled_run_instance && index.find_first_not_of("0123456789") != std::string_view::npos))
         return std::nullopt;
     return std::string(type);
 }
@@ -172,7 +215,7 @@ std::string shared_holder_glob(const std::string& app) { return app + "-*-socket
 
 std::vector<std::string> app_unit_globs(const std::string& app) {
     return {instance_glob(app), socket_glob(app), shared_socket_glob(app), shared_holder_glob(app),
-            app_target_name(app), health_unit_name(app)};
+            app_target_name(app), health_unit_name(app), timer_glob(app)};
 }
 
 }  // namespace formation

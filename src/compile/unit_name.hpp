@@ -13,6 +13,7 @@
 //   shop-web.socket, shop-web-socket.service  a shared socket and its holder
 //   multi-user.target.wants/shop.target       the enablement link
 //   shop-web-run-SUFFIX.service               a `formation run` unit
+//   shop-nightly.timer, shop-nightly.service  a scheduled type's timer and run
 // A type name has no "-", so the units of app "shop" and of app "shop-x"
 // never parse as each other's; the globs do match both (systemd's globs
 // cannot say "no dash"), so whatever they list goes through parse_*.
@@ -51,12 +52,27 @@ std::string health_socket_path(const std::string& app, const std::string& type, 
 // the longest runtime directory a user manager has (/run/user/4294967295).
 constexpr std::size_t unix_path_max = 107;
 constexpr std::size_t runtime_dir_max = 20;
+// A scheduled type: its timer and the oneshot service the timer starts. No
+// "@", and a type name has no "-": no instance, template or holder has these
+// names (a scheduled type is never named "health" nor "socket").
+std::string timer_name(const std::string& app, const std::string& type);      // "shop-nightly.timer"
+std::string scheduled_name(const std::string& app, const std::string& type);  // "shop-nightly.service"
+// "APP-TYPE.timer", or "APP-TYPE.service" of a possible scheduled type
+// (not the health watcher), of the app: TYPE.
+std::optional<std::string> parse_timer(const std::string& app, std::string_view unit);
+std::optional<std::string> parse_scheduled(const std::string& app, std::string_view unit);
+std::string timer_glob(const std::string& app);      // "shop-*.timer"
+std::string scheduled_glob(const std::string& app);  // "shop-*.service" (instances too: parse)
+// The instance name a scheduled run's on_failure handler has: "run".
+constexpr std::string_view scheduled_run_instance = "run";
+std::string scheduled_on_failure_name(const std::string& app, const std::string& type);  // "shop-nightly.on-failure@run.service"
 // on_failure: the handler template of a type, and the handler of whichever
 // instance a template runs as. A "." is in no app or type name, so no
 // instance or other app's unit can have these names.
 std::string on_failure_template_name(const std::string& app, const std::string& type);  // "shop-web.on-failure@.service"
 std::string on_failure_in_template(const std::string& app, const std::string& type);    // "shop-web.on-failure@%i.service"
-// "APP-TYPE.on-failure@N.service" (or the template, "…@.service") of the app: TYPE.
+// "APP-TYPE.on-failure@N.service" (or "…@run.service", or the template,
+// "…@.service") of the app: TYPE.
 std::optional<std::string> parse_on_failure(const std::string& app, std::string_view unit);
 std::string on_failure_glob(const std::string& app);  // "shop-*.on-failure@*.service"
 // The socket of whichever instance a template runs as: "shop-web@%i.socket".
@@ -97,8 +113,10 @@ std::string instance_glob(const std::string& app);  // "shop-*@*.service"
 std::string socket_glob(const std::string& app);    // "shop-*@*.socket"
 std::string shared_socket_glob(const std::string& app);  // "shop-*.socket" (per-instance sockets too: parse)
 std::string shared_holder_glob(const std::string& app);  // "shop-*-socket.service"
-// Every loaded unit of the app: its instances of any type, their sockets
-// and its target.
+// Every loaded unit of the app: its instances of any type, their sockets,
+// its target and its timers. Not its scheduled runs (scheduled_glob): a run
+// in progress holds a start job for as long as it runs, and nothing waits
+// for it.
 std::vector<std::string> app_unit_globs(const std::string& app);
 
 }  // namespace formation

@@ -54,6 +54,14 @@ struct SharedSocket {
     std::string config;  // its listen configuration: what decides moving it
 };
 
+// A scheduled type: its timer and the run the timer starts.
+struct Scheduled {
+    std::string type;
+    std::string timer;    // "shop-nightly.timer"
+    std::string service;  // "shop-nightly.service"
+    std::string config;   // the timer's settings (what decides restarting it)
+};
+
 struct UnitSet {
     std::string app;
     std::string app_target;            // "shop.target"
@@ -62,6 +70,7 @@ struct UnitSet {
     std::vector<Instance> instances;   // ordered by type, then index
     std::vector<std::string> types;    // process type names, ordered
     std::vector<SharedSocket> shared_sockets;  // ordered by type
+    std::vector<Scheduled> scheduled;          // ordered by type
 
     const UnitFile* find(const std::string& path) const;
 };

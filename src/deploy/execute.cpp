@@ -163,6 +163,7 @@ Report rolling_restart(const std::vector<Restart>& steps, systemd::Manager& m, c
 
 Report execute(const Plan& plan, const std::string& app_target, systemd::Manager& m, const Options& o) {
     Report r;
+    if (!plan.stop_timers.empty()) collect(m.run_jobs(jobs(JobType::stop, plan.stop_timers), o.job_timeout_usec), "stop", {}, m, r);
     // Stopped while their units still exist: with their own stop signal,
     // timeout and kill mode, not systemd's defaults for a vanished unit.
     if (!plan.stop.empty() || !plan.stop_sockets.empty() || !plan.stop_last.empty()) {

@@ -60,6 +60,17 @@ struct RawDirective {
 
 constexpr std::uint64_t usec_per_sec = 1000000;
 
+// `schedule`: the type runs on a timer (APP-TYPE.timer starting the oneshot
+// APP-TYPE.service) instead of as long-running instances.
+struct Schedule {
+    std::string calendar;                     // OnCalendar=: systemd's normalized form of what was written
+    std::string written;                      // as written, for messages
+    bool persistent = false;                  // Persistent=: a run missed while down happens at boot
+    std::uint64_t random_delay_usec = 0;      // RandomizedDelaySec=
+    std::optional<std::uint64_t> timeout_usec;  // a run's longest time (TimeoutStartSec=); nullopt: none
+    bool operator==(const Schedule&) const = default;
+};
+
 enum class SocketMode { none, per_instance, shared };
 
 struct ProcessType {
@@ -123,6 +134,11 @@ struct ProcessType {
     // (every type) or per type; `on_failure = false` turns it off for one.
     std::optional<Command> on_failure;
     SourcePos on_failure_where;
+
+    // A scheduled type has no instances (count is 0): its timer starts one
+    // run at a time.
+    std::optional<Schedule> schedule;
+    SourcePos schedule_where;
 
     // The [hosts.*] this type runs on; empty: every host (or local, without hosts).
     std::vector<std::string> hosts;

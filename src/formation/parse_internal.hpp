@@ -55,6 +55,10 @@ struct Draft {
     ProcessType pt;
     std::map<std::string, EnvEntry> env;  // by name, as written (before merging)
     SourcePos ready_where;
+    // A scheduled type's keys, in any order; finish_process assembles them.
+    Schedule schedule;
+    bool has_schedule = false;
+    SourcePos persistent_where, random_delay_where, timeout_where;
 };
 
 // "[process.web.systemd]", or "[defaults.systemd]" while reading defaults.

@@ -7,8 +7,10 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "formation/calendar_252.hpp"
 #include "formation/parse_internal.hpp"
 #include "formation/values.hpp"
 
@@ -256,6 +258,53 @@ void health(Context& c, const toml::node& n, Draft& d) {
     d.pt.health = h;
 }
 
+// schedule = "*-*-* 03:00:00": systemd's calendar syntax, checked as
+// systemd 252 parses it (calendar_252.hpp); the unit gets its normalized form.
+void schedule(Context& c, const toml::node& n, Draft& d) {
+    d.pt.schedule_where = c.pos(n.source());
+    auto v = read_string(c, n, "schedule");
+    if (!v) return;
+    // A zone name is judged by its syntax here; whether this host has it
+    // is validation's (validation_errors with the host's CalendarZones).
+    CalendarZones any_zone;
+    any_zone.file_exists = [](std::string_view) { return true; };
+    CalendarParse parsed = parse_calendar_252(*v, any_zone);
+    if (!parsed.normalized) {
+        c.error(n, "schedule " + quoted(*v) + " is not a calendar event systemd accepts: " + parsed.error +
+                       " (systemd.time(7), e.g. \"*-*-* 03:00:00\", \"Mon..Fri 09:00\", \"hourly\")");
+        return;
+    }
+    d.schedule.written = *v;
+    d.schedule.calendar = *parsed.normalized;
+    d.has_schedule = true;
+}
+
+void persistent(Context& c, const toml::node& n, Draft& d) {
+    d.persistent_where = c.pos(n.source());
+    const auto* b = n.as_boolean();
+    if (!b) {
+        c.error(n, "persistent must be true or false (got " + describe(n) + ")");
+        return;
+    }
+    d.schedule.persistent = b->get();
+}
+
+void random_delay(Context& c, const toml::node& n, Draft& d) {
+    d.random_delay_where = c.pos(n.source());
+    auto v = read_duration(c, n, "random_delay");
+    if (v && *v > 7 * 24 * 3600 * usec_per_sec)
+        c.error(n, "random_delay must be at most 7d (got " + describe(n) + ")");
+    else if (v) d.schedule.random_delay_usec = *v;
+}
+
+void timeout(Context& c, const toml::node& n, Draft& d) {
+    d.timeout_where = c.pos(n.source());
+    auto v = read_duration(c, n, "timeout");
+    if (v && (*v < usec_per_sec || *v > 7 * 24 * 3600 * usec_per_sec))
+        c.error(n, "timeout must be between 1s and 7d (got " + describe(n) + ")");
+    else if (v) d.schedule.timeout_usec = *v;
+}
+
 void memory_max(Context& c, const toml::node& n, Draft& d) {
     if (n.is_integer()) return set_int(d.pt.memory_max, c, n, "memory_max", 1, INT64_MAX);
     const auto* s = n.as_string();
@@ -308,7 +357,7 @@ struct Setting {
     bool in_defaults;  // valid in [defaults]
 };
 
-constexpr std::array<Setting, 35> settings{{
+constexpr std::array<Setting, 39> settings{{
     {"command", command_setting, false, false},
     {"count", count, false, true},
     {"port", port, false, false},
@@ -334,6 +383,10 @@ constexpr std::array<Setting, 35> settings{{
     {"min_ready", min_ready, false, true},
     {"health", health, false, false},
     {"on_failure", on_failure, true, false},
+    {"schedule", schedule, false, false},
+    {"persistent", persistent, false, false},
+    {"random_delay", random_delay, false, false},
+    {"timeout", timeout, false, false},
     {"memory_max", memory_max, false, true},
     {"cpu_quota", cpu_quota, false, true},
     {"cpu_weight", cpu_weight, false, true},
@@ -374,9 +427,59 @@ std::vector<std::string_view> setting_names(Scope scope) {
     return names;
 }
 
+namespace {
+
+// The keys of a long-running type that a scheduled one has no use for.
+constexpr std::array<std::string_view, 12> not_scheduled{
+    "count", "port", "socket", "ready", "health", "reload_signal", "restart", "restart_delay",
+    "start_limit_burst", "start_limit_interval", "start_timeout", "min_ready"};
+
+// schedule: the keys that only make sense with it, and those that make
+// none with it. Written in [process.X] they are refused; from [defaults]
+// they do not apply, so they are put back to what a run needs.
+void finish_schedule(Context& c, const toml::table& table, Draft& d) {
+    ProcessType& pt = d.pt;
+    const std::string label = "[process." + pt.name + "]";
+    if (!d.has_schedule) {
+        for (auto [name, where] : {std::pair{"persistent", &d.persistent_where},
+                                   std::pair{"random_delay", &d.random_delay_where},
+                                   std::pair{"timeout", &d.timeout_where}})
+            if (where->line)
+                c.error(*where, std::string(name) + " needs schedule in " + label +
+                                    ": it is a setting of a scheduled type");
+        return;
+    }
+    for (const auto& [key, value] : table) {
+        const auto name = key.str();
+        if (std::find(not_scheduled.begin(), not_scheduled.end(), name) == not_scheduled.end()) continue;
+        if (name == "count")
+            c.error(key, "count does not apply to " + label + ", a scheduled type: its timer starts one run at a time "
+                         "(`formation start " + pt.name + "` runs it now)");
+        else
+            c.error(key, std::string(name) + " does not apply to " + label +
+                             ", a scheduled type: each run is one process that runs to its end");
+    }
+    // Refused names: APP-health.service is the health watcher, and
+    // APP-TYPE-socket.service a shared socket's holder for app APP-TYPE.
+    if (pt.name == "health" || pt.name == "socket")
+        c.error(pt.schedule_where, "a scheduled type cannot be named \"" + pt.name + "\": its run unit would be APP-" +
+                                       pt.name + ".service, a name formation keeps for its own units");
+    pt.schedule = d.schedule;
+    pt.count = 0;
+    pt.port.reset();
+    pt.socket = SocketMode::none;
+    pt.ready = Readiness::simple;
+    pt.health.reset();
+    pt.reload_signal.reset();
+    pt.restart = RestartPolicy::no;
+}
+
+}  // namespace
+
 void finish_process(Context& c, const toml::table& table, Draft& d) {
     ProcessType& pt = d.pt;
     const std::string label = "[process." + pt.name + "]";
+    finish_schedule(c, table, d);
     if (pt.command_where.line == 0) c.error(table, label + " has no command");
     if (pt.ready == Readiness::port && !pt.port)
         c.error(d.ready_where.line ? d.ready_where : pt.where, "ready = \"port\" needs port to be set in " + label);

@@ -8,12 +8,13 @@
 
 #include "app/installed.hpp"
 #include "compile/render.hpp"
+#include "host/zoneinfo.hpp"
 #include "generator/isolate.hpp"
 
 namespace formation::generator {
 
 CompileOptions compile_options(const Options& o, const std::string& source_path) {
-    return CompileOptions{o.user, o.helper_path, source_path};
+    return CompileOptions{o.user, o.helper_path, source_path, host::calendar_zones()};
 }
 
 namespace {
@@ -190,7 +191,7 @@ int generate_all(const std::vector<host::InstalledFile>& files, const Options& o
         }
         try {
             if (o.dry_run || !out) print_units(*r->files);
-            else out->write(UnitSet{in.app, {}, {}, std::move(*r->files), {}, {}, {}}, in.path.string());
+            else out->write(UnitSet{in.app, {}, {}, std::move(*r->files), {}, {}, {}, {}}, in.path.string());
         } catch (const std::exception& e) {
             // One app's failure never costs the others their units.
             log.error(in.app + ": " + e.what());

@@ -198,7 +198,7 @@ std::vector<std::string> OpsTree::owned_candidates(const std::string& app) const
     for (const auto& name : list_dir(fd_)) {
         if (name == app_target_name(app) || name == slice_name(app) || parse_template(app, name) ||
             name == health_unit_name(app) || parse_shared_socket(app, name) || parse_shared_holder(app, name) ||
-            parse_on_failure(app, name))
+            parse_on_failure(app, name) || parse_timer(app, name) || parse_scheduled(app, name))
             out.push_back(name);
         if (name.ends_with(".target.wants"))
             out.push_back(enable_link_path(name.substr(0, name.size() - std::string_view(".wants").size()), app));

@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
 #include "compile/render.hpp"
 #include "formation/parse.hpp"
 #include "formation/secrets.hpp"
 #include "formation/values.hpp"
+#include "import/cron.hpp"
 #include "import/import_text.hpp"
 #include "text/utf8.hpp"
 
@@ -27,7 +29,19 @@ struct TypePlan {
     int count = 1;
     std::optional<int> port;
     bool release = false;
+    std::optional<CronLine> cron;  // piku's `cronN: MIN HOUR DOM MON DOW command`: a scheduled type
 };
+
+// piku runs a Procfile entry whose name starts with "cron" on the schedule
+// its line begins with. A line that does not begin like a schedule (a
+// number, "*" or "@") is an ordinary process, as piku would run it.
+bool looks_like_cron(const ProcfileEntry& e) {
+    if (!e.name.starts_with("cron")) return false;
+    const auto at = e.command.find_first_not_of(" \t");
+    if (at == std::string::npos) return false;
+    const char c = e.command[at];
+    return (c >= '0' && c <= '9') || c == '*' || c == '@';
+}
 
 // Comments must stay one valid UTF-8 line whatever a path holds.
 std::string comment_text(std::string_view s) {
@@ -72,6 +86,14 @@ std::vector<TypePlan> name_types(const Procfile& pf, const std::string& file, st
         // Heroku runs `release` once per deploy, before the new release
         // starts; as a service it would rerun on every restart.
         t.release = e.name == "release";
+        if (looks_like_cron(e)) {
+            try {
+                t.cron = parse_cron_line(e.command);
+            } catch (const std::invalid_argument& x) {
+                errors.push_back({where, "process type " + quoted(e.name) + " is a piku cron entry, but: " + x.what()});
+                continue;
+            }
+        }
         out.push_back(std::move(t));
     }
     return out;
@@ -152,7 +174,7 @@ int base_port(std::vector<EnvEntry>& env, std::vector<Diagnostic>& errors) {
 
 void assign_ports(std::vector<TypePlan>& types, int base, std::vector<Diagnostic>& errors) {
     for (std::size_t k = 0; k < types.size(); ++k) {
-        if (types[k].release) continue;  // runs no instance, so needs no port
+        if (types[k].release || types[k].cron) continue;  // runs no instance, so needs no port
         int port = base + port_step * static_cast<int>(k);
         int last = port + std::max(types[k].count, 1) - 1;
         if (last > 65535) {
@@ -240,6 +262,12 @@ std::string render(const Rendering& r) {
         t += "\n";
         if (tp.name != tp.entry->name) t += "# " + quoted(tp.entry->name) + " in the Procfile.\n";
         t += "[process." + tp.name + "]\n";
+        if (tp.cron) {
+            t += "# piku's cron entry " + quoted(comment_text(tp.entry->command)) + ": a scheduled type, run by a timer.\n";
+            t += "command = " + toml_string(tp.cron->command) + "\n";
+            t += "schedule = " + toml_string(tp.cron->calendar) + "\n";
+            continue;
+        }
         t += "command = " + toml_string(tp.entry->command) + "\n";
         t += "count = " + std::to_string(tp.count) + "\n";
         if (tp.port) t += "port = " + std::to_string(*tp.port) + "\n";
@@ -270,6 +298,10 @@ ImportResult import_formation(const Procfile& procfile, const std::vector<EnvEnt
 
     for (const auto& tp : types) {
         for (auto& w : shell_warnings(*tp.entry, o.procfile)) out.warnings.push_back(std::move(w));
+        if (tp.cron)
+            out.notes.push_back({{o.procfile, tp.entry->line, 1},
+                                 tp.entry->name + " is a piku cron entry: imported as a scheduled type (schedule = " +
+                                     quoted(tp.cron->calendar) + "), run by a timer, one run at a time"});
         if (tp.release)
             out.notes.push_back({{o.procfile, tp.entry->line, 1},
                                  "release is Heroku's release phase: imported as the top-level release, which "

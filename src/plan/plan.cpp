@@ -131,6 +131,30 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
     if (desired.health_unit.empty() && watching && is_running(*watching)) plan.stop.push_back(watcher);
     if (desired.health_unit.empty() && watching && *watching == "failed") plan.reset_failed.push_back(watcher);
 
+    // Scheduled types: each timer runs; one whose settings changed is
+    // stopped before the reload and started after it (a run in progress
+    // goes on). The timer and run of a type no longer scheduled stop (the
+    // run too: its type is gone), and their failed state is forgotten.
+    std::set<std::string> scheduled_units;
+    for (const auto& sch : desired.scheduled) {
+        scheduled_units.insert(sch.timer);
+        scheduled_units.insert(sch.service);
+        const std::string* state = state_of(observed, sch.timer);
+        const Scheduled* before = nullptr;
+        if (converged)
+            for (const auto& s : converged->scheduled)
+                if (s.timer == sch.timer) before = &s;
+        const bool runs = state && is_running(*state);
+        if (runs && (!before || before->config != sch.config)) plan.stop_timers.push_back(sch.timer);
+        if (!runs || !before || before->config != sch.config) plan.start.push_back(sch.timer);
+    }
+    for (const auto& [unit, state] : observed.active) {
+        if (!parse_timer(desired.app, unit) && !parse_scheduled(desired.app, unit)) continue;
+        if (scheduled_units.count(unit)) continue;
+        if (is_running(state)) (parse_timer(desired.app, unit) ? plan.stop_timers : plan.stop).push_back(unit);
+        if (state == "failed") plan.reset_failed.push_back(unit);
+    }
+
     const std::string* target = state_of(observed, desired.app_target);
     plan.start_target = !target || *target != "active";
     return plan;
@@ -139,6 +163,7 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
 std::string describe_plan(const Plan& plan, const std::string& installed_path) {
     if (plan.empty()) return "nothing to do\n";
     std::string out;
+    for (const auto& u : plan.stop_timers) out += "  stop    " + u + '\n';
     for (const auto& u : plan.stop) out += "  stop    " + u + '\n';
     for (const auto& u : plan.stop_sockets) out += "  stop    " + u + '\n';
     if (plan.install) out += "  install " + installed_path + '\n';

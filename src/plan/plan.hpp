@@ -47,6 +47,10 @@ struct SharedMove {
 struct Plan {
     bool install = false;                // publish the new formation file
     bool reload = false;                 // daemon-reload (runs the generator)
+    // Timers stopped alone, before any other stop: one that elapsed during
+    // the stop batch would start its run again, and with it the app's
+    // slice (cancelling the slice's stop).
+    std::vector<std::string> stop_timers;
     std::vector<std::string> stop;       // instances going away, highest index first
     // Sockets stopped with the stops, queued after them: systemd stops each
     // after its service (After=), so a draining service keeps its queue and
@@ -79,7 +83,7 @@ struct Plan {
     std::vector<std::string> reload_instances;
 
     bool empty() const {
-        return !install && !reload && stop.empty() && stop_sockets.empty() && start.empty() && restart.empty() &&
+        return !install && !reload && stop_timers.empty() && stop.empty() && stop_sockets.empty() && start.empty() && restart.empty() &&
                move_shared.empty() && reset_failed.empty() && !start_target &&
                stop_last.empty() && !uninstall && reload_instances.empty();
     }

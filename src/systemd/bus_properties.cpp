@@ -42,6 +42,10 @@ bool read_property(sd_bus_message* m, std::string_view name, UnitState& s) {
     else if (name == "ActiveEnterTimestamp") u64(s.active_enter_usec);
     else if (name == "InactiveExitTimestamp") u64(s.inactive_exit_usec);
     else if (name == "ExecMainStartTimestamp") u64(s.exec_main_start_usec);
+    else if (name == "ExecMainExitTimestamp") u64(s.exec_main_exit_usec);
+    else if (name == "ExecMainStatus") check_message(sd_bus_message_read(m, "v", "i", &s.exec_main_status), name);
+    else if (name == "NextElapseUSecRealtime") u64(s.next_elapse_usec);
+    else if (name == "LastTriggerUSec") u64(s.last_trigger_usec);
     else if (name == "FragmentPath") text(s.fragment_path);
     else if (name == "SourcePath") text(s.source_path);
     else if (name == "MemoryCurrent") u64(s.memory_current);  // UINT64_MAX when unknown, as unknown_value

@@ -38,6 +38,10 @@ struct UnitState {
     std::uint64_t active_enter_usec = 0;       // ActiveEnterTimestamp, CLOCK_REALTIME µs; 0 if never
     std::uint64_t inactive_exit_usec = 0;      // InactiveExitTimestamp (start began)
     std::uint64_t exec_main_start_usec = 0;    // ExecMainStartTimestamp: the current process started
+    std::uint64_t exec_main_exit_usec = 0;     // ExecMainExitTimestamp: the last main process exited
+    std::int32_t exec_main_status = 0;         // ExecMainStatus: its exit status, or the signal that killed it
+    std::uint64_t next_elapse_usec = 0;        // a timer's NextElapseUSecRealtime; 0: none
+    std::uint64_t last_trigger_usec = 0;       // a timer's LastTriggerUSec; 0: never
     std::uint64_t memory_current = unknown_value;
     std::uint32_t n_restarts = 0;
     bool need_daemon_reload = false;

@@ -33,7 +33,7 @@ t check-json 0 "$formation" -f "$work/f.toml" check --json
 json check-json '
 assert list(j) == ["file", "ok", "app", "types", "instances", "errors", "warnings"], list(j)
 assert j["ok"] is True and j["app"] == "shop" and j["instances"] == 5
-assert j["types"] == [{"name": "web", "count": 3, "socket": "none"}, {"name": "worker", "count": 2, "socket": "none"}]
+assert j["types"] == [{"name": "web", "count": 3, "socket": "none", "schedule": None}, {"name": "worker", "count": 2, "socket": "none", "schedule": None}]
 assert j["errors"] == []
 w = j["warnings"]
 assert len(w) == 1 and w[0]["line"] == 3 and w[0]["column"] == 1 and "API_KEY" in w[0]["message"], w

@@ -84,14 +84,16 @@ for case in "$dir"/[0-9][0-9]-*/; do
         (cd "$out" && find . \( -path "./$app.target" -o -path "./$slice_pattern" -o \( -path "./$app-*@*" ! -path "./$app-*-*@*" \) -o -path "./$app-health.service" -o -path "./*.wants/$app.target" \
             -o \( -path "./$app-*.socket" ! -path "./$app-*-*.socket" ! -path "./$app-*@*" \) \
             -o \( -path "./$app-*-socket.service" ! -path "./$app-*-*-socket.service" \) \
-            -o \( -path "./$app-*.on-failure@*" ! -path "./$app-*-*.on-failure@*" \) \) \
+            -o \( -path "./$app-*.on-failure@*" ! -path "./$app-*-*.on-failure@*" \) \
+            -o \( -path "./$app-*.timer" ! -path "./$app-*-*.timer" \) \
+            -o \( -path "./$app-*.service" ! -path "./$app-*-*.service" ! -path "./$app-*@*" \) \) \
             \( -type f -o -type l \) -exec cp -a --parents {} "$subset" \;)
         if ! diff -ru --no-dereference "$subset" "$gen" >"$work/$name/gen.diff"; then
             fail "generate -o of $app differs from the generator's output"; head -20 "$work/$name/gen.diff"; ok=0
         fi
     done
     if [ "$ok" = 1 ] && command -v systemd-analyze >/dev/null && [ "$scope" = system ] && [ -n "$(ls "$out")" ]; then
-        units=$(cd "$out" && ls *.target *.slice *-health.service *-socket.service 2>/dev/null; ls *.socket 2>/dev/null | grep -v @)
+        units=$(cd "$out" && ls *.target *.slice *.timer 2>/dev/null; ls *.service *.socket 2>/dev/null | grep -v @)
         insts=$(cd "$out" && ls -d *@*.service.d *@*.socket.d 2>/dev/null | sed 's/\.d$//')
         tpls=$(cd "$out" && ls *@.service 2>/dev/null | sed 's/@\.service$/@1.service/')
         # Judge by what it says: any warning fails, but for programs this

@@ -40,7 +40,8 @@ TEST_CASE("unit names: what each maker writes") {
     CHECK(instance_glob("shop") == "shop-*@*.service");
     CHECK(socket_glob("shop") == "shop-*@*.socket");
     CHECK(app_unit_globs("shop") == std::vector<std::string>{"shop-*@*.service", "shop-*@*.socket", "shop-*.socket",
-                                                          "shop-*-socket.service", "shop.target", "shop-health.service"});
+                                                          "shop-*-socket.service", "shop.target", "shop-health.service",
+                                                             "shop-*.timer"});
 }
 
 TEST_CASE("unit names: made, then parsed back") {
