@@ -232,6 +232,10 @@ std::string scheduled_service_directives(const ProcessType& p, const CompileOpti
     line(out, "Type", "oneshot");
     line(out, "ExecStart", exec_start(p, options));
     line(out, "TimeoutStartSec", p.schedule->timeout_usec ? format_timespan(*p.schedule->timeout_usec) : "infinity");
+    // A run stopped (stop, apply, destroy) ends by its stop signal: that is
+    // no failure to alert about. A run past its timeout still fails
+    // ("timeout" is decided before the signal).
+    line(out, "SuccessExitStatus", p.stop_signal);
     out += process_directives(p, options, scheduled_run_instance);
     return out;
 }
