@@ -323,6 +323,23 @@ run pager-destroy 0 A "$formation" --user -f "$work/pager.toml" destroy
 check pager-gone "destroy leaves no unit of pager loaded, handler included" \
     test -z "$(uctl list-units --all --plain --no-legend 'pager-*' 'pager.*')"
 
+## 10d. a scheduled type under a user manager -------------------------------------------
+echo "## [${SECONDS}s] 10d scheduled"
+cat >"$work/chron.toml" <<EOF
+app = "chron"
+[process.tick]
+command = 'echo "\$FORMATION_INSTANCE \$(id -un)" >> $work/chron.log'
+schedule = "*:*:0/2"
+EOF
+chown alice: "$work/chron.toml"
+run chron-apply 0 A "$formation" --user -f "$work/chron.toml" apply
+check chron-timer "alice's timer runs under her manager" [ "$(uctl show -P ActiveState chron-tick.timer)" = active ]
+check chron-ran "it runs every 2 s, as alice" wait_for 10 bash -c "grep -q '^tick.run alice\$' $work/chron.log 2>/dev/null"
+run chron-status 0 A "$formation" --user -a chron status
+check chron-status "status shows its last run" has_or_show "$work/out" 'chron-tick\.service .*last run .* succeeded'
+run chron-destroy 0 A "$formation" --user -a chron destroy
+check chron-gone "destroy leaves no unit of chron loaded" test -z "$(uctl list-units --all --plain --no-legend 'chron-*' 'chron.*')"
+
 ## 11. destroy ------------------------------------------------------------------------------
 echo "## [${SECONDS}s] 11 destroy"
 run destroy 0 fm destroy
