@@ -77,21 +77,6 @@ std::string shared_holder_name(const std::string& app, const std::string& type) 
     return app + "-" + type + "-socket" + std::string(service_suffix);
 }
 
-std::optional<std::string> parse_shared_socket(const std::string& app, std::string_view unit) {
-    if (!unit.starts_with(app) || !unit.ends_with(socket_suffix) || unit.size() < app.size() + 1 + socket_suffix.size() ||
-        unit[app.size()] != '-')
-        return std::nullopt;
-    std::string_view type = unit.substr(app.size() + 1, unit.size() - app.size() - 1 - socket_suffix.size());
-    if (!is_valid_type_name(type)) return std::nullopt;
-    return std::string(type);
-}
-
-std::optional<std::string> parse_shared_holder(const std::string& app, std::string_view unit) {
-    constexpr std::string_view tail = "-socket.service";
-    if (!unit.ends_with(tail)) return std::nullopt;
-    return parse_shared_socket(app, std::string(unit.substr(0, unit.size() - tail.size())) + std::string(socket_suffix));
-}
-
 namespace {
 
 // "APP-TYPE" + suffix of the app, TYPE a valid type name: TYPE.
@@ -107,6 +92,17 @@ std::optional<std::string> parse_plain(const std::string& app, std::string_view 
 constexpr std::string_view timer_suffix = ".timer";
 
 }  // namespace
+
+std::optional<std::string> parse_shared_socket(const std::string& app, std::string_view unit) {
+    return parse_plain(app, unit, socket_suffix);
+}
+
+std::optional<std::string> parse_shared_holder(const std::string& app, std::string_view unit) {
+    constexpr std::string_view tail = "-socket.service";
+    if (!unit.ends_with(tail)) return std::nullopt;
+    return parse_shared_socket(app, std::string(unit.substr(0, unit.size() - tail.size())) + std::string(socket_suffix));
+}
+
 
 std::string timer_name(const std::string& app, const std::string& type) {
     return app + "-" + type + std::string(timer_suffix);
