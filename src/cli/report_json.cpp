@@ -41,6 +41,7 @@ void write_plan(json::Writer& w, const Plan& plan, const std::string& app, const
         write_action(w, action, unit, path, r);
         if (!unit.empty()) units.emplace_back(action, unit);
     };
+    for (const auto& u : plan.stop_timers) add("stop", u);
     for (const auto& u : plan.stop) add("stop", u);
     for (const auto& u : plan.stop_sockets) add("stop", u);
     if (plan.install) add("install", "", installed_path);

@@ -353,3 +353,49 @@ TEST_CASE("shared socket with health: an instance that starts gets its health so
     po.active["shop-web@2.service"] = "failed";
     CHECK(make_plan(&per, per, po, false).stop_sockets.empty());
 }
+
+namespace {
+
+// shop with a web instance and a scheduled "report" (and "cleanup" when asked).
+Formation scheduled_app(const std::string& calendar, bool cleanup) {
+    Formation f = app(1, 0);
+    f.processes.pop_back();
+    for (const std::string name : {"report", "cleanup"}) {
+        if (name == "cleanup" && !cleanup) continue;
+        ProcessType s;
+        s.name = name;
+        s.command = {true, "bin/" + name, {}};
+        s.count = 0;
+        s.schedule = Schedule{calendar, calendar, false, 0, std::nullopt};
+        f.processes.push_back(s);
+    }
+    return f;
+}
+
+}  // namespace
+
+TEST_CASE("scheduled types: timers start, a changed one is stopped first and started again, a removed one goes") {
+    UnitSet first = compile(scheduled_app("*-*-* 03:00:00", true));
+    REQUIRE(first.scheduled.size() == 2);
+    Plan p = make_plan(nullptr, first, Observed{}, true);
+    CHECK(std::count(p.start.begin(), p.start.end(), "shop-report.timer") == 1);
+    CHECK(std::count(p.start.begin(), p.start.end(), "shop-cleanup.timer") == 1);
+    CHECK(std::count(p.start.begin(), p.start.end(), "shop-report.service") == 0);  // its timer starts it
+
+    Observed now = running(first);
+    now.active["shop-report.timer"] = "active";
+    now.active["shop-cleanup.timer"] = "active";
+    now.active["shop-cleanup.service"] = "activating";  // a run in progress
+    // Nothing changed: nothing to do.
+    CHECK(make_plan(&first, first, now, false).empty());
+
+    // The schedule moves and cleanup goes: report's timer is stopped before
+    // the reload and started after it; cleanup's timer and run stop.
+    UnitSet next = compile(scheduled_app("*-*-* 04:00:00", false));
+    Plan q = make_plan(&first, next, now, true);
+    CHECK(q.stop_timers == std::vector<std::string>{"shop-report.timer", "shop-cleanup.timer"});
+    CHECK(q.stop == std::vector<std::string>{"shop-cleanup.service"});
+    CHECK(q.start == std::vector<std::string>{"shop-report.timer"});
+    CHECK(q.restart.empty());
+    CHECK(describe_plan(q, "/etc/formation/shop.toml").find("  stop    shop-report.timer\n") != std::string::npos);
+}

@@ -327,3 +327,52 @@ socket = "shared"
     auto old = app::decode(R"({"app":"shop","types":[{"name":"web","desired":0,"running":0,"instances":[]}]})");
     CHECK_FALSE(old.types[0].shared_socket);
 }
+
+TEST_CASE("status view: a scheduled type's timer and last run, in notes and in JSON") {
+    using namespace formation::app;
+    Formation f = parse_formation(R"(app = "shop"
+[process.report]
+command = "/bin/report"
+schedule = "Mon..Fri 03:00"
+)", "shop.toml");
+    UnitSet set = compile(f);
+    const std::uint64_t now = 1'000'000'000'000'000;
+    StatusObservation seen;
+    auto timer = state("shop-report.timer", "active", "waiting");
+    timer.next_elapse_usec = now + (4 * 3600 + 48 * 60) * 1'000'000ULL;
+    auto run = state("shop-report.service", "failed", "failed", "exit-code");
+    run.exec_main_start_usec = now - 300'000'000;
+    run.exec_main_exit_usec = now - 298'800'000;
+    run.exec_main_status = 3;
+    seen.services = {timer, run};
+    StatusView v = build_status_view(f, set, seen, now);
+    REQUIRE(v.types.size() == 1);
+    const TypeStatus& t = v.types[0];
+    REQUIRE(t.scheduled);
+    CHECK(t.instances.empty());
+    CHECK(summary_line(t) == "report scheduled (Mon..Fri 03:00), last run failed");
+    CHECK(timer_note(*t.scheduled) == "next run in 4h48m");
+    CHECK(run_note(*t.scheduled) ==
+          "last run 5m00s ago, failed: exit-code: main process exited with a non-zero status (status 3), took 1.2s");
+    CHECK(any_failing(v));
+
+    // What a host sends, read back the same.
+    StatusView back = decode(encode(v, true));
+    REQUIRE(back.types.size() == 1);
+    REQUIRE(back.types[0].scheduled);
+    const ScheduledStatus& s = *back.types[0].scheduled;
+    CHECK(s.schedule == "Mon..Fri 03:00");
+    CHECK(s.next_usec == t.scheduled->next_usec);
+    CHECK(s.exit_status == 3);
+    CHECK(run_note(s) == run_note(*t.scheduled));
+
+    // A run going: its timer waits for it to end.
+    seen.services[0].sub_state = "running";
+    seen.services[1] = state("shop-report.service", "activating", "start");
+    seen.services[1].exec_main_start_usec = now - 12'000'000;
+    StatusView going = build_status_view(f, set, seen, now);
+    CHECK(summary_line(going.types[0]) == "report scheduled (Mon..Fri 03:00), running");
+    CHECK(run_note(*going.types[0].scheduled) == "running for 12s");
+    CHECK(timer_note(*going.types[0].scheduled) == "next run: set when the current one ends");
+    CHECK_FALSE(any_failing(going));
+}
