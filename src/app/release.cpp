@@ -37,10 +37,11 @@ std::string describe_exit(const systemd::TransientExit& x, std::uint64_t timeout
 }  // namespace
 
 bool starts_instances(const Plan& plan, const std::string& app) {
-    auto instance = [&app](const std::string& u) {
+    // An instance, or a timer that will run the new code.
+    auto runs_code = [&app](const std::string& u) {
         return parse_instance(app, u).has_value() || parse_timer(app, u).has_value();
     };
-    return std::any_of(plan.start.begin(), plan.start.end(), instance) || !plan.restart.empty();
+    return std::any_of(plan.start.begin(), plan.start.end(), runs_code) || !plan.restart.empty();
 }
 
 ReleaseReport run_release(Env& env, const Formation& f, const CompileOptions& options) {

@@ -118,7 +118,7 @@ std::optional<std::string> parse_timer(const std::string& app, std::string_view 
 
 std::optional<std::string> parse_scheduled(const std::string& app, std::string_view unit) {
     auto type = parse_plain(app, unit, service_suffix);
-    if (type && (*type == "health" || *type == "socket")) return std::nullopt;
+    if (type && is_taken_scheduled_name(*type)) return std::nullopt;
     return type;
 }
 

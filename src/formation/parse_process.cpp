@@ -459,9 +459,7 @@ void finish_schedule(Context& c, const toml::table& table, Draft& d) {
             c.error(key, std::string(name) + " does not apply to " + label +
                              ", a scheduled type: each run is one process that runs to its end");
     }
-    // Refused names: APP-health.service is the health watcher, and
-    // APP-TYPE-socket.service a shared socket's holder for app APP-TYPE.
-    if (pt.name == "health" || pt.name == "socket")
+    if (is_taken_scheduled_name(pt.name))
         c.error(pt.schedule_where, "a scheduled type cannot be named \"" + pt.name + "\": its run unit would be APP-" +
                                        pt.name + ".service, a name formation keeps for its own units");
     pt.schedule = d.schedule;

@@ -131,6 +131,8 @@ bool is_valid_app_name(std::string_view name) {
     return true;
 }
 
+bool is_taken_scheduled_name(std::string_view name) { return name == "health" || name == "socket"; }
+
 bool is_valid_type_name(std::string_view name) {
     if (name.empty() || name.size() > 64 || !is_lower(name.front())) return false;
     return std::all_of(name.begin(), name.end(),

@@ -26,6 +26,10 @@ bool is_valid_app_name(std::string_view name);
 // APP-TYPE@N.service, and a dash-free TYPE keeps apps like "api" and
 // "api-gateway" from ever sharing a unit name.
 bool is_valid_type_name(std::string_view name);
+// Type names a scheduled type cannot have: its run, APP-TYPE.service, would
+// be a unit formation names otherwise (APP-health.service, the health
+// watcher; APP-TYPE-socket.service, app APP-TYPE's shared-socket holder).
+bool is_taken_scheduled_name(std::string_view name);
 
 // [A-Za-z_][A-Za-z0-9_]*
 bool is_valid_env_name(std::string_view name);
