@@ -27,7 +27,7 @@ std::vector<std::string> scheduled_to_stop(const std::vector<systemd::UnitState>
                                            const std::vector<std::string>& types) {
     std::vector<std::string> timers, runs;
     for (const auto& s : loaded) {
-        if (s.active_state != "active" && s.active_state != "activating" && s.active_state != "reloading") continue;
+        if (!is_running_state(s.active_state)) continue;
         auto timer = parse_timer(app, s.name);
         auto run = parse_scheduled(app, s.name);
         if (timer && (types.empty() || has(types, *timer))) timers.push_back(s.name);

@@ -86,8 +86,7 @@ Report act(Env& env, Action action, const std::string& app, const std::vector<st
         if (action == Action::start) {
             std::set<std::string> idle;
             for (const auto& s : m.list_unit_states({instance_glob(app)}))
-                if (s.active_state != "active" && s.active_state != "activating" && s.active_state != "reloading")
-                    idle.insert(s.name);
+                if (!is_running_state(s.active_state)) idle.insert(s.name);
             plan = plan_start(set, units, types.empty(), idle);
             plan.start.insert(plan.start.end(), runs.begin(), runs.end());
             units.insert(units.end(), runs.begin(), runs.end());

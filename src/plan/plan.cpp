@@ -7,10 +7,6 @@ namespace formation {
 
 namespace {
 
-bool is_running(const std::string& active_state) {
-    return active_state == "active" || active_state == "activating" || active_state == "reloading";
-}
-
 const std::string* state_of(const Observed& o, const std::string& unit) {
     auto it = o.active.find(unit);
     return it == o.active.end() ? nullptr : &it->second;
@@ -32,6 +28,10 @@ void sort_down(std::vector<InstanceRef>& refs) {
 
 }  // namespace
 
+bool is_running_state(const std::string& active_state) {
+    return active_state == "active" || active_state == "activating" || active_state == "reloading";
+}
+
 Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed& observed, bool install) {
     Plan plan;
     plan.install = install;
@@ -46,7 +46,7 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
         if (!inst.socket.empty()) desired_sockets.insert(inst.socket);
         const std::string socket = socket_of(inst.unit);
         const std::string* socket_state = state_of(observed, socket);
-        const bool socket_runs = socket_state && is_running(*socket_state);
+        const bool socket_runs = socket_state && is_running_state(*socket_state);
         const Instance* before = find_instance(converged, inst.unit);
         // Its listen settings changed, or whether it has a socket differs
         // from whether one runs (unknown origin, or a socket stopped by hand).
@@ -54,7 +54,7 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
             (before && before->socket_config != inst.socket_config) || inst.socket.empty() == socket_runs;
         if (!inst.socket.empty() || socket_changed) sockets_decided.insert(socket);
         const std::string* state = state_of(observed, inst.unit);
-        if (!state || !is_running(*state)) {
+        if (!state || !is_running_state(*state)) {
             plan.start.push_back(inst.unit);
             if (!inst.socket.empty()) plan.start_sockets.push_back(inst.socket);
             // A socket listening with old settings (or none wanted): stopped
@@ -85,7 +85,7 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
         if (converged)
             for (const auto& s : converged->shared_sockets)
                 if (s.unit == sock.unit) before = &s;
-        const bool changed = before && before->config != sock.config && is_running(*state);
+        const bool changed = before && before->config != sock.config && is_running_state(*state);
         if (changed || *state == "failed") plan.move_shared.push_back({sock.unit, sock.holder});
     }
     for (const auto& [unit, state] : observed.active) {
@@ -95,14 +95,14 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
         bool wanted_socket = std::any_of(desired.shared_sockets.begin(), desired.shared_sockets.end(),
                                          [&name](const SharedSocket& s) { return s.unit == name; });
         if (wanted_socket) continue;
-        if (is_running(state)) plan.stop_sockets.push_back(unit);
+        if (is_running_state(state)) plan.stop_sockets.push_back(unit);
         if (state == "failed") plan.reset_failed.push_back(unit);
     }
 
     std::vector<InstanceRef> surplus;
     for (const auto& [unit, state] : observed.active) {
         if (auto socket = parse_socket(desired.app, unit)) {
-            if (is_running(state) && !sockets_decided.count(unit)) sockets_down.push_back(*socket);
+            if (is_running_state(state) && !sockets_decided.count(unit)) sockets_down.push_back(*socket);
             // A socket that failed (its port was taken) and is no longer
             // wanted would keep the system degraded.
             if (state == "failed" && !desired_sockets.count(unit)) plan.reset_failed.push_back(unit);
@@ -111,7 +111,7 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
         if (wanted.count(unit)) continue;
         auto ref = parse_instance(desired.app, unit);
         if (!ref) continue;
-        if (is_running(state))
+        if (is_running_state(state))
             surplus.push_back(*ref);
         else if (state == "failed")
             // Nothing stops a failed unit: without a reset it stays loaded
@@ -127,8 +127,8 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
     // last one. It reads the installed formation, so a change restarts nothing.
     const std::string watcher = health_unit_name(desired.app);
     const std::string* watching = state_of(observed, watcher);
-    if (!desired.health_unit.empty() && (!watching || !is_running(*watching))) plan.start.push_back(watcher);
-    if (desired.health_unit.empty() && watching && is_running(*watching)) plan.stop.push_back(watcher);
+    if (!desired.health_unit.empty() && (!watching || !is_running_state(*watching))) plan.start.push_back(watcher);
+    if (desired.health_unit.empty() && watching && is_running_state(*watching)) plan.stop.push_back(watcher);
     if (desired.health_unit.empty() && watching && *watching == "failed") plan.reset_failed.push_back(watcher);
 
     // Scheduled types: each timer runs; one whose settings changed is
@@ -144,14 +144,14 @@ Plan make_plan(const UnitSet* converged, const UnitSet& desired, const Observed&
         if (converged)
             for (const auto& s : converged->scheduled)
                 if (s.timer == sch.timer) before = &s;
-        const bool runs = state && is_running(*state);
+        const bool runs = state && is_running_state(*state);
         if (runs && (!before || before->config != sch.config)) plan.stop_timers.push_back(sch.timer);
         if (!runs || !before || before->config != sch.config) plan.start.push_back(sch.timer);
     }
     for (const auto& [unit, state] : observed.active) {
         if (!parse_timer(desired.app, unit) && !parse_scheduled(desired.app, unit)) continue;
         if (scheduled_units.count(unit)) continue;
-        if (is_running(state)) (parse_timer(desired.app, unit) ? plan.stop_timers : plan.stop).push_back(unit);
+        if (is_running_state(state)) (parse_timer(desired.app, unit) ? plan.stop_timers : plan.stop).push_back(unit);
         if (state == "failed") plan.reset_failed.push_back(unit);
     }
 

@@ -89,6 +89,10 @@ struct Plan {
     }
 };
 
+// A unit in this ActiveState has processes or is getting them: active,
+// activating (starting, or a oneshot's run going) or reloading.
+bool is_running_state(const std::string& active_state);
+
 // `converged`: the units the running instances were started from (the
 // formation last applied), or nullptr when unknown; then every running
 // desired instance restarts, since nothing says what it runs.
