@@ -58,6 +58,7 @@ InstanceStatus instance_status(const Row& r, const StatusObservation& seen, std:
     if (active(s) && s.active_enter_usec && now_usec > s.active_enter_usec) i.uptime_usec = now_usec - s.active_enter_usec;
     i.startup_usec = startup_usec(s);
     if (s.memory_current != systemd::unknown_value) i.memory_bytes = s.memory_current;
+    if (s.cpu_usage_nsec != systemd::unknown_value) i.cpu_nsec = s.cpu_usage_nsec;
     i.restarts = s.n_restarts;
     i.port = r.port;
     if (s.main_pid)

@@ -49,6 +49,7 @@ struct InstanceStatus {
     std::uint64_t uptime_usec = 0;              // 0 when not active
     std::optional<std::uint64_t> startup_usec;  // "starting" to "started" of the current run
     std::optional<std::uint64_t> memory_bytes;
+    std::optional<std::uint64_t> cpu_nsec;  // CPU time of its cgroup (CPUAccounting=)
     std::uint64_t restarts = 0;  // NRestarts
     // The PORT its main process was started with (read from the process:
     // an env file may set another one), else the formation's.

@@ -48,7 +48,8 @@ bool read_property(sd_bus_message* m, std::string_view name, UnitState& s) {
     else if (name == "LastTriggerUSec") u64(s.last_trigger_usec);
     else if (name == "FragmentPath") text(s.fragment_path);
     else if (name == "SourcePath") text(s.source_path);
-    else if (name == "MemoryCurrent") u64(s.memory_current);  // UINT64_MAX when unknown, as unknown_value
+    else if (name == "MemoryCurrent") u64(s.memory_current);
+    else if (name == "CPUUsageNSec") u64(s.cpu_usage_nsec);  // UINT64_MAX without CPUAccounting=  // UINT64_MAX when unknown, as unknown_value
     else if (name == "MainPID") u32(s.main_pid);
     else if (name == "NRestarts") u32(s.n_restarts);
     else if (name == "NeedDaemonReload") {

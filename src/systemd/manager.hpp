@@ -43,6 +43,7 @@ struct UnitState {
     std::uint64_t next_elapse_usec = 0;        // a timer's NextElapseUSecRealtime; 0: none
     std::uint64_t last_trigger_usec = 0;       // a timer's LastTriggerUSec; 0: never
     std::uint64_t memory_current = unknown_value;
+    std::uint64_t cpu_usage_nsec = unknown_value;  // CPUUsageNSec: CPU time of the unit's cgroup
     std::uint32_t n_restarts = 0;
     bool need_daemon_reload = false;
     std::string fragment_path;  // the unit file it was loaded from
