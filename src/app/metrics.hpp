@@ -32,3 +32,13 @@ struct AppMetrics {
 std::string render_metrics(const std::vector<AppMetrics>& apps, std::uint64_t now_usec);
 
 }  // namespace formation::app
+
+namespace formation::app {
+
+// Every app installed on this host (-u: the user's), observed as `status`
+// observes one; an app whose file is invalid and has no last good copy is
+// left out, with a line in `problems`. Throws SystemdError when the manager
+// is unreachable.
+std::vector<AppMetrics> observe_installed(bool user, std::vector<std::string>& problems);
+
+}  // namespace formation::app
