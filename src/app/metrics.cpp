@@ -99,10 +99,10 @@ std::string render_metrics(const std::vector<AppMetrics>& apps, std::uint64_t no
         each_instance(apps, [&](const std::string& l, const InstanceStatus& i) { s(l, is_running(i) ? "1" : "0"); });
     });
     w.family({"formation_instance_ready", "gauge",
-              "Whether the instance is active and, for a type with health, healthy (1) or not (0)."},
+              "Whether the instance is active and not failing its health check (1) or not (0)."},
              [&](const Sample& s) {
                  each_instance(apps, [&](const std::string& l, const InstanceStatus& i) {
-                     bool ready = is_running(i) && (!i.health || health_word(i) == "healthy");
+                     bool ready = is_running(i) && health_word(i) != "unhealthy";
                      s(l, ready ? "1" : "0");
                  });
              });

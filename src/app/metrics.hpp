@@ -19,7 +19,8 @@ struct AppMetrics {
 // Every family once, with HELP and TYPE, samples sorted by app, type and
 // instance:
 //   formation_instance_up                      1 while active
-//   formation_instance_ready                   1 while active and, with health, healthy
+//   formation_instance_ready                   1 while active and not failing its health check
+//                                              (its start waited for readiness and health)
 //   formation_instance_cpu_seconds_total       counter (CPUAccounting=)
 //   formation_instance_memory_bytes            gauge
 //   formation_instance_restarts_total          counter (NRestarts)

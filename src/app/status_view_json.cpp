@@ -25,6 +25,7 @@ void write_instance(json::Writer& w, const InstanceStatus& i, bool full) {
         .key("uptime_usec").uint(i.uptime_usec)
         .key("startup_usec").uint_or_null(i.startup_usec)
         .key("memory_bytes").uint_or_null(i.memory_bytes)
+        .key("cpu_nsec").uint_or_null(i.cpu_nsec)
         .key("restarts").uint(i.restarts);
     w.key("port");
     if (i.port) w.integer(*i.port);
@@ -138,6 +139,7 @@ InstanceStatus read_instance(const json::Value& o, const std::string& where) {
     i.uptime_usec = number(o, "uptime_usec", where, std::numeric_limits<std::uint64_t>::max());
     i.startup_usec = number_or_null(o, "startup_usec", where);
     i.memory_bytes = number_or_null(o, "memory_bytes", where);
+    if (o.get("cpu_nsec")) i.cpu_nsec = number_or_null(o, "cpu_nsec", where);  // absent from older formations
     i.restarts = small<std::uint32_t>(o, "restarts", where);
     if (!o.at("port").is_null()) i.port = static_cast<int>(number(o, "port", where, 65535));
     std::string source = text(o, "port_source", where);

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
     add_reload(app, g, run);
     add_destroy(app, g, run);
     add_list(app, g, run);
+    add_metrics(app, g, run);
     add_releases(app, g, run);
     add_rollback(app, g, run);
     add_run(app, g, run);

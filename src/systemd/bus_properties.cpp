@@ -49,7 +49,7 @@ bool read_property(sd_bus_message* m, std::string_view name, UnitState& s) {
     else if (name == "FragmentPath") text(s.fragment_path);
     else if (name == "SourcePath") text(s.source_path);
     else if (name == "MemoryCurrent") u64(s.memory_current);
-    else if (name == "CPUUsageNSec") u64(s.cpu_usage_nsec);  // UINT64_MAX without CPUAccounting=  // UINT64_MAX when unknown, as unknown_value
+    else if (name == "CPUUsageNSec") u64(s.cpu_usage_nsec);  // UINT64_MAX without CPUAccounting= (unknown_value)
     else if (name == "MainPID") u32(s.main_pid);
     else if (name == "NRestarts") u32(s.n_restarts);
     else if (name == "NeedDaemonReload") {
