@@ -43,6 +43,9 @@ $p/bin d 755
 $p/bin/formation f 755
 $p/lib d 755
 $p/lib/systemd d 755
+$p/lib/systemd/system d 755
+$p/lib/systemd/system/formation-metrics.socket f 644
+$p/lib/systemd/system/formation-metrics@.service f 644
 $p/lib/systemd/system-generators d 755
 $p/lib/systemd/system-generators/formation-generator f 755
 $p/lib/systemd/user-generators d 755
@@ -90,6 +93,13 @@ t generator-helper 0 env FORMATION_CONFIG_DIRS="$work/etc" FORMATION_HELPER= "$g
 has generator-helper "$work/out" "ExecStartPost=\"$prefix/bin/formation\" \"wait-ready\""
 t generate-helper 0 env FORMATION_CONFIG_DIRS="$work/etc" FORMATION_HELPER= "$bin/formation" -f "$work/etc/shop.toml" generate -o "$work/units"
 has generate-helper "$work/units/shop-web@.service" "ExecStartPost=\"$prefix/bin/formation\" \"wait-ready\""
+
+# The metrics service runs the installed binary; both units pass systemd's checks.
+has metrics-unit "$root$prefix/lib/systemd/system/formation-metrics@.service" "^ExecStart=$prefix/bin/formation metrics --http\$"
+has metrics-socket "$root$prefix/lib/systemd/system/formation-metrics.socket" "^ListenStream=127.0.0.1:9469\$"
+if command -v systemd-analyze >/dev/null; then
+    t metrics-verify 0 systemd-analyze verify --root="$root" "$root$prefix/lib/systemd/system/formation-metrics.socket"
+fi
 
 # --- man pages render -----------------------------------------------------------
 for page in man1/formation.1 man5/formation.toml.5 man8/formation-generator.8 man8/formation-user-generator.8; do
