@@ -81,6 +81,7 @@ void add_on_failure(CLI::App& root, const Globals& g, Run& run);
 void add_health_watch(CLI::App& root, const Globals& g, Run& run);
 void add_list(CLI::App& root, const Globals& g, Run& run);
 void add_metrics(CLI::App& root, const Globals& g, Run& run);
+void add_top(CLI::App& root, const Globals& g, Run& run);
 void add_import(CLI::App& root, const Globals& g, Run& run);
 void add_reload(CLI::App& root, const Globals& g, Run& run);
 void add_run(CLI::App& root, const Globals& g, Run& run);

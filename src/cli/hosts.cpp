@@ -62,6 +62,7 @@ struct Spanning {
 constexpr Spanning spanning[] = {
     {"apply", apply},          {"scale", scale},          {"start", forward_verb},   {"stop", forward_verb},
     {"restart", forward_verb}, {"reload", forward_verb},  {"destroy", forward_verb}, {"status", status},
+    {"top", top},
     {"logs", logs},
 };
 

@@ -46,6 +46,7 @@ int scale(const Context& c);
 int forward_verb(const Context& c);  // start, stop, restart, reload, destroy
 
 int status(const Context& c);
+int top(const Context& c);
 int logs(const Context& c);
 
 }  // namespace formation::cli::hosts

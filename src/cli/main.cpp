@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
     add_check(app, g, run);
     add_generate(app, g, run);
     add_status(app, g, run);
+    add_top(app, g, run);
     add_logs(app, g, run);
     add_apply(app, g, run);
     add_scale(app, g, run);

@@ -68,6 +68,11 @@ run status 0 op status
 check status-alpha "alpha's web in the table" has "$work/out" '^alpha: web 2/2 running'
 check status-beta "beta's worker in the table" has "$work/out" '^beta: worker 1/1 running'
 check status-host-column "rows start with the host" has "$work/out" '^ *beta +shop-worker@1.service +active/running'
+## top, not on a terminal: one frame of every host, a HOST column
+run top 0 op top --interval 0.3
+check top-title "top's title counts both hosts' instances" has_or_show "$work/out" '^shop: 5/5 running'
+check top-alpha "top shows alpha's web instances" has_or_show "$work/out" '^ *alpha +web\.2 +active/running'
+check top-beta "top shows beta's worker" has_or_show "$work/out" '^ *beta +worker\.1 +active/running'
 run status-json 0 op status --json
 check status-json-hosts "JSON has both hosts, reachable, with instances" python3 -c '
 import json, sys
@@ -180,6 +185,8 @@ check poweroff-alpha-env "alpha runs the new release" \
 run status-down 1 op status
 check status-down-beta "beta shown unreachable" has "$work/out" '^beta: unreachable: '
 check status-down-alpha "alpha still shown" has "$work/out" '^alpha: web 1/1 running'
+run top-down 1 op top --interval 0.3
+check top-down "top: beta shown unreachable, alpha still shown" sh -c "grep -q '^beta: unreachable: ' '$work/out' && grep -qE '^ *alpha +web\.1 ' '$work/out'"
 run status-down-json 1 op status --json
 check status-down-json "JSON: beta unreachable with an error" python3 -c '
 import json, sys

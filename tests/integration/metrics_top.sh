@@ -1,18 +1,22 @@
 #!/bin/bash
-# formation metrics and formation-metrics.socket (issue 23), against a real
-# systemd. Runs INSIDE the sandbox container (tests/sandbox/sandbox run
-# --install BUILD -- bash metrics.sh FORMATION). An app with two web
+# formation metrics, formation-metrics.socket and formation top (issue 23),
+# against a real systemd. Runs INSIDE the sandbox container
+# (tests/sandbox/sandbox run --install BUILD -- bash metrics_top.sh FORMATION). An app with two web
 # instances, a worker and two scheduled types: `formation metrics` is what
 # systemd says (up, CPU, memory, restarts, start time, desired counts, last
 # and next runs), `promtool check metrics` accepts it; the installed socket
 # unit serves it over HTTP one connection at a time (HEAD, 404, 405, 400, a
 # silent client); Debian's Prometheus server scrapes it and answers queries
-# with the instances' values, a restart counted, a failed run seen.
+# with the instances' values, a restart counted, a failed run seen. `top`
+# under tmux shows every instance, refreshes with what systemd says, fits a
+# narrow terminal, quits on q and on Ctrl-C with the terminal restored; not
+# on a terminal it prints one frame.
 set -u
 formation=$1
 . "$(dirname "$0")/lib.sh"
 work=$(mktemp -d)
 cleanup() {
+    tmux kill-server >/dev/null 2>&1
     systemctl stop prom-test.service formation-metrics.socket >/dev/null 2>&1
     systemctl reset-failed prom-test.service >/dev/null 2>&1
     "$formation" -a shop destroy >/dev/null 2>&1
@@ -84,8 +88,12 @@ check restarts-zero "web.1 not restarted yet" [ "$(value formation_instance_rest
 rep="app=\"shop\",type=\"report\",host=\"$host\""
 tick="app=\"shop\",type=\"tick\",host=\"$host\""
 check report-failed "the failed report run is 0" [ "$(value formation_scheduled_last_run_success "$rep" "$work/metrics.txt")" = 0 ]
-check tick-next "tick's next run is within 3 s" \
-    python3 -c "import sys,time; sys.exit(not (0 <= float('$(value formation_scheduled_next_run_timestamp_seconds "$tick" "$work/metrics.txt")') - time.time() <= 3))"
+tick_next_soon() {
+    "$formation" metrics >"$work/next.txt"
+    python3 -c "import sys,time; sys.exit(not (0 <= float('$(value formation_scheduled_next_run_timestamp_seconds "$tick" "$work/next.txt")') - time.time() <= 3))"
+}
+# (While a run goes, the timer has no next run yet: look again.)
+check tick-next "tick's next run is within 3 s" wait_for 5 tick_next_soon
 check tick-last "tick's last run began within 4 s" \
     python3 -c "import sys,time; sys.exit(not (0 <= time.time() - float('$(value formation_scheduled_last_run_timestamp_seconds "$tick" "$work/metrics.txt")') <= 4))"
 
@@ -144,4 +152,46 @@ check query-failed "Prometheus has the failed report run" has_or_show "$work/q3"
 query 'count(formation_instance_up{app="shop"})' >"$work/q4"
 check query-count "three instances (web.1, web.2, worker.1)" has_or_show "$work/q4" '"value":\[[0-9.]*,"3"\]'
 
-finish metrics
+# 5. formation top, on a terminal (tmux) and not.
+# Exit status 1, as status: report's last run failed.
+run top-once 1 timeout 10 "$formation" -a shop top --interval 0.3
+check top-once-title "one frame: the title counts the instances" has_or_show "$work/out" '^shop: 3/3 running$'
+check top-once-rows "one frame: every instance with its state" sh -c "grep -qE '^ +web\.1 +active/running ' '$work/out' && grep -qE '^ +web\.2 +active/running ' '$work/out' && grep -qE '^ +worker\.1 +active/running ' '$work/out'"
+check top-once-header "one frame: the columns" has_or_show "$work/out" '^ +INSTANCE +STATE +CPU% +MEMORY +RESTARTS +UPTIME +NOTE$'
+check top-once-headings "one frame: a heading per type, the scheduled ones too" sh -c "grep -q '^web 2/2 running' '$work/out' && grep -q '^tick scheduled (\*:\*:0/2)' '$work/out'"
+run top-bad-app 2 "$formation" -a nosuch top
+export TERM=xterm-256color
+screen() { tmux capture-pane -p -t top; }
+shows() { screen | grep -qE -- "$1"; }
+tmux new-session -d -s top -x 150 -y 40 "bash --norc --noprofile"
+tmux send-keys -t top "stty -a > $work/stty.before; $formation -a shop top --interval 0.5; echo top-exited-\$?" Enter
+check tty-rows "top on a terminal shows every instance" wait_for 10 sh -c "tmux capture-pane -p -t top | grep -qE '^ +web\.2 +active/running' && tmux capture-pane -p -t top | grep -qE '^ +worker\.1 +active/running'"
+check tty-title "its title: counts, the time, q quits" shows '^shop: 3/3 running  [0-9]{2}:[0-9]{2}:[0-9]{2}, every 0\.5s; q quits$'
+# It refreshes from systemd: a stopped instance shows within a second or two.
+systemctl stop shop-web@2.service
+check tty-refresh "top shows web.2 stopped" wait_for 5 shows '^ +web\.2 +inactive/dead'
+check tty-refresh-title "and counts it" shows '^shop: 2/3 running'
+first=$(screen | head -1)
+check tty-clock "the clock moves" wait_for 3 sh -c "[ \"\$(tmux capture-pane -p -t top | head -1)\" != '$first' ]"
+tmux send-keys -t top q
+check tty-quit "q quits (exit status 0, or 1 with web.2 stopped)" wait_for 5 shows '^top-exited-[01]$'
+tmux send-keys -t top "stty -a > $work/stty.after" Enter
+check tty-restored "the terminal's modes are restored" wait_for 5 sh -c "[ -s $work/stty.after ] && cmp -s $work/stty.before $work/stty.after"
+check tty-alt-screen "the frame went with the alternate screen" sh -c "! tmux capture-pane -p -t top | grep -q 'q quits'"
+# Ctrl-C quits and restores as well.
+tmux send-keys -t top "clear; $formation -a shop top; echo top-exited-\$?" Enter
+check tty-again "top again" wait_for 10 shows '^ +worker\.1 +active/running'
+tmux send-keys -t top C-c
+check tty-ctrl-c "Ctrl-C quits" wait_for 5 shows '^top-exited-[01]$'
+tmux send-keys -t top "stty -a > $work/stty.after2" Enter
+check tty-restored2 "restored after Ctrl-C" wait_for 5 sh -c "[ -s $work/stty.after2 ] && cmp -s $work/stty.before $work/stty.after2"
+# A narrow, short terminal: lines cut, never wrapped; what does not fit is counted.
+tmux kill-session -t top
+tmux new-session -d -s top -x 40 -y 8 "$formation -a shop top"
+check tty-narrow "a 40x8 terminal shows the first lines" wait_for 10 shows '^shop: 2/3 running'
+check tty-narrow-cut "no line is wider than 40 columns" sh -c "tmux capture-pane -p -t top | python3 -c 'import sys; sys.exit(any(len(l.rstrip(\"\\n\")) > 40 for l in sys.stdin))'"
+check tty-narrow-more "the lines that do not fit are counted" shows '^  … [0-9]+ more lines'
+tmux send-keys -t top q
+check tty-narrow-quit "q quits" wait_for 5 sh -c '! tmux has-session -t top 2>/dev/null'
+
+finish metrics-top
