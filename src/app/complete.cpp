@@ -17,10 +17,10 @@ std::vector<std::string> installed_apps(bool user) {
     return out;
 }
 
-std::vector<std::pair<std::string, int>> process_types(bool user, const std::string& app) {
-    std::vector<std::pair<std::string, int>> out;
+TypeCounts process_types(bool user, const std::string& app) {
+    TypeCounts out;
     for (const auto& p : load_installed(host_store(user), user, app).formation.processes)
-        out.emplace_back(p.name, p.count);
+        out.push_back({p.name, p.count, p.schedule ? p.schedule->written : ""});
     return out;
 }
 
@@ -29,25 +29,25 @@ void add_matching(std::vector<Candidate>& out, const std::string& cur, const std
     if (word.starts_with(cur)) out.push_back({word, description});
 }
 
-std::vector<Candidate> type_candidates(const std::string& name, const std::string& cur,
-                                       const std::vector<std::pair<std::string, int>>& types) {
+std::vector<Candidate> type_candidates(const std::string& name, const std::string& cur, const TypeCounts& types) {
     std::vector<Candidate> out;
     if (name != "types" && name != "type" && name != "instances") return out;
     bool dot = cur.find('.') != std::string::npos;
-    for (const auto& [t, n] : types) {
+    for (const auto& t : types) {
         if (name == "instances" && dot) {
-            for (int i = 1; i <= n; ++i) add_matching(out, cur, t + "." + std::to_string(i), "instance");
+            for (int i = 1; i <= t.count; ++i) add_matching(out, cur, t.name + "." + std::to_string(i), "instance");
         } else {
-            add_matching(out, cur, t, instances(n));
+            add_matching(out, cur, t.name, t.schedule.empty() ? instances(t.count) : "scheduled (" + t.schedule + ")");
         }
     }
     return out;
 }
 
-std::vector<Candidate> count_candidates(const std::string& cur, const std::vector<std::pair<std::string, int>>& types) {
+std::vector<Candidate> count_candidates(const std::string& cur, const TypeCounts& types) {
     std::vector<Candidate> out;
     if (cur.find('=') != std::string::npos) return out;
-    for (const auto& [t, n] : types) add_matching(out, cur, t + "=", "now " + std::to_string(n));
+    for (const auto& t : types)
+        if (t.schedule.empty()) add_matching(out, cur, t.name + "=", "now " + std::to_string(t.count));
     return out;
 }
 

@@ -17,20 +17,29 @@ struct Candidate {
 // The apps installed here (-u: the user's), by their files' names.
 std::vector<std::string> installed_apps(bool user);
 
+// A process type as completion shows it.
+struct TypeCount {
+    std::string name;
+    int count = 0;
+    std::string schedule;  // a scheduled type's, as written; empty for the others
+};
+using TypeCounts = std::vector<TypeCount>;
+
 // The process types with their counts of `app`'s installed formation.
-std::vector<std::pair<std::string, int>> process_types(bool user, const std::string& app);
+TypeCounts process_types(bool user, const std::string& app);
 
 // Appends {word, description} when `word` starts with `cur`.
 void add_matching(std::vector<Candidate>& out, const std::string& cur, const std::string& word,
                   const std::string& description);
 
 // For a positional argument named `name` ("types", "type", "instances"):
-// the types ("web", "2 instances"), or for instances once `cur` has a dot,
-// every instance ("web.1"). Empty for other names.
-std::vector<Candidate> type_candidates(const std::string& name, const std::string& cur,
-                                       const std::vector<std::pair<std::string, int>>& types);
+// the types ("web", "2 instances"; "report", "scheduled (daily)"), or for
+// instances once `cur` has a dot, every instance ("web.1"; a scheduled type
+// has none). Empty for other names.
+std::vector<Candidate> type_candidates(const std::string& name, const std::string& cur, const TypeCounts& types);
 
-// For scale's TYPE=N…: "web=" ("now 2"); nothing once `cur` has an "=".
-std::vector<Candidate> count_candidates(const std::string& cur, const std::vector<std::pair<std::string, int>>& types);
+// For scale's TYPE=N…: "web=" ("now 2"), never a scheduled type (scale
+// refuses it); nothing once `cur` has an "=".
+std::vector<Candidate> count_candidates(const std::string& cur, const TypeCounts& types);
 
 }  // namespace formation::app

@@ -39,7 +39,7 @@ void add_matching(Completion& c, const std::string& cur, const std::string& word
 
 // The app's process types with their counts: the installed formation of
 // -a APP, else of the app FILE names.
-std::vector<std::pair<std::string, int>> types(const Globals& g) { return app::process_types(g.user, resolve_app(g, "")); }
+app::TypeCounts types(const Globals& g) { return app::process_types(g.user, resolve_app(g, "")); }
 
 void complete_value(Completion& c, const Line& l, const std::string& cur) {
     const CLI::Option* o = l.pending;

@@ -143,7 +143,7 @@ struct Special {
     std::string_view why;  // owned: what formation writes it from; deprecated: the replacement
 };
 
-constexpr std::array<Special, 38> specials{{
+constexpr std::array<Special, 39> specials{{
     {"Unit", "SourcePath", Rule::owned, "formation writes the installed formation file there"},
     {"Unit", "OnFailureIsolate", Rule::deprecated, "OnFailureJobMode="},
     {"Unit", "RequiresOverridable", Rule::deprecated, "Requires="},
@@ -165,7 +165,8 @@ constexpr std::array<Special, 38> specials{{
     {"Service", "SyslogIdentifier", Rule::owned, "formation logs and status find each instance's journal lines by it"},
     {"Service", "StandardOutput", Rule::owned, "formation logs reads the output from the journal"},
     {"Service", "StandardError", Rule::owned, "formation logs reads the output from the journal"},
-    {"Service", "MemoryAccounting", Rule::owned, "formation status shows each instance's memory from it"},
+    {"Service", "MemoryAccounting", Rule::owned, "formation status, top and metrics show each instance's memory from it"},
+    {"Service", "CPUAccounting", Rule::owned, "formation top and metrics show each instance's CPU time from it"},
     {"Service", "BlockIODeviceWeight", Rule::deprecated, "IODeviceWeight="},
     {"Service", "BlockIOReadBandwidth", Rule::deprecated, "IOReadBandwidthMax="},
     {"Service", "BlockIOWriteBandwidth", Rule::deprecated, "IOWriteBandwidthMax="},

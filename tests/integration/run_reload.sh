@@ -99,7 +99,7 @@ unit=$(one_off)
 for p in User Group WorkingDirectory EnvironmentFiles ProtectSystem ProtectHome PrivateTmp PrivateDevices \
     NoNewPrivileges CapabilityBoundingSet RestrictNamespaces SystemCallFilter SystemCallArchitectures \
     RestrictAddressFamilies ProtectKernelTunables ProtectControlGroups ProtectProc LockPersonality \
-    ReadWritePaths MemoryAccounting; do
+    ReadWritePaths MemoryAccounting CPUAccounting; do
     check "sandbox-$p" "$unit has the instance's $p" [ "$(prop "$unit" "$p")" = "$(prop rr-web@1.service "$p")" ]
 done
 check run-not-instance "formation status lists no one-off" bash -c "! '$formation' -a rr status | grep -q run-"

@@ -16,7 +16,7 @@ using formation::app::type_candidates;
 
 namespace {
 
-const std::vector<std::pair<std::string, int>> types = {{"web", 2}, {"worker", 1}, {"clock", 0}};
+const formation::app::TypeCounts types = {{"web", 2, ""}, {"worker", 1, ""}, {"clock", 0, ""}, {"report", 0, "daily"}};
 
 std::string words(const std::vector<Candidate>& cs) {
     std::string out;
@@ -27,7 +27,8 @@ std::string words(const std::vector<Candidate>& cs) {
 }  // namespace
 
 TEST_CASE("complete: types with their counts, filtered by the word typed") {
-    CHECK(words(type_candidates("types", "", types)) == "web|2 instances;worker|1 instance;clock|0 instances;");
+    CHECK(words(type_candidates("types", "", types)) ==
+          "web|2 instances;worker|1 instance;clock|0 instances;report|scheduled (daily);");
     CHECK(words(type_candidates("type", "w", types)) == "web|2 instances;worker|1 instance;");
     CHECK(words(type_candidates("instances", "wo", types)) == "worker|1 instance;");
     CHECK(type_candidates("command", "", types).empty());
@@ -37,12 +38,15 @@ TEST_CASE("complete: instances once the word has a dot") {
     CHECK(words(type_candidates("instances", "web.", types)) == "web.1|instance;web.2|instance;");
     CHECK(words(type_candidates("instances", "web.2", types)) == "web.2|instance;");
     CHECK(type_candidates("instances", "clock.", types).empty());
+    CHECK(type_candidates("instances", "report.", types).empty());  // a scheduled type has no instances
     // Only `instances` takes TYPE.N.
     CHECK(type_candidates("types", "web.", types).empty());
 }
 
 TEST_CASE("complete: scale's TYPE= with the count now") {
+    // Not a scheduled type: scale refuses it.
     CHECK(words(count_candidates("", types)) == "web=|now 2;worker=|now 1;clock=|now 0;");
+    CHECK(count_candidates("rep", types).empty());
     CHECK(words(count_candidates("c", types)) == "clock=|now 0;");
     CHECK(count_candidates("web=", types).empty());
 }

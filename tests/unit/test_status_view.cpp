@@ -146,7 +146,7 @@ TEST_CASE("status view: the JSON of status --json, and what a host sends reads b
     CHECK(app::encode(v).starts_with(
         R"({"app":"shop","types":[{"name":"web","desired":2,"running":1,"instances":[{"unit":"shop-web@1.service","type":"web","index":1,)"
         R"("active_state":"active","sub_state":"running","result":"success","pid":101,"uptime_usec":60000000,"startup_usec":250000,)"
-        R"("memory_bytes":null,"restarts":0,"port":5000,"port_source":"formation","socket":"active/running","desired":true,)"
+        R"("memory_bytes":null,"cpu_nsec":null,"restarts":0,"port":5000,"port_source":"formation","socket":"active/running","desired":true,)"
         R"("health":null},)"));
     CHECK(app::encode(v).find("load_state") == std::string::npos);
     for (bool full : {false, true}) {

@@ -255,7 +255,7 @@ TEST_CASE("raw_line_problem: keys formation writes, deprecated names and USB gad
     for (const auto& entry : std::vector<std::pair<std::string, std::string>>{
              {"Service", "Type"}, {"Service", "ExecStart"}, {"Service", "User"}, {"Service", "Group"},
              {"Service", "WorkingDirectory"}, {"Service", "Slice"}, {"Service", "SyslogIdentifier"},
-             {"Service", "StandardOutput"}, {"Service", "StandardError"}, {"Service", "MemoryAccounting"},
+             {"Service", "StandardOutput"}, {"Service", "StandardError"}, {"Service", "MemoryAccounting"}, {"Service", "CPUAccounting"},
              {"Unit", "SourcePath"}, {"Service", "CPUShares"}, {"Service", "MemoryLimit"},
              {"Unit", "RequiresOverridable"}, {"Unit", "OnFailureIsolate"}, {"Service", "USBFunctionStrings"}}) {
         const std::string& section = entry.first;  // no structured binding: CAPTURE's lambda cannot use one (clang 14)
@@ -270,7 +270,7 @@ TEST_CASE("raw_line_problem: keys formation writes, deprecated names and USB gad
     CHECK(raw_line_problem("Service", "CPUShares", "5")->find("CPUWeight=") != std::string::npos);
     // Everything else systemd 252 knows is allowed, with a good value.
     CHECK(raw_keys_allowed("Unit").size() == 113 - 4);
-    CHECK(raw_keys_allowed("Service").size() == 243 - 18);
+    CHECK(raw_keys_allowed("Service").size() == 243 - 19);
     CHECK_FALSE(raw_line_problem("Service", "OOMScoreAdjust", "100"));
     CHECK_FALSE(raw_line_problem("Service", "Restart", "no"));  // overrides formation's line, as documented
     CHECK_FALSE(raw_line_problem("Unit", "Documentation", "https://example.com/100%%25"));
