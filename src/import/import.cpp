@@ -13,6 +13,7 @@
 #include "formation/values.hpp"
 #include "import/cron.hpp"
 #include "import/import_text.hpp"
+#include "import/servers.hpp"
 #include "text/utf8.hpp"
 
 namespace formation {
@@ -268,6 +269,9 @@ std::string render(const Rendering& r) {
             t += "schedule = " + toml_string(tp.cron->calendar) + "\n";
             continue;
         }
+        // Heroku routes HTTP to the web type only: the hint goes there.
+        if (auto hint = socket_hint(tp.entry->command); hint && tp.entry->name == "web")
+            for (const auto& line : hint->comment) t += "# " + comment_text(line) + "\n";
         t += "command = " + toml_string(tp.entry->command) + "\n";
         t += "count = " + std::to_string(tp.count) + "\n";
         if (tp.port) t += "port = " + std::to_string(*tp.port) + "\n";

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "import/import.hpp"
+#include "import/servers.hpp"
 #include "formation/parse.hpp"
 
 using namespace formation;
@@ -280,4 +281,28 @@ TEST_CASE("env file warnings name the variable, its line and column, never the v
     CHECK(h.find("2:3 line ignored, \"TOKEN\" not set: honcho sets nothing for NAME=") != std::string::npos);
     CHECK(h.find("3:1 line ignored: not NAME=value") != std::string::npos);
     CHECK(h.find("4:1 A_SECRET: honcho joins the words") != std::string::npos);
+}
+
+TEST_CASE("import: the servers SOCKETS names, recognised in a Procfile command, with their socket-ready line") {
+    auto line = [](std::string_view command) {
+        auto h = formation::socket_hint(command);
+        if (!h) return std::string("none");
+        for (const auto& l : h->comment)
+            if (l.starts_with("  command = ") || l.starts_with("  server.listen")) return h->server + ": " + l.substr(2);
+        return h->server;
+    };
+    CHECK(line("gunicorn app:app --bind 0.0.0.0:$PORT") == "gunicorn");
+    CHECK(line("/usr/bin/gunicorn -w 3 app:app") == "gunicorn");
+    CHECK(line("uvicorn main:app --host 0.0.0.0 --port $PORT") == "uvicorn: command = \"uvicorn main:app --fd 3\"");
+    CHECK(line("python3 -m uvicorn main:app --host=0.0.0.0 --port=$PORT --workers 2") ==
+          "uvicorn: command = \"python3 -m uvicorn main:app --workers 2 --fd 3\"");
+    CHECK(line("bundle exec puma -C config/puma.rb") == "puma: command = \"bundle exec puma -C config/puma.rb -b tcp://[::]:$PORT\"");
+    CHECK(line("RAILS_ENV=production bundle exec puma -p $PORT -t 5:5") ==
+          "puma: command = \"RAILS_ENV=production bundle exec puma -t 5:5 -b tcp://[::]:$PORT\"");
+    CHECK(line("puma -b tcp://0.0.0.0:$PORT") == "puma: command = \"puma -b tcp://[::]:$PORT\"");
+    CHECK(line("exec node server.js") == "node: server.listen(process.env.LISTEN_FDS ? { fd: 3 } : process.env.PORT)");
+    CHECK(line("node") == "none");  // a REPL, not a server
+    CHECK(line("bundle exec sidekiq") == "none");
+    CHECK(line("python manage.py runserver 0.0.0.0:$PORT") == "none");
+    CHECK(line("") == "none");
 }
