@@ -108,7 +108,7 @@ ok json-app test "$(json "$work/out" 'd["app"]')" = shop
 ok json-web-counts test "$(json "$work/out" '[(t["desired"], t["running"], len(t["instances"])) for t in d["types"] if t["name"] == "web"][0]')" = "(2, 2, 2)"
 ok json-ports test "$(json "$work/out" '[i["port"] for t in d["types"] for i in t["instances"]]')" = "[None, 5000, 5001, None]"
 ok json-pids test "$(json "$work/out" 'all(i["pid"] > 0 and i["desired"] and i["active_state"] == "active" for t in d["types"] for i in t["instances"])')" = True
-ok json-fields test "$(json "$work/out" 'sorted(d["types"][0]["instances"][0])')" = "['active_state', 'desired', 'health', 'index', 'memory_bytes', 'pid', 'port', 'port_source', 'restarts', 'result', 'socket', 'startup_usec', 'sub_state', 'type', 'unit', 'uptime_usec']"
+ok json-fields test "$(json "$work/out" 'sorted(d["types"][0]["instances"][0])')" = "['active_state', 'cpu_nsec', 'desired', 'health', 'index', 'memory_bytes', 'pid', 'port', 'port_source', 'restarts', 'result', 'socket', 'startup_usec', 'sub_state', 'type', 'unit', 'uptime_usec']"
 ok json-port-source test "$(json "$work/out" '[i["port_source"] for t in d["types"] for i in t["instances"]]')" = "['process', 'process', 'process', 'process']"
 
 ## a failed type: exit 1, the result and its last journal lines
