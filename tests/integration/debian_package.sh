@@ -22,6 +22,11 @@ inside() {
     hello_units="hello-web@1.service hello-web@2.service hello-worker@1.service hello-worker@2.service hello-clock@1.service"
     trap '/usr/bin/formation destroy -a probe >/dev/null 2>&1; /usr/bin/formation destroy -a hello >/dev/null 2>&1; rm -rf "$work" /srv/probe.toml' EXIT
 
+    # A container image's policy-rc.d (exit 101: "no service actions") would
+    # make deb-systemd-invoke skip every start and stop, so the checks below
+    # could not tell a package that starts the socket from one that does not.
+    # A booted machine has none; this overlay's copy goes with the container.
+    rm -f /usr/sbin/policy-rc.d
     check no-other-formation "no formation besides the package's (run without --install)" \
         bash -c '! command -v formation && [ ! -e /usr/local/lib/systemd/system-generators/formation-generator ]'
     run dpkg-install 0 dpkg -i "$deb"
