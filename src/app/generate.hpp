@@ -37,7 +37,22 @@ struct OpsPlan {
 // every host directory. `check`: DIR is only read, and not locked. Throws
 // Error (exit_failed) for DIR that cannot be read or locked, or a host's
 // directory that is a link.
-OpsPlan plan_generate(bool user, const Formation& f, const std::string& out_dir, bool check);
+// The hosts an ops tree is for. `helper`: where formation is installed on
+// them (generate --helper PATH), which the units then run for what systemd
+// cannot do alone (compile/compile.hpp helper_needs()); empty: they have no
+// formation, so ready = "port" is checked with /bin/sh and grep, and a
+// formation that needs more is refused.
+struct OpsTarget {
+    std::string helper;
+};
+
+// The version a tree made with a helper needs on its hosts (this one).
+std::string helper_version();
+
+// ... Throws FormationError (every key that needs a helper, at its
+// file:line:col) when `target` has none and the formation needs one.
+OpsPlan plan_generate(bool user, const Formation& f, const std::string& out_dir, bool check,
+                      const OpsTarget& target);
 
 // Writes the plan: each host's directory made and opened from DIR's
 // descriptor, never through a link; DIR last, which holds the lock and

@@ -12,7 +12,7 @@ std::string helper_path() {
 }
 
 CompileOptions compile_options(bool user, const std::string& installed_path) {
-    return CompileOptions{user, helper_path(), installed_path, host::calendar_zones()};
+    return CompileOptions{user, helper_path(), installed_path, host::calendar_zones(), {}};
 }
 
 Resolved resolve_installed(const host::InstalledFile& in, const CompileOptions& options, bool last_good_only) {

@@ -12,7 +12,15 @@ namespace formation {
 
 namespace {
 
-std::string source_name(const CompileOptions& options) { return escape_specifiers(printable(options.source_path)); }
+// The formation file named in each unit's header; SourcePath= only when the
+// file is on the host the units run on (an ops tree's is not).
+std::string source_name(const CompileOptions& options) {
+    return escape_specifiers(printable(options.source_name.empty() ? options.source_path : options.source_name));
+}
+std::string source_path_line(const CompileOptions& options) {
+    if (options.source_path.empty()) return {};
+    return "SourcePath=" + escape_specifiers(printable(options.source_path)) + "\n";
+}
 
 // The lines of a unit file that configure the service: not comments, not
 // Description=, SourcePath= nor After= (they change no process; ordering
@@ -74,6 +82,7 @@ UnitFile on_failure_handler(const Formation& f, const ProcessType& p, const Comp
     OnFailureDirectives d = on_failure_directives(p, options);
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
+        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TYPE", p.name},
         {"DESCRIPTION", description(f) + " (on_failure of " + p.name + ".%i)"},
@@ -93,6 +102,7 @@ UnitFile scheduled_timer(const Formation& f, const ProcessType& p, const Compile
         timer += "RandomizedDelaySec=" + format_timespan(p.schedule->random_delay_usec) + "\n";
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
+        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TARGET", app_target_name(f.app)},
         {"TYPE", p.name},
@@ -106,6 +116,7 @@ UnitFile scheduled_timer(const Formation& f, const ProcessType& p, const Compile
 UnitFile scheduled_service(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
+        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TARGET", app_target_name(f.app)},
         {"TYPE", p.name},
@@ -136,6 +147,7 @@ std::string ordering(const Formation& f, const ProcessType& p) {
 UnitFile template_unit(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
+        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TARGET", app_target_name(f.app)},
         {"TYPE", p.name},
@@ -153,6 +165,7 @@ UnitFile instance_dropin(const Formation& f, const ProcessType& p, int index, co
     std::string port = std::to_string(instance_port(p, index));
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
+        {"SOURCE_PATH", source_path_line(options)},
         {"TYPE", p.name},
         {"INDEX", std::to_string(index)},
         {"SERVICE_DIRECTIVES", "Environment=PORT=" + port + "\n"},
@@ -163,6 +176,7 @@ UnitFile instance_dropin(const Formation& f, const ProcessType& p, int index, co
 UnitFile socket_template(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
+        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TARGET", app_target_name(f.app)},
         {"TYPE", p.name},
@@ -175,6 +189,7 @@ UnitFile socket_template(const Formation& f, const ProcessType& p, const Compile
 UnitFile health_socket_template(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
+        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TARGET", app_target_name(f.app)},
         {"TYPE", p.name},
@@ -188,6 +203,7 @@ UnitFile health_socket_template(const Formation& f, const ProcessType& p, const 
 UnitFile shared_socket(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
+        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TYPE", p.name},
         {"DESCRIPTION", description(f) + " (" + p.name + " shared port)"},
@@ -200,6 +216,7 @@ UnitFile shared_socket(const Formation& f, const ProcessType& p, const CompileOp
 UnitFile shared_holder(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
+        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TYPE", p.name},
         {"DESCRIPTION", description(f) + " (" + p.name + " shared port; no process)"},
@@ -211,6 +228,7 @@ UnitFile shared_holder(const Formation& f, const ProcessType& p, const CompileOp
 UnitFile socket_dropin(const Formation& f, const ProcessType& p, int index, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
+        {"SOURCE_PATH", source_path_line(options)},
         {"TYPE", p.name},
         {"INDEX", std::to_string(index)},
         {"SOCKET_DIRECTIVES", "ListenStream=" + std::to_string(*p.port + index - 1) + "\n"},
@@ -225,6 +243,7 @@ UnitFile app_slice(const Formation& f, const CompileOptions& options) {
     if (f.cpu_quota) limits += "CPUQuota=" + std::to_string(*f.cpu_quota) + "%\n";
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
+        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"DESCRIPTION", description(f)},
         {"SLICE_DIRECTIVES", limits},
@@ -243,6 +262,7 @@ UnitFile health_unit(const Formation& f, const CompileOptions& options) {
     argv.insert(argv.end(), {"-a", f.app, "health-watch"});
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
+        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TARGET", app_target_name(f.app)},
         {"DESCRIPTION", description(f)},
@@ -259,6 +279,7 @@ UnitFile app_target(const Formation& f, const UnitSet& set, const CompileOptions
     if (has_health(f)) wants += "Wants=" + health_unit_name(f.app) + "\n";
     std::map<std::string, std::string> vars{
         {"SOURCE", source_name(options)},
+        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TARGET", app_target_name(f.app)},
         {"DESCRIPTION", description(f)},
@@ -382,6 +403,21 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
               [](const UnitFile& a, const UnitFile& b) { return a.path < b.path; });
     std::sort(set.types.begin(), set.types.end());
     return set;
+}
+
+}  // namespace formation
+
+namespace formation {
+
+std::vector<HelperNeed> helper_needs(const Formation& f, bool port_too) {
+    std::vector<HelperNeed> out;
+    for (const auto& p : f.processes) {
+        if (port_too && p.ready == Readiness::port && !p.schedule) out.push_back({p.name, "ready = \"port\"", p.where, false});
+        if (p.socket == SocketMode::shared) out.push_back({p.name, "socket = \"shared\"", p.socket_where, false});
+        if (p.health) out.push_back({p.name, "health", p.health_where, true});
+        if (p.on_failure) out.push_back({p.name, "on_failure", p.on_failure_where, false});
+    }
+    return out;
 }
 
 }  // namespace formation

@@ -52,6 +52,22 @@ std::vector<std::string> exec_argv(const ProcessType& p) {
     return argv;
 }
 
+// ready = "port" on a host without formation (an ops tree without
+// --helper): what `formation wait-ready` does, with /bin/sh and grep only.
+// Done once the port ($1) is in the kernel's table of listening TCP sockets
+// (state 0A; /proc/self/net: it works with ProcSubset=pid too); exits 1 at
+// once when the main process has gone. Unlike wait-ready it cannot tell the
+// instance's own socket from another process's on the same port.
+// TimeoutStartSec= bounds the wait.
+std::vector<std::string> port_ready_shell() {
+    return {"/bin/sh", "-c",
+            "port=$(printf %04X \"$1\"); "
+            "until grep -Eq \"^ *[0-9]+: [0-9A-F]+:$port [0-9A-F]+:[0-9A-F]+ 0A \" /proc/self/net/tcp /proc/self/net/tcp6 2>/dev/null; do "
+            "kill -0 \"$MAINPID\" 2>/dev/null || { echo \"ready: the main process exited before it listened on port $1\"; exit 1; }; "
+            "sleep 0.1; done",
+            "ready-port"};
+}
+
 // With a shared socket systemd's start limit would fail the socket for
 // every instance (an instance is one of the units it triggers), so the
 // instance has none and the crash guard gives up instead: `formation guard`
@@ -188,7 +204,9 @@ std::string service_directives(const ProcessType& p, const CompileOptions& optio
     line(out, "Type", p.ready == Readiness::notify ? "notify" : "exec");
     line(out, "ExecStart", exec_start(p, options));
     if (p.ready == Readiness::port)
-        line(out, "ExecStartPost", exec_line({options.helper_path, "wait-ready", "--port"}) + " ${PORT}");
+        line(out, "ExecStartPost", options.helper_path.empty()
+                                       ? exec_line(port_ready_shell()) + " ${PORT}"
+                                       : exec_line({options.helper_path, "wait-ready", "--port"}) + " ${PORT}");
     // Last, after the ready rule: a start counts once a check passes (app/health.hpp).
     if (p.health)
         line(out, "ExecStartPost",

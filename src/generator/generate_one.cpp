@@ -14,7 +14,7 @@
 namespace formation::generator {
 
 CompileOptions compile_options(const Options& o, const std::string& source_path) {
-    return CompileOptions{o.user, o.helper_path, source_path, host::calendar_zones()};
+    return CompileOptions{o.user, o.helper_path, source_path, host::calendar_zones(), {}};
 }
 
 namespace {

@@ -111,22 +111,28 @@ rw_h=$work/hosts
 printf 'app = "shop"\n[process.web]\ncommand = "run"\n[hosts.alpha]\naddress = "a"\n[hosts.beta]\naddress = "b"\n' >"$work/h2.toml"
 printf 'app = "shop"\n[process.web]\ncommand = "run"\n[hosts.alpha]\naddress = "a"\n' >"$work/h1.toml"
 printf 'app = "shop"\n[process.web]\ncommand = "run"\n' >"$work/h0.toml"
-t rw-hosts-gen 0 "$formation" -f "$work/h2.toml" generate -o "$rw_h"
+cp "$work/h2.toml" "$work/h.toml"  # one file: the units name it
+t rw-hosts-gen 0 "$formation" -f "$work/h.toml" generate -o "$rw_h"
 mkdir -p "$rw_h/gamma" && echo theirs >"$rw_h/gamma/shop-web@.service"
-t rw-hosts-check 1 "$formation" -f "$work/h1.toml" generate -o "$rw_h" --check
+cp "$work/h1.toml" "$work/h.toml"  # one file: the units name it
+t rw-hosts-check 1 "$formation" -f "$work/h.toml" generate -o "$rw_h" --check
 has rw-hosts-check "$work/out" '^--- a/beta/shop-web@\.service$'
 has rw-hosts-check "$work/err" "4 files are stale in $rw_h;"
-t rw-hosts-drop 0 "$formation" -f "$work/h1.toml" generate -o "$rw_h"
+cp "$work/h1.toml" "$work/h.toml"  # one file: the units name it
+t rw-hosts-drop 0 "$formation" -f "$work/h.toml" generate -o "$rw_h"
 has rw-hosts-drop "$work/out" '^  remove beta/shop\.target$'
 ok test ! -e "$rw_h/beta"
 ok test -f "$rw_h/alpha/shop-web@.service"
-t rw-hosts-none 0 "$formation" -f "$work/h0.toml" generate -o "$rw_h"
+cp "$work/h0.toml" "$work/h.toml"  # one file: the units name it
+t rw-hosts-none 0 "$formation" -f "$work/h.toml" generate -o "$rw_h"
 ok test ! -e "$rw_h/alpha"
 ok test -f "$rw_h/shop-web@.service"
 ok test "$(cat "$rw_h/gamma/shop-web@.service")" = theirs  # not formation's: left alone
-t rw-hosts-back 0 "$formation" -f "$work/h2.toml" generate -o "$rw_h"
+cp "$work/h2.toml" "$work/h.toml"  # one file: the units name it
+t rw-hosts-back 0 "$formation" -f "$work/h.toml" generate -o "$rw_h"
 ok test ! -e "$rw_h/shop-web@.service"
-t rw-hosts-fresh 0 "$formation" -f "$work/h2.toml" generate -o "$rw_h" --check
+cp "$work/h2.toml" "$work/h.toml"  # one file: the units name it
+t rw-hosts-fresh 0 "$formation" -f "$work/h.toml" generate -o "$rw_h" --check
 
 ## 7. check refuses systemd's variables in [env] and instance_env, and
 ##    hidden characters, at file:line:col.
