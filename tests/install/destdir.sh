@@ -91,8 +91,13 @@ mkdir -p "$work/etc"
 printf 'app = "shop"\n[process.web]\ncommand = "run"\nport = 5000\nready = "port"\n' >"$work/etc/shop.toml"
 t generator-helper 0 env FORMATION_CONFIG_DIRS="$work/etc" FORMATION_HELPER= "$gen" --dry-run
 has generator-helper "$work/out" "ExecStartPost=\"$prefix/bin/formation\" \"wait-ready\""
-t generate-helper 0 env FORMATION_CONFIG_DIRS="$work/etc" FORMATION_HELPER= "$bin/formation" -f "$work/etc/shop.toml" generate -o "$work/units"
-has generate-helper "$work/units/shop-web@.service" "ExecStartPost=\"$prefix/bin/formation\" \"wait-ready\""
+# An ops tree is for hosts that may not have formation: the shell's check,
+# no formation path, unless --helper names one.
+t generate-plain 0 env FORMATION_CONFIG_DIRS="$work/etc" FORMATION_HELPER= "$bin/formation" -f "$work/etc/shop.toml" generate -o "$work/units"
+has generate-plain "$work/units/shop-web@.service" '^ExecStartPost="/bin/sh" "-c" '
+hasnt generate-plain "$work/units/shop-web@.service" "formation\" \"wait-ready"
+t generate-helper 0 "$bin/formation" -f "$work/etc/shop.toml" generate -o "$work/units-helper" --helper /usr/bin/formation
+has generate-helper "$work/units-helper/shop-web@.service" '^ExecStartPost="/usr/bin/formation" "wait-ready"'
 
 # The metrics service runs the installed binary; both units pass systemd's checks.
 has metrics-unit "$root$prefix/lib/systemd/system/formation-metrics@.service" "^ExecStart=$prefix/bin/formation metrics --http\$"

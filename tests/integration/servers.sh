@@ -166,5 +166,18 @@ run rq-restart 0 "$formation" -a jobs restart worker
 check rq-all-done "every job ran (300)" wait_for 60 sh -c "[ \$(cut -d' ' -f1 '$srv/done' 2>/dev/null | sort -u | wc -l) = 300 ]"
 check rq-once "no job ran twice" [ "$(wc -l <"$srv/done")" = 300 ]
 check rq-both "both workers took jobs" [ "$(cut -d' ' -f2 "$srv/done" | sort -u | wc -l)" = 2 ]
+if [ "$(wc -l <"$srv/done")" != 300 ] || [ "$(cut -d' ' -f1 "$srv/done" | sort -u | wc -l)" != 300 ]; then
+    echo "rq: $(wc -l <"$srv/done") lines, $(cut -d' ' -f1 "$srv/done" | sort -u | wc -l) jobs; twice: $(cut -d' ' -f1 "$srv/done" | sort | uniq -d | tr '\n' ' ')"
+    /usr/bin/python3 - <<'PY'
+from redis import Redis
+from rq import Queue
+from rq.registry import StartedJobRegistry, FailedJobRegistry
+r = Redis(port=6390); q = Queue(connection=r)
+print("rq: queued", len(q), "started", len(StartedJobRegistry(queue=q)), "failed", len(FailedJobRegistry(queue=q)))
+for j in FailedJobRegistry(queue=q).get_job_ids()[:3]:
+    print("rq failed:", j, (q.fetch_job(j).exc_info or "")[-300:])
+PY
+    journalctl -o cat -u 'jobs-worker@*' | grep -iE 'stop|shutdown|abandon|error|Traceback' | tail -20 | sed 's/^/    | /'
+fi
 
 finish servers
