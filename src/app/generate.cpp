@@ -100,8 +100,8 @@ OpsPlan plan_generate(bool user, const Formation& f, const std::string& out_dir,
                                               "these units, or leave it out of an ops tree"});
         else if (target.helper.empty())
             errors.push_back({need.where, what + " needs formation on the hosts the units run on; name where it "
-                                                 "is installed there with --helper PATH (formation " FORMATION_VERSION
-                                                 " or later)"});
+                                                 "is installed there with --helper PATH (formation " +
+                                                 helper_version() + " or later)"});
     }
     if (!errors.empty()) throw FormationError(std::move(errors));
     try {

@@ -22,6 +22,14 @@ std::string source_path_line(const CompileOptions& options) {
     return "SourcePath=" + escape_specifiers(printable(options.source_path)) + "\n";
 }
 
+// Every unit names its formation file: in its header (SOURCE) and, on the
+// host the file is on, in SourcePath= (SOURCE_PATH).
+std::string fill_unit(std::string_view tpl, std::map<std::string, std::string> vars, const CompileOptions& options) {
+    vars.emplace("SOURCE", source_name(options));
+    vars.emplace("SOURCE_PATH", source_path_line(options));
+    return fill_template(tpl, vars);
+}
+
 // The lines of a unit file that configure the service: not comments, not
 // Description=, SourcePath= nor After= (they change no process; ordering
 // against another type's instances changes whenever that type scales).
@@ -81,8 +89,6 @@ std::string on_failure_dependency(const Formation& f, const ProcessType& p) {
 UnitFile on_failure_handler(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     OnFailureDirectives d = on_failure_directives(p, options);
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(options)},
-        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TYPE", p.name},
         {"DESCRIPTION", description(f) + " (on_failure of " + p.name + ".%i)"},
@@ -91,7 +97,7 @@ UnitFile on_failure_handler(const Formation& f, const ProcessType& p, const Comp
         {"EXEC", d.exec},
         {"SERVICE_DIRECTIVES", d.service},
     };
-    return {on_failure_template_name(f.app, p.name), fill_template(templates::on_failure_service, vars)};
+    return {on_failure_template_name(f.app, p.name), fill_unit(templates::on_failure_service, std::move(vars), options)};
 }
 
 // schedule: the timer, and the oneshot run it starts.
@@ -101,8 +107,6 @@ UnitFile scheduled_timer(const Formation& f, const ProcessType& p, const Compile
     if (p.schedule->random_delay_usec)
         timer += "RandomizedDelaySec=" + format_timespan(p.schedule->random_delay_usec) + "\n";
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(options)},
-        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TARGET", app_target_name(f.app)},
         {"TYPE", p.name},
@@ -110,13 +114,11 @@ UnitFile scheduled_timer(const Formation& f, const ProcessType& p, const Compile
         {"CALENDAR", p.schedule->calendar},
         {"TIMER_DIRECTIVES", timer},
     };
-    return {timer_name(f.app, p.name), fill_template(templates::timer, vars)};
+    return {timer_name(f.app, p.name), fill_unit(templates::timer, std::move(vars), options)};
 }
 
 UnitFile scheduled_service(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(options)},
-        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TARGET", app_target_name(f.app)},
         {"TYPE", p.name},
@@ -126,7 +128,7 @@ UnitFile scheduled_service(const Formation& f, const ProcessType& p, const Compi
         {"SERVICE_DIRECTIVES", scheduled_service_directives(p, options)},
         {"RAW_SERVICE_DIRECTIVES", raw_service_directives(p)},
     };
-    return {scheduled_name(f.app, p.name), fill_template(templates::scheduled_service, vars)};
+    return {scheduled_name(f.app, p.name), fill_unit(templates::scheduled_service, std::move(vars), options)};
 }
 
 // after = ["migrate"]: after every instance of those types. Ordering only:
@@ -146,8 +148,6 @@ std::string ordering(const Formation& f, const ProcessType& p) {
 
 UnitFile template_unit(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(options)},
-        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TARGET", app_target_name(f.app)},
         {"TYPE", p.name},
@@ -157,84 +157,72 @@ UnitFile template_unit(const Formation& f, const ProcessType& p, const CompileOp
         {"SERVICE_DIRECTIVES", shared_socket_service(f, p) + service_directives(p, options)},
         {"RAW_SERVICE_DIRECTIVES", raw_service_directives(p)},
     };
-    return {template_name(f.app, p.name), fill_template(templates::process_service, vars)};
+    return {template_name(f.app, p.name), fill_unit(templates::process_service, std::move(vars), options)};
 }
 
 // Only what differs between instances lives in their drop-ins: the port.
 UnitFile instance_dropin(const Formation& f, const ProcessType& p, int index, const CompileOptions& options) {
     std::string port = std::to_string(instance_port(p, index));
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(options)},
-        {"SOURCE_PATH", source_path_line(options)},
         {"TYPE", p.name},
         {"INDEX", std::to_string(index)},
         {"SERVICE_DIRECTIVES", "Environment=PORT=" + port + "\n"},
     };
-    return {dropin_path(instance_name(f.app, p.name, index)), fill_template(templates::instance_conf, vars)};
+    return {dropin_path(instance_name(f.app, p.name, index)), fill_unit(templates::instance_conf, std::move(vars), options)};
 }
 
 UnitFile socket_template(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(options)},
-        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TARGET", app_target_name(f.app)},
         {"TYPE", p.name},
         {"DESCRIPTION", description(f) + " (" + p.name + ".%i socket)"},
     };
-    return {socket_template_name(f.app, p.name), fill_template(templates::process_socket, vars)};
+    return {socket_template_name(f.app, p.name), fill_unit(templates::process_socket, std::move(vars), options)};
 }
 
 // socket = "shared" with health: each instance's health socket.
 UnitFile health_socket_template(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(options)},
-        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TARGET", app_target_name(f.app)},
         {"TYPE", p.name},
         {"DESCRIPTION", description(f) + " (" + p.name + ".%i health socket)"},
         {"PATH", health_socket_path(f.app, p.name, "%i")},
     };
-    return {socket_template_name(f.app, p.name), fill_template(templates::health_socket, vars)};
+    return {socket_template_name(f.app, p.name), fill_unit(templates::health_socket, std::move(vars), options)};
 }
 
 // socket = "shared": the type's socket and its holder.
 UnitFile shared_socket(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(options)},
-        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TYPE", p.name},
         {"DESCRIPTION", description(f) + " (" + p.name + " shared port)"},
         {"PORT", std::to_string(*p.port)},
         {"HOLDER", shared_holder_name(f.app, p.name)},
     };
-    return {shared_socket_name(f.app, p.name), fill_template(templates::shared_socket, vars)};
+    return {shared_socket_name(f.app, p.name), fill_unit(templates::shared_socket, std::move(vars), options)};
 }
 
 UnitFile shared_holder(const Formation& f, const ProcessType& p, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(options)},
-        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TYPE", p.name},
         {"DESCRIPTION", description(f) + " (" + p.name + " shared port; no process)"},
         {"SOCKET", shared_socket_name(f.app, p.name)},
     };
-    return {shared_holder_name(f.app, p.name), fill_template(templates::shared_holder_service, vars)};
+    return {shared_holder_name(f.app, p.name), fill_unit(templates::shared_holder_service, std::move(vars), options)};
 }
 
 UnitFile socket_dropin(const Formation& f, const ProcessType& p, int index, const CompileOptions& options) {
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(options)},
-        {"SOURCE_PATH", source_path_line(options)},
         {"TYPE", p.name},
         {"INDEX", std::to_string(index)},
         {"SOCKET_DIRECTIVES", "ListenStream=" + std::to_string(*p.port + index - 1) + "\n"},
     };
     return {dropin_path(socket_name(f.app, p.name, index)),
-            fill_template(templates::instance_socket_conf, vars)};
+            fill_unit(templates::instance_socket_conf, std::move(vars), options)};
 }
 
 UnitFile app_slice(const Formation& f, const CompileOptions& options) {
@@ -242,13 +230,11 @@ UnitFile app_slice(const Formation& f, const CompileOptions& options) {
     if (f.memory_max) limits += "MemoryMax=" + std::to_string(*f.memory_max) + "\n";
     if (f.cpu_quota) limits += "CPUQuota=" + std::to_string(*f.cpu_quota) + "%\n";
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(options)},
-        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"DESCRIPTION", description(f)},
         {"SLICE_DIRECTIVES", limits},
     };
-    return {slice_name(f.app), fill_template(templates::app_slice, vars)};
+    return {slice_name(f.app), fill_unit(templates::app_slice, std::move(vars), options)};
 }
 
 bool has_health(const Formation& f) {
@@ -261,15 +247,13 @@ UnitFile health_unit(const Formation& f, const CompileOptions& options) {
     if (options.user_manager) argv.push_back("--user");
     argv.insert(argv.end(), {"-a", f.app, "health-watch"});
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(options)},
-        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TARGET", app_target_name(f.app)},
         {"DESCRIPTION", description(f)},
         {"SLICE", slice_name(f.app)},
         {"EXEC", exec_line(argv)},
     };
-    return {health_unit_name(f.app), fill_template(templates::health_service, vars)};
+    return {health_unit_name(f.app), fill_unit(templates::health_service, std::move(vars), options)};
 }
 
 UnitFile app_target(const Formation& f, const UnitSet& set, const CompileOptions& options) {
@@ -278,14 +262,12 @@ UnitFile app_target(const Formation& f, const UnitSet& set, const CompileOptions
     for (const auto& s : set.scheduled) wants += "Wants=" + s.timer + "\n";
     if (has_health(f)) wants += "Wants=" + health_unit_name(f.app) + "\n";
     std::map<std::string, std::string> vars{
-        {"SOURCE", source_name(options)},
-        {"SOURCE_PATH", source_path_line(options)},
         {"APP", f.app},
         {"TARGET", app_target_name(f.app)},
         {"DESCRIPTION", description(f)},
         {"WANTS", wants},
     };
-    return {app_target_name(f.app), fill_template(templates::app_target, vars)};
+    return {app_target_name(f.app), fill_unit(templates::app_target, std::move(vars), options)};
 }
 
 }  // namespace
@@ -404,10 +386,6 @@ UnitSet compile(const Formation& f, const CompileOptions& options) {
     std::sort(set.types.begin(), set.types.end());
     return set;
 }
-
-}  // namespace formation
-
-namespace formation {
 
 std::vector<HelperNeed> helper_needs(const Formation& f, bool port_too) {
     std::vector<HelperNeed> out;
